@@ -1,0 +1,193 @@
+//! The command line: clap types only, a doc line on every argument. Parsing happens here and
+//! nowhere else; the commands receive these plain values.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, FixedOffset};
+use clap::{Args, Parser, Subcommand};
+
+use crate::model::{CardId, DeckId};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "hone",
+    version,
+    about = "Drill backend-developer interview questions with spaced repetition (SM-2).",
+    long_about = "Drill backend-developer interview questions with spaced repetition (SM-2).\n\n\
+        Run `hone review` to study the cards due today. Without a command, hone shows what is due.",
+    after_help = "Exit codes: 0 success, 1 error, 2 bad command line, 75 data dir busy (try again)."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Directory holding the review state [default: the user's data directory, e.g. ~/.local/share/hone]
+    #[arg(long, global = true, env = "HONE_DATA_DIR", value_name = "PATH")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Settings file [default: config.toml in the user's config directory, e.g. ~/.config/hone]
+    #[arg(long, global = true, env = "HONE_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Act as if it were this moment: RFC 3339 with a UTC offset, e.g. 2026-11-23T09:00:00+01:00
+    #[arg(long, global = true, env = "HONE_NOW", value_name = "TIMESTAMP", value_parser = parse_timestamp)]
+    pub now: Option<DateTime<FixedOffset>>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Study the cards due today, in the terminal
+    Review(ReviewArgs),
+    /// List the decks with their card counts and cards due
+    Decks(JsonArgs),
+    /// List cards with their questions and answers
+    Cards(CardsArgs),
+    /// List the cards due now, in review order
+    Due(DueArgs),
+    /// Show the card a review would show next
+    Next(NextArgs),
+    /// Record the grade of one answer, or of many read from stdin
+    Answer(AnswerArgs),
+    /// Show a card, its state and its review history
+    Show(ShowArgs),
+    /// Import a deck: a hone deck file (.md) or a TSV file (front TAB back per line)
+    Import(ImportArgs),
+    /// Show or change settings
+    Config(ConfigArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct JsonArgs {
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// Only cards of this deck
+    #[arg(long, value_name = "ID")]
+    pub deck: Option<DeckId>,
+}
+
+#[derive(Debug, Args)]
+pub struct CardsArgs {
+    /// Only cards of this deck
+    #[arg(long, value_name = "ID")]
+    pub deck: Option<DeckId>,
+
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DueArgs {
+    /// Only cards of this deck
+    #[arg(long, value_name = "ID")]
+    pub deck: Option<DeckId>,
+
+    /// Print JSON instead of text
+    #[arg(long, conflicts_with = "count")]
+    pub json: bool,
+
+    /// Print only the number of cards due
+    #[arg(long)]
+    pub count: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NextArgs {
+    /// Only cards of this deck
+    #[arg(long, value_name = "ID")]
+    pub deck: Option<DeckId>,
+
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AnswerArgs {
+    /// The card answered, as DECK/CARD
+    #[arg(value_name = "CARD-ID", required_unless_present = "stdin")]
+    pub card: Option<CardId>,
+
+    /// Your grade: 5 perfect, 4 correct after hesitation, 3 correct with serious difficulty,
+    /// 2 wrong but easy once seen, 1 wrong but familiar once seen, 0 blackout
+    #[arg(value_name = "GRADE", value_parser = clap::value_parser!(u8).range(0..=5), required_unless_present = "stdin")]
+    pub grade: Option<u8>,
+
+    /// Read answers from stdin, one JSON object per line: {"card": ID, "grade": G, "at": TIMESTAMP}
+    #[arg(long, conflicts_with_all = ["card", "grade"])]
+    pub stdin: bool,
+
+    /// Print JSON instead of text (one line per answer with --stdin)
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The card, as DECK/CARD
+    #[arg(value_name = "CARD-ID")]
+    pub card: CardId,
+
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file to import
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Deck id to import into [default: the id in a hone deck file; required for TSV]
+    #[arg(long, value_name = "ID")]
+    pub deck: Option<DeckId>,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// The setting to show or change; without it, show all
+    #[arg(value_name = "KEY")]
+    pub key: Option<String>,
+
+    /// The new value
+    #[arg(value_name = "VALUE", requires = "key")]
+    pub value: Option<String>,
+
+    /// Print the path of the settings file
+    #[arg(long, conflicts_with_all = ["key", "json"])]
+    pub path: bool,
+
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_timestamp(s: &str) -> Result<DateTime<FixedOffset>, String> {
+    DateTime::parse_from_rfc3339(s).map_err(|e| {
+        format!("{e}; expected RFC 3339 with an offset, e.g. 2026-11-23T09:00:00+01:00")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,166 @@
+//! `hone answer`: record grades from the command line or, one JSON object per line, from stdin.
+//!
+//! Each result is printed only after its review is fsynced. Lines that arrive together are
+//! committed together (one fsync for all that are already buffered), so a script that waits for
+//! each acknowledgement gets it at once, and a file of 10,000 lines does not pay 10,000 fsyncs.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+
+use anyhow::anyhow;
+use chrono::{DateTime, FixedOffset};
+use serde::Deserialize;
+
+use crate::answer::{self, Answer};
+use crate::cli::AnswerArgs;
+use crate::deck::Catalog;
+use crate::model::{CardId, CardState, Grade, Review, ReviewKind};
+use crate::render;
+use crate::views::AnswerView;
+
+use super::{Ctx, UsageError, find_card};
+
+/// At most this many answers share one fsync.
+const MAX_BATCH: usize = 1024;
+
+pub fn run(ctx: &mut Ctx, args: AnswerArgs) -> anyhow::Result<()> {
+    if args.stdin {
+        return from_stdin(ctx, args.json);
+    }
+    let (Some(card), Some(grade)) = (args.card, args.grade) else {
+        return Err(UsageError("give CARD-ID and GRADE, or --stdin".to_owned()).into());
+    };
+    let catalog = ctx.catalog()?;
+    let card = find_card(&catalog, &card)?.id.clone();
+    let grade = Grade::new(grade).ok_or_else(|| UsageError(format!("grade {grade} is not 0-5")))?;
+    let at = ctx.now;
+    let reviews = record(ctx, vec![(card, grade, at)])?;
+    for review in &reviews {
+        ctx.emit(args.json, &AnswerView::of(review), render::answer)?;
+    }
+    Ok(())
+}
+
+/// Logs scheduled answers, each against the card's state as it is on disk now.
+fn record(
+    ctx: &mut Ctx,
+    answers: Vec<(CardId, Grade, DateTime<FixedOffset>)>,
+) -> anyhow::Result<Vec<Review>> {
+    let day_start_hour = ctx.settings.day_start_hour;
+    ctx.store.record(|states, store| {
+        // Cards answered earlier in this batch, whose new state is not on disk yet.
+        let mut changed: HashMap<&CardId, CardState> = HashMap::new();
+        let mut reviews = Vec::with_capacity(answers.len());
+        for (card, grade, at) in &answers {
+            let answer = Answer {
+                card,
+                grade: *grade,
+                kind: ReviewKind::Scheduled,
+                at: *at,
+                day_start_hour,
+            };
+            let before = changed.get(card).or_else(|| states.get(card));
+            let review = answer::review(answer, before, store.new_review_id());
+            if let Some(after) = review.after {
+                changed.insert(card, after);
+            }
+            reviews.push(review);
+        }
+        Ok((reviews.clone(), reviews))
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InputLine {
+    card: String,
+    grade: serde_json::Value,
+    at: Option<String>,
+}
+
+/// Checks one input line; the error is the message for `stdin:LINE: ...`.
+fn parse_line(
+    text: &str,
+    catalog: &Catalog,
+    now: DateTime<FixedOffset>,
+) -> Result<(CardId, Grade, DateTime<FixedOffset>), String> {
+    let line: InputLine = serde_json::from_str(text).map_err(|e| {
+        format!("expected {{\"card\": ID, \"grade\": 0-5, \"at\": TIMESTAMP (optional)}}: {e}")
+    })?;
+    let card: CardId = line.card.parse()?;
+    if catalog.card(&card).is_none() {
+        return Err(format!("unknown card '{card}'; `hone cards` lists them"));
+    }
+    let grade = line
+        .grade
+        .as_u64()
+        .and_then(|g| u8::try_from(g).ok())
+        .and_then(Grade::new)
+        .ok_or_else(|| format!("grade {} is not a whole number from 0 to 5", line.grade))?;
+    let at = match line.at {
+        None => now,
+        Some(at) => DateTime::parse_from_rfc3339(&at).map_err(|e| {
+            format!("'at': {e}; expected RFC 3339 with an offset, e.g. 2026-11-23T09:00:00+01:00")
+        })?,
+    };
+    Ok((card, grade, at))
+}
+
+fn from_stdin(ctx: &mut Ctx, json: bool) -> anyhow::Result<()> {
+    let catalog = ctx.catalog()?;
+    // Our own buffer, so we can see whether more input is already waiting.
+    let mut input = BufReader::with_capacity(64 * 1024, std::io::stdin().lock());
+    let mut batch = Vec::new();
+    let mut number = 0usize;
+    let mut recorded = 0usize;
+    let mut text = String::new();
+    let failure = loop {
+        text.clear();
+        let read = match input.read_line(&mut text) {
+            Ok(read) => read,
+            Err(e) => break Some(anyhow!("stdin:{}: cannot read: {e}", number + 1)),
+        };
+        if read > 0 {
+            number += 1;
+            if !text.trim().is_empty() {
+                match parse_line(text.trim(), &catalog, ctx.now) {
+                    Ok(answer) => batch.push(answer),
+                    Err(message) => break Some(anyhow!("stdin:{number}: {message}")),
+                }
+            }
+        }
+        let more_buffered = !input.buffer().is_empty();
+        if read == 0 || !more_buffered || batch.len() >= MAX_BATCH {
+            recorded += commit(ctx, &mut batch, json)?;
+        }
+        if read == 0 {
+            break None;
+        }
+    };
+    // Lines before a bad one stay recorded, and are acknowledged as such.
+    recorded += commit(ctx, &mut batch, json)?;
+    ctx.store.checkpoint()?;
+    match failure {
+        Some(e) => Err(anyhow!(
+            "{e:#} (the {recorded} answers before it were recorded)"
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Records and acknowledges a batch; returns how many answers it held.
+fn commit(
+    ctx: &mut Ctx,
+    batch: &mut Vec<(CardId, Grade, DateTime<FixedOffset>)>,
+    json: bool,
+) -> anyhow::Result<usize> {
+    if batch.is_empty() {
+        return Ok(0);
+    }
+    let reviews = record(ctx, std::mem::take(batch))?;
+    for review in &reviews {
+        ctx.emit(json, &AnswerView::of(review), render::answer)?;
+    }
+    ctx.out.flush()?;
+    Ok(reviews.len())
+}

@@ -1,0 +1,85 @@
+//! `hone` alone, `hone due` and `hone next`: what is due now.
+
+use crate::cli::{DueArgs, NextArgs};
+use crate::queue::{self, Entry};
+use crate::render;
+use crate::views::{DueCardView, DueView, NextCardView, NextView, StatusView};
+
+use super::{Ctx, check_deck, todays_queue};
+
+fn count_new(queue: &[Entry]) -> usize {
+    queue.iter().filter(|e| matches!(e, Entry::New(_))).count()
+}
+
+pub fn run(ctx: &mut Ctx) -> anyhow::Result<()> {
+    let catalog = ctx.catalog()?;
+    let (today, limits) = (ctx.today(), ctx.limits());
+    let states = ctx.states()?;
+    let queue = todays_queue(&catalog, states, None, today, limits);
+    let new = count_new(&queue);
+    let view = StatusView {
+        day: today.to_string(),
+        due: queue.len(),
+        new,
+        review: queue.len() - new,
+        next_due: queue::next_due_after(catalog.cards(), states, today).map(|d| d.to_string()),
+    };
+    ctx.emit(false, &view, render::status)
+}
+
+pub fn due(ctx: &mut Ctx, args: DueArgs) -> anyhow::Result<()> {
+    let catalog = ctx.catalog()?;
+    check_deck(&catalog, args.deck.as_ref())?;
+    let (today, limits) = (ctx.today(), ctx.limits());
+    let states = ctx.states()?;
+    let queue = todays_queue(&catalog, states, args.deck.as_ref(), today, limits);
+    if args.count {
+        let count = queue.len();
+        ctx.flush_warnings();
+        writeln!(ctx.out, "{count}")?;
+        return Ok(());
+    }
+    let new = count_new(&queue);
+    let view = DueView {
+        day: today.to_string(),
+        count: queue.len(),
+        new,
+        review: queue.len() - new,
+        cards: queue.iter().map(|e| DueCardView::of(e, today)).collect(),
+    };
+    ctx.emit(args.json, &view, render::due)
+}
+
+pub fn next(ctx: &mut Ctx, args: NextArgs) -> anyhow::Result<()> {
+    let catalog = ctx.catalog()?;
+    check_deck(&catalog, args.deck.as_ref())?;
+    let (today, limits) = (ctx.today(), ctx.limits());
+    let states = ctx.states()?;
+    let queue = todays_queue(&catalog, states, args.deck.as_ref(), today, limits);
+    let card = queue.first().map(|entry| {
+        let card = entry.card();
+        NextCardView {
+            due: DueCardView::of(entry, today),
+            kind: card.kind.as_str(),
+            front: card.front.clone(),
+            back: card.back.clone(),
+            tags: card.tags.clone(),
+        }
+    });
+    let next_due = match card {
+        Some(_) => None,
+        None => {
+            let cards = catalog
+                .cards()
+                .filter(|c| args.deck.as_ref().is_none_or(|d| c.id.deck() == d.as_str()));
+            queue::next_due_after(cards, states, today).map(|d| d.to_string())
+        }
+    };
+    let view = NextView {
+        day: today.to_string(),
+        card,
+        remaining: queue.len(),
+        next_due,
+    };
+    ctx.emit(args.json, &view, render::next)
+}

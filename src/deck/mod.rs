@@ -1,0 +1,175 @@
+//! Decks: the built-in ones compiled into the binary, the parsers for deck files, and the
+//! catalog that puts built-in and imported decks in one order.
+//!
+//! Parsing is pure: text in, cards or located errors out. Reading files is the caller's job.
+
+mod builtin;
+pub mod parse;
+pub mod tsv;
+
+use std::collections::HashMap;
+use std::fmt;
+
+use crate::model::{Card, CardId, CardKind, Deck, DeckId, DeckSource};
+use parse::{LineError, ParsedDeck, ParsedKind};
+
+/// Every problem found in one input file, each with its line.
+#[derive(Debug, thiserror::Error)]
+pub struct FileErrors {
+    /// The file as the user named it.
+    pub file: String,
+    pub errors: Vec<LineError>,
+}
+
+impl fmt::Display for FileErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.errors.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{}:{}: {}", self.file, e.line, e.message)?;
+        }
+        Ok(())
+    }
+}
+
+fn kind_of(kind: ParsedKind) -> CardKind {
+    match kind {
+        ParsedKind::Definition => CardKind::Definition,
+        ParsedKind::Question => CardKind::Question,
+    }
+}
+
+/// The deck's tags, then the card's own, each once.
+fn merged_tags<'a>(
+    deck: impl IntoIterator<Item = &'a str>,
+    card: impl IntoIterator<Item = &'a str>,
+) -> Vec<String> {
+    let mut tags: Vec<String> = Vec::new();
+    for tag in deck.into_iter().chain(card) {
+        if !tags.iter().any(|t| t == tag) {
+            tags.push(tag.to_owned());
+        }
+    }
+    tags
+}
+
+/// Turns a parsed deck into a domain deck. The parser has checked every id already.
+pub fn from_parsed(parsed: ParsedDeck, source: DeckSource) -> Result<Deck, String> {
+    let id: DeckId = parsed.id.parse()?;
+    let cards = parsed
+        .cards
+        .iter()
+        .map(|c| {
+            Ok(Card {
+                id: CardId::new(&id, &c.id)?,
+                kind: kind_of(c.kind),
+                front: c.front.clone(),
+                back: c.back.clone(),
+                tags: merged_tags(
+                    parsed.tags.iter().map(String::as_str),
+                    c.tags.iter().map(String::as_str),
+                ),
+            })
+        })
+        .collect::<Result<_, String>>()?;
+    Ok(Deck {
+        id,
+        title: parsed.title,
+        description: parsed.description,
+        source,
+        cards,
+    })
+}
+
+/// The decks compiled into this binary, in deck-id order.
+pub fn builtin_decks() -> Vec<Deck> {
+    builtin::BUILTIN_DECKS
+        .iter()
+        .filter_map(|d| {
+            let id: DeckId = d.id.parse().ok()?;
+            let cards = d
+                .cards
+                .iter()
+                .filter_map(|c| {
+                    Some(Card {
+                        id: CardId::new(&id, c.id).ok()?,
+                        kind: kind_of(c.kind),
+                        front: c.front.to_owned(),
+                        back: c.back.to_owned(),
+                        tags: merged_tags(d.tags.iter().copied(), c.tags.iter().copied()),
+                    })
+                })
+                .collect();
+            Some(Deck {
+                id,
+                title: d.title.to_owned(),
+                description: d.description.map(str::to_owned),
+                source: DeckSource::Builtin,
+                cards,
+            })
+        })
+        .collect()
+}
+
+/// All decks hone knows, built-in first and then imported, each in deck-id order, with an index
+/// from card id to card. The order of cards here is the order new cards are introduced in.
+pub struct Catalog {
+    decks: Vec<Deck>,
+    index: HashMap<CardId, (usize, usize)>,
+}
+
+impl Catalog {
+    pub fn new(decks: Vec<Deck>) -> Catalog {
+        let mut index = HashMap::new();
+        for (d, deck) in decks.iter().enumerate() {
+            for (c, card) in deck.cards.iter().enumerate() {
+                index.insert(card.id.clone(), (d, c));
+            }
+        }
+        Catalog { decks, index }
+    }
+
+    pub fn decks(&self) -> &[Deck] {
+        &self.decks
+    }
+
+    pub fn deck(&self, id: &DeckId) -> Option<&Deck> {
+        self.decks.iter().find(|d| &d.id == id)
+    }
+
+    pub fn card(&self, id: &CardId) -> Option<&Card> {
+        self.index.get(id).map(|&(d, c)| &self.decks[d].cards[c])
+    }
+
+    /// Every card, in catalog order.
+    pub fn cards(&self) -> impl Iterator<Item = &Card> {
+        self.decks.iter().flat_map(|d| d.cards.iter())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_decks_are_compiled_in_with_unique_card_ids() {
+        let decks = builtin_decks();
+        assert!(decks.len() >= 2, "at least two built-in decks");
+        let catalog = Catalog::new(decks);
+        let total = catalog.cards().count();
+        assert_eq!(
+            catalog.index.len(),
+            total,
+            "card ids are unique across decks"
+        );
+    }
+
+    #[test]
+    fn deck_tags_come_first_and_are_not_repeated() {
+        assert_eq!(
+            merged_tags(["api", "web"], ["web", "rest"]),
+            ["api", "web", "rest"]
+        );
+    }
+}

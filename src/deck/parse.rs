@@ -1,0 +1,486 @@
+//! The hone deck format parser: text in, a parsed deck or every located problem out.
+//!
+//! This file is also compiled into `build.rs` (through `#[path]`) to check and embed the
+//! built-in decks, so it may use only `std`, `serde` and `toml`, and it knows nothing of the rest
+//! of the crate. It does no I/O; callers attach the file name to the line numbers it reports.
+//! The format is documented in `docs/deck-format.md`.
+
+use std::fmt;
+
+/// A deck as written in its file, checked for syntax but not yet merged into a catalog.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedDeck {
+    pub id: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub tags: Vec<String>,
+    pub cards: Vec<ParsedCard>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedCard {
+    pub id: String,
+    /// 1-based line of the card's `## id` heading.
+    pub line: usize,
+    pub kind: ParsedKind,
+    /// The card's own tags, without the deck's.
+    pub tags: Vec<String>,
+    pub front: String,
+    pub back: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParsedKind {
+    Definition,
+    Question,
+}
+
+/// One problem in a deck file, at a 1-based line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineError {
+    pub line: usize,
+    pub message: String,
+}
+
+impl fmt::Display for LineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.line, self.message)
+    }
+}
+
+pub const MAX_ID_LEN: usize = 64;
+
+/// Why `id` is not a valid deck or card id, if it is not.
+pub fn id_problem(id: &str) -> Option<String> {
+    let valid_char = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_.".contains(c);
+    let starts_well = id
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    if id.is_empty() {
+        Some("the id is empty".to_owned())
+    } else if id.len() > MAX_ID_LEN {
+        Some(format!("the id is longer than {MAX_ID_LEN} characters"))
+    } else if !starts_well || !id.chars().all(valid_char) {
+        Some(format!(
+            "'{}' is not a valid id: use lowercase letters, digits, '-', '_' and '.', starting with a letter or digit",
+            id.escape_debug()
+        ))
+    } else {
+        None
+    }
+}
+
+/// Why `tag` is not a valid tag, if it is not.
+pub fn tag_problem(tag: &str) -> Option<String> {
+    let valid = tag
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && tag
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    (!valid).then(|| {
+        format!(
+            "'{}' is not a valid tag: use lowercase letters, digits and '-'",
+            tag.escape_debug()
+        )
+    })
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FrontMatter {
+    id: String,
+    title: String,
+    description: Option<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+}
+
+const FRONT_MATTER_FENCE: &str = "+++";
+const CARD_HEADING: &str = "## ";
+const SEPARATOR: &str = "---";
+
+/// Splits on LF, CRLF and a lone CR, so that line numbers agree with what editors show.
+fn split_lines(text: &str) -> Vec<&str> {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => {
+                lines.push(&text[start..i]);
+                start = i + 1;
+            }
+            b'\r' => {
+                lines.push(&text[start..i]);
+                if bytes.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if start < text.len() {
+        lines.push(&text[start..]);
+    }
+    lines
+}
+
+/// An open fenced code block: its fence character, length and line.
+#[derive(Clone, Copy)]
+struct Fence {
+    marker: char,
+    len: usize,
+    line: usize,
+}
+
+/// The fence a line opens or closes, if it is a fence line (CommonMark: at most 3 spaces indent).
+fn fence_marker(line: &str) -> Option<(char, usize, &str)> {
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    if indent > 3 {
+        return None;
+    }
+    let rest = &line[indent..];
+    let marker = rest.chars().next().filter(|c| *c == '`' || *c == '~')?;
+    let len = rest.chars().take_while(|c| *c == marker).count();
+    (len >= 3).then(|| (marker, len, &rest[len..]))
+}
+
+/// Updates the open fence for one line and tells whether the line is inside (or is) a fence.
+fn track_fence(open: &mut Option<Fence>, line: &str, number: usize) -> bool {
+    match (*open, fence_marker(line)) {
+        (None, Some((marker, len, _))) => {
+            *open = Some(Fence {
+                marker,
+                len,
+                line: number,
+            });
+            true
+        }
+        (Some(fence), Some((marker, len, info)))
+            if marker == fence.marker && len >= fence.len && info.trim().is_empty() =>
+        {
+            *open = None;
+            true
+        }
+        (Some(_), _) => true,
+        (None, None) => false,
+    }
+}
+
+enum Section {
+    Preamble,
+    Attributes,
+    Front,
+    Back,
+}
+
+struct CardDraft {
+    card: ParsedCard,
+    front: Vec<String>,
+    back: Option<Vec<String>>,
+    seen_kind: bool,
+    seen_tags: bool,
+}
+
+/// Parses a whole deck file. On failure returns every problem found, in line order.
+pub fn parse_deck(text: &str) -> Result<ParsedDeck, Vec<LineError>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let lines = split_lines(text);
+    let mut errors = Vec::new();
+    let err = |errors: &mut Vec<LineError>, line: usize, message: String| {
+        errors.push(LineError { line, message });
+    };
+
+    if lines.first().map(|l| l.trim_end()) != Some(FRONT_MATTER_FENCE) {
+        err(
+            &mut errors,
+            1,
+            "a deck must start with a `+++` line opening its TOML front matter".to_owned(),
+        );
+        return Err(errors);
+    }
+    let Some(close) = lines
+        .iter()
+        .skip(1)
+        .position(|l| l.trim_end() == FRONT_MATTER_FENCE)
+        .map(|i| i + 1)
+    else {
+        err(
+            &mut errors,
+            1,
+            "the front matter is never closed by a `+++` line".to_owned(),
+        );
+        return Err(errors);
+    };
+    let front_matter = parse_front_matter(&lines[1..close], &mut errors);
+
+    let mut cards: Vec<ParsedCard> = Vec::new();
+    let mut draft: Option<CardDraft> = None;
+    let mut section = Section::Preamble;
+    let mut fence: Option<Fence> = None;
+
+    for (index, &raw) in lines.iter().enumerate().skip(close + 1) {
+        let number = index + 1;
+        let line = raw.trim_end();
+        let in_code = track_fence(&mut fence, line, number);
+
+        if !in_code && line.starts_with(CARD_HEADING) {
+            if let Some(done) = draft.take() {
+                finish_card(done, &mut cards, &mut errors);
+            }
+            let id = line[CARD_HEADING.len()..].trim().to_owned();
+            if let Some(problem) = id_problem(&id) {
+                err(&mut errors, number, format!("bad card id: {problem}"));
+            } else if let Some(first) = cards.iter().find(|c| c.id == id) {
+                err(
+                    &mut errors,
+                    number,
+                    format!(
+                        "duplicate card id '{id}' (first defined on line {})",
+                        first.line
+                    ),
+                );
+            }
+            draft = Some(CardDraft {
+                card: ParsedCard {
+                    id,
+                    line: number,
+                    kind: ParsedKind::Question,
+                    tags: Vec::new(),
+                    front: String::new(),
+                    back: String::new(),
+                },
+                front: Vec::new(),
+                back: None,
+                seen_kind: false,
+                seen_tags: false,
+            });
+            section = Section::Attributes;
+            continue;
+        }
+
+        let Some(current) = draft.as_mut() else {
+            continue; // the preamble is for human readers
+        };
+        if let Section::Attributes = section {
+            if !in_code && let Some(attribute) = line.strip_prefix("- ") {
+                parse_attribute(attribute, current, number, &mut errors);
+                continue;
+            }
+            section = Section::Front;
+        }
+        match section {
+            Section::Front if !in_code && line == SEPARATOR => {
+                current.back = Some(Vec::new());
+                section = Section::Back;
+            }
+            Section::Front => current.front.push(raw.to_owned()),
+            Section::Back => {
+                if let Some(back) = current.back.as_mut() {
+                    back.push(raw.to_owned());
+                }
+            }
+            Section::Preamble | Section::Attributes => {}
+        }
+    }
+    if let Some(done) = draft.take() {
+        finish_card(done, &mut cards, &mut errors);
+    }
+    if let Some(open) = fence {
+        err(
+            &mut errors,
+            open.line,
+            format!(
+                "this code fence is never closed: add a line of {} `{}` characters",
+                open.len, open.marker
+            ),
+        );
+    }
+    if cards.is_empty() && errors.is_empty() {
+        err(
+            &mut errors,
+            close + 1,
+            "the deck has no cards: start one with a `## card-id` line".to_owned(),
+        );
+    }
+
+    match front_matter {
+        Some(fm) if errors.is_empty() => Ok(ParsedDeck {
+            id: fm.id,
+            title: fm.title,
+            description: fm.description,
+            tags: fm.tags,
+            cards,
+        }),
+        _ => {
+            errors.sort_by_key(|e| e.line);
+            Err(errors)
+        }
+    }
+}
+
+fn parse_front_matter(lines: &[&str], errors: &mut Vec<LineError>) -> Option<FrontMatter> {
+    let toml_text = lines.join("\n");
+    let fm: FrontMatter = match toml::from_str(&toml_text) {
+        Ok(fm) => fm,
+        Err(e) => {
+            // Front matter starts on line 2; the span tells which line of it is wrong.
+            let offset = e.span().map_or(0, |span| span.start);
+            let line = 2 + toml_text[..offset.min(toml_text.len())]
+                .matches('\n')
+                .count();
+            let message = e.message().trim().replace('\n', " ");
+            errors.push(LineError {
+                line,
+                message: format!("front matter: {message}"),
+            });
+            return None;
+        }
+    };
+    let line_of = |key: &str| {
+        lines
+            .iter()
+            .position(|l| l.trim_start().starts_with(key))
+            .map_or(2, |i| i + 2)
+    };
+    let mut ok = true;
+    if let Some(problem) = id_problem(&fm.id) {
+        errors.push(LineError {
+            line: line_of("id"),
+            message: format!("bad deck id: {problem}"),
+        });
+        ok = false;
+    }
+    if fm.title.trim().is_empty() {
+        errors.push(LineError {
+            line: line_of("title"),
+            message: "the deck title is empty".to_owned(),
+        });
+        ok = false;
+    }
+    for tag in &fm.tags {
+        if let Some(problem) = tag_problem(tag) {
+            errors.push(LineError {
+                line: line_of("tags"),
+                message: problem,
+            });
+            ok = false;
+        }
+    }
+    ok.then_some(fm)
+}
+
+fn parse_attribute(
+    attribute: &str,
+    draft: &mut CardDraft,
+    line: usize,
+    errors: &mut Vec<LineError>,
+) {
+    let mut push = |message: String| errors.push(LineError { line, message });
+    let Some((key, value)) = attribute.split_once(':') else {
+        push(format!(
+            "expected a card attribute `- kind: ...` or `- tags: ...` here; if the question starts with a list, leave a blank line after the `## {}` heading",
+            draft.card.id
+        ));
+        return;
+    };
+    let value = value.trim();
+    match key.trim() {
+        "kind" => {
+            if std::mem::replace(&mut draft.seen_kind, true) {
+                push("the card's kind is given twice".to_owned());
+            }
+            match value {
+                "definition" => draft.card.kind = ParsedKind::Definition,
+                "question" => draft.card.kind = ParsedKind::Question,
+                other => push(format!(
+                    "unknown card kind '{}': use `definition` or `question`",
+                    other.escape_debug()
+                )),
+            }
+        }
+        "tags" => {
+            if std::mem::replace(&mut draft.seen_tags, true) {
+                push("the card's tags are given twice; list them on one line".to_owned());
+            }
+            for tag in value.split(',').map(str::trim) {
+                match tag_problem(tag) {
+                    Some(problem) => push(problem),
+                    None if !draft.card.tags.iter().any(|t| t == tag) => {
+                        draft.card.tags.push(tag.to_owned())
+                    }
+                    None => {}
+                }
+            }
+        }
+        other => push(format!(
+            "unknown card attribute '{}': use `kind` or `tags`; if the question starts with a list, leave a blank line after the `## {}` heading",
+            other.escape_debug(),
+            draft.card.id
+        )),
+    }
+}
+
+/// Joins a card's lines without the blank lines around them.
+fn trimmed_block(lines: &[String]) -> String {
+    let is_blank = |l: &&String| l.trim().is_empty();
+    let start = lines
+        .iter()
+        .position(|l| !is_blank(&l))
+        .unwrap_or(lines.len());
+    let end = lines
+        .iter()
+        .rposition(|l| !is_blank(&l))
+        .map_or(start, |i| i + 1);
+    lines[start..end]
+        .iter()
+        .map(|l| l.trim_end())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn finish_card(draft: CardDraft, cards: &mut Vec<ParsedCard>, errors: &mut Vec<LineError>) {
+    let CardDraft {
+        mut card,
+        front,
+        back,
+        ..
+    } = draft;
+    let line = card.line;
+    card.front = trimmed_block(&front);
+    if card.front.is_empty() {
+        errors.push(LineError {
+            line,
+            message: format!("card '{}' has an empty question", card.id),
+        });
+    }
+    match back {
+        None => errors.push(LineError {
+            line,
+            message: format!(
+                "card '{}' has no `---` line between its question and its answer",
+                card.id
+            ),
+        }),
+        Some(back) => {
+            card.back = trimmed_block(&back);
+            if card.back.is_empty() {
+                errors.push(LineError {
+                    line,
+                    message: format!("card '{}' has an empty answer", card.id),
+                });
+            }
+        }
+    }
+    cards.push(card);
+}
+
+#[cfg(test)]
+#[path = "parse_tests.rs"]
+mod tests;

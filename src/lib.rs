@@ -1,0 +1,86 @@
+//! hone drills backend-developer interview questions with spaced repetition (SM-2).
+//!
+//! The binary is a thin shell over [`run`]. Data flows one way: `cli` parses, `env` reads the
+//! outside world, `cmd` loads decks (`deck`) and review state (`store`), asks the pure modules
+//! (`queue`, `session`, `sm2`, `answer`) what to do, records answers through `store`, and prints
+//! `views` as JSON or as text (`render`); the interactive session draws through `ui`.
+//! ARCHITECTURE.md maps the modules and their invariants.
+
+pub mod answer;
+pub mod cli;
+mod cmd;
+pub mod deck;
+pub mod env;
+pub mod model;
+pub mod queue;
+mod render;
+pub mod session;
+pub mod settings;
+pub mod sm2;
+pub mod store;
+mod ui;
+mod views;
+
+use std::ffi::OsString;
+use std::io::{self, BufWriter, Write};
+
+use clap::Parser;
+
+pub use cmd::UsageError;
+
+/// Exit code: success, including "nothing due".
+pub const EXIT_OK: u8 = 0;
+/// Exit code: an error, reported on stderr.
+pub const EXIT_ERROR: u8 = 1;
+/// Exit code: a bad command line (unknown command, flag or value; unknown deck or card).
+pub const EXIT_USAGE: u8 = 2;
+/// Exit code: another hone process held the data dir longer than the lock timeout; try again.
+pub const EXIT_BUSY: u8 = 75;
+
+/// The command line was rejected and clap has already said why; carries clap's exit code.
+#[derive(Debug, thiserror::Error)]
+#[error("command line rejected")]
+pub struct AlreadyReported(pub u8);
+
+/// Runs hone with these arguments (the first is the program name).
+pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> anyhow::Result<()> {
+    let cli = match cli::Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = u8::try_from(e.exit_code()).unwrap_or(EXIT_USAGE);
+            e.print()?;
+            return if code == EXIT_OK {
+                Ok(())
+            } else {
+                Err(AlreadyReported(code).into())
+            };
+        }
+    };
+    let env = env::Env::detect(&cli.global)?;
+    let mut out = BufWriter::new(io::stdout().lock());
+    cmd::run(cli.command, &env, &mut out)?;
+    out.flush()?;
+    Ok(())
+}
+
+/// The exit code for an error from [`run`], and whether it still needs to be printed.
+pub fn exit_status(err: &anyhow::Error) -> (u8, bool) {
+    if let Some(AlreadyReported(code)) = err.downcast_ref() {
+        return (*code, false);
+    }
+    for cause in err.chain() {
+        if let Some(e) = cause.downcast_ref::<io::Error>()
+            && e.kind() == io::ErrorKind::BrokenPipe
+        {
+            // Like other Unix tools: a reader that stopped early (`hone cards | head`) is fine.
+            return (EXIT_OK, false);
+        }
+        if let Some(store::StoreError::Busy { .. }) = cause.downcast_ref() {
+            return (EXIT_BUSY, true);
+        }
+        if cause.downcast_ref::<UsageError>().is_some() {
+            return (EXIT_USAGE, true);
+        }
+    }
+    (EXIT_ERROR, true)
+}

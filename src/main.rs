@@ -1,0 +1,14 @@
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    match hone::run(std::env::args_os()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            let (code, print) = hone::exit_status(&err);
+            if print {
+                eprintln!("hone: {err:#}");
+            }
+            ExitCode::from(code)
+        }
+    }
+}

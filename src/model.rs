@@ -1,0 +1,329 @@
+//! Plain domain data shared by every module: ids, grades, study days, cards and their schedule.
+//!
+//! Nothing here does I/O, reads the clock or knows an on-disk format.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Days, FixedOffset, NaiveDate, Timelike};
+
+use crate::deck::parse::id_problem;
+
+/// A deck id such as `api`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DeckId(String);
+
+impl DeckId {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for DeckId {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match id_problem(s) {
+            Some(problem) => Err(problem),
+            None => Ok(DeckId(s.to_owned())),
+        }
+    }
+}
+
+impl fmt::Display for DeckId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A card's full id, `<deck-id>/<card-id>`, such as `api/rest-vs-graphql`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CardId(String);
+
+impl CardId {
+    pub fn new(deck: &DeckId, card: &str) -> Result<Self, String> {
+        match id_problem(card) {
+            Some(problem) => Err(problem),
+            None => Ok(CardId(format!("{deck}/{card}"))),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn deck(&self) -> &str {
+        self.0.split_once('/').map_or("", |(deck, _)| deck)
+    }
+}
+
+impl FromStr for CardId {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let Some((deck, card)) = s.split_once('/') else {
+            return Err(format!(
+                "'{}' is not a card id: write it as DECK/CARD, for example api/rest",
+                s.escape_debug()
+            ));
+        };
+        CardId::new(&deck.parse()?, card)
+    }
+}
+
+impl fmt::Display for CardId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A self-grade of recall, 0 (blackout) to 5 (perfect).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Grade(u8);
+
+impl Grade {
+    pub const MAX: u8 = 5;
+    /// The lowest grade that counts as recalled (SM-2: q >= 3).
+    pub const PASS: Grade = Grade(3);
+    /// The lowest grade that ends same-session repeats (SM-2 step 7: q >= 4).
+    pub const GOOD: Grade = Grade(4);
+
+    pub fn new(value: u8) -> Option<Grade> {
+        (value <= Self::MAX).then_some(Grade(value))
+    }
+
+    pub fn value(self) -> u8 {
+        self.0
+    }
+
+    pub fn meaning(self) -> &'static str {
+        match self.0 {
+            0 => "blackout: no recall at all",
+            1 => "wrong, but the answer was familiar once seen",
+            2 => "wrong, but the answer seemed easy once seen",
+            3 => "correct, with serious difficulty",
+            4 => "correct, after some hesitation",
+            _ => "perfect recall",
+        }
+    }
+}
+
+impl fmt::Display for Grade {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// A study day: the local date, shifted so that a day starts at the configured hour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct StudyDay(NaiveDate);
+
+impl StudyDay {
+    pub fn from_date(date: NaiveDate) -> Self {
+        StudyDay(date)
+    }
+
+    /// The study day a moment belongs to. The wall-clock time in the moment's own UTC offset
+    /// decides, so a review at 01:30 with a 04:00 day start counts for the previous date; no
+    /// seconds are added or subtracted, so DST changes cannot shift the result.
+    pub fn of(moment: DateTime<FixedOffset>, day_start_hour: u8) -> Self {
+        let local = moment.naive_local();
+        let date = local.date();
+        if local.hour() < u32::from(day_start_hour) {
+            StudyDay(date.pred_opt().unwrap_or(date))
+        } else {
+            StudyDay(date)
+        }
+    }
+
+    pub fn date(self) -> NaiveDate {
+        self.0
+    }
+
+    /// The day `days` later, saturating at the last date chrono can represent.
+    pub fn plus(self, days: u32) -> Self {
+        StudyDay(
+            self.0
+                .checked_add_days(Days::new(u64::from(days)))
+                .unwrap_or(NaiveDate::MAX),
+        )
+    }
+
+    /// Whole days from `self` to `later` (negative when `later` is earlier).
+    pub fn days_until(self, later: StudyDay) -> i64 {
+        (later.0 - self.0).num_days()
+    }
+}
+
+impl fmt::Display for StudyDay {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.format("%Y-%m-%d"))
+    }
+}
+
+impl FromStr for StudyDay {
+    type Err = chrono::ParseError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").map(StudyDay)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CardKind {
+    Definition,
+    Question,
+}
+
+impl CardKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CardKind::Definition => "definition",
+            CardKind::Question => "question",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Card {
+    pub id: CardId,
+    pub kind: CardKind,
+    pub front: String,
+    pub back: String,
+    /// The deck's tags followed by the card's own, without repeats.
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeckSource {
+    Builtin,
+    Imported,
+}
+
+impl DeckSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeckSource::Builtin => "builtin",
+            DeckSource::Imported => "imported",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Deck {
+    pub id: DeckId,
+    pub title: String,
+    pub description: Option<String>,
+    pub source: DeckSource,
+    pub cards: Vec<Card>,
+}
+
+/// Where a card stands in its SM-2 schedule after at least one review.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CardState {
+    /// SM-2 `n`: successful reviews in a row.
+    pub repetitions: u32,
+    /// SM-2 `EF`, at least 1.3.
+    pub ease: f64,
+    /// SM-2 `I`, in days.
+    pub interval_days: u32,
+    pub due: StudyDay,
+    /// Scheduled reviews so far (same-session repeats not counted).
+    pub reviews: u32,
+    /// Times the card was failed (q < 3) after it had been learned (n >= 2).
+    pub lapses: u32,
+    pub first_reviewed: StudyDay,
+    pub last_reviewed: StudyDay,
+}
+
+/// Whether a logged answer moved the schedule or was practice that leaves it alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewKind {
+    /// An SM-2 review: the card's state changed from `before` to `after`.
+    Scheduled,
+    /// A same-session repeat of a failed card: logged, but n, EF and I stay as they are.
+    Practice,
+}
+
+impl ReviewKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReviewKind::Scheduled => "review",
+            ReviewKind::Practice => "practice",
+        }
+    }
+}
+
+/// One answer, as kept in the review log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Review {
+    /// Unique across devices and time.
+    pub id: String,
+    pub kind: ReviewKind,
+    pub card: CardId,
+    pub at: DateTime<FixedOffset>,
+    /// The study day the answer counted for.
+    pub day: StudyDay,
+    pub grade: Grade,
+    /// The card's state before a scheduled review (`None` for a new card or practice).
+    pub before: Option<CardState>,
+    /// The card's state after a scheduled review (`None` for practice).
+    pub after: Option<CardState>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(s).unwrap()
+    }
+
+    #[test]
+    fn study_day_starts_at_the_configured_hour() {
+        let day = |s| StudyDay::of(at(s), 4).to_string();
+        assert_eq!(day("2026-03-10T03:59:59+01:00"), "2026-03-09");
+        assert_eq!(day("2026-03-10T04:00:00+01:00"), "2026-03-10");
+        assert_eq!(day("2026-03-10T23:59:00+01:00"), "2026-03-10");
+        assert_eq!(day("2026-03-11T00:01:00+01:00"), "2026-03-10");
+    }
+
+    #[test]
+    fn study_day_uses_the_wall_clock_of_the_offset_not_utc() {
+        // 02:30 UTC is 21:30 the previous evening in New York.
+        assert_eq!(
+            StudyDay::of(at("2026-03-10T21:30:00-05:00"), 4).to_string(),
+            "2026-03-10"
+        );
+        assert_eq!(
+            StudyDay::of(at("2026-03-11T02:30:00+00:00"), 4).to_string(),
+            "2026-03-10"
+        );
+    }
+
+    #[test]
+    fn midnight_day_start_is_the_plain_date() {
+        assert_eq!(
+            StudyDay::of(at("2026-03-10T00:00:00+00:00"), 0).to_string(),
+            "2026-03-10"
+        );
+    }
+
+    #[test]
+    fn plus_saturates_instead_of_panicking() {
+        let far = StudyDay::from_date(NaiveDate::MAX);
+        assert_eq!(far.plus(10), far);
+    }
+
+    #[test]
+    fn card_ids_need_a_deck_and_a_card() {
+        assert_eq!("api/rest".parse::<CardId>().unwrap().deck(), "api");
+        assert!("api".parse::<CardId>().is_err());
+        assert!("api/".parse::<CardId>().is_err());
+        assert!("Api/rest".parse::<CardId>().is_err());
+        assert!("api/rest/x".parse::<CardId>().is_err());
+    }
+
+    #[test]
+    fn grades_stop_at_five() {
+        assert!(Grade::new(5).is_some());
+        assert!(Grade::new(6).is_none());
+    }
+}

@@ -1,0 +1,224 @@
+//! Which cards to review today and in what order, within the daily limits. Pure: the day, the
+//! cards and their states are arguments.
+//!
+//! Order: due reviews, most overdue first (ties in catalog order), then new cards in catalog
+//! order. The same inputs always give the same queue.
+
+use std::collections::BTreeMap;
+
+use crate::model::{Card, CardId, CardState, StudyDay};
+
+/// How many cards a study day may bring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub new_per_day: u32,
+    pub reviews_per_day: u32,
+}
+
+/// What has already been done on a study day, which counts against its limits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DoneToday {
+    /// Cards first reviewed that day.
+    pub new: u32,
+    /// Cards reviewed that day that had been reviewed before it.
+    pub reviews: u32,
+}
+
+/// Counts what was done on `day`, from every card's state.
+pub fn done_on<'a>(states: impl IntoIterator<Item = &'a CardState>, day: StudyDay) -> DoneToday {
+    let mut done = DoneToday::default();
+    for state in states {
+        if state.first_reviewed == day {
+            done.new += 1;
+        } else if state.last_reviewed == day {
+            done.reviews += 1;
+        }
+    }
+    done
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Entry<'a> {
+    /// A card never reviewed.
+    New(&'a Card),
+    /// A card whose due day has come.
+    Review(&'a Card, &'a CardState),
+}
+
+impl<'a> Entry<'a> {
+    pub fn card(&self) -> &'a Card {
+        match self {
+            Entry::New(card) | Entry::Review(card, _) => card,
+        }
+    }
+
+    pub fn state(&self) -> Option<&'a CardState> {
+        match self {
+            Entry::New(_) => None,
+            Entry::Review(_, state) => Some(state),
+        }
+    }
+}
+
+/// The cards due on `today` among `cards` (in catalog order), within what is left of `limits`.
+pub fn due<'a>(
+    cards: impl IntoIterator<Item = &'a Card>,
+    states: &'a BTreeMap<CardId, CardState>,
+    today: StudyDay,
+    limits: Limits,
+    done: DoneToday,
+) -> Vec<Entry<'a>> {
+    let new_left = limits.new_per_day.saturating_sub(done.new) as usize;
+    let reviews_left = limits.reviews_per_day.saturating_sub(done.reviews) as usize;
+    let mut reviews = Vec::new();
+    let mut new = Vec::new();
+    for card in cards {
+        match states.get(&card.id) {
+            Some(state) if state.due <= today => reviews.push((card, state)),
+            Some(_) => {}
+            None if new.len() < new_left => new.push(card),
+            None => {}
+        }
+    }
+    // A stable sort keeps catalog order among cards due on the same day.
+    reviews.sort_by_key(|(_, state)| state.due);
+    reviews
+        .into_iter()
+        .take(reviews_left)
+        .map(|(card, state)| Entry::Review(card, state))
+        .chain(new.into_iter().map(Entry::New))
+        .collect()
+}
+
+/// The earliest due day after `today` among `cards`, for "nothing due until ...".
+pub fn next_due_after<'a>(
+    cards: impl IntoIterator<Item = &'a Card>,
+    states: &BTreeMap<CardId, CardState>,
+    today: StudyDay,
+) -> Option<StudyDay> {
+    cards
+        .into_iter()
+        .filter_map(|card| states.get(&card.id))
+        .map(|state| state.due)
+        .filter(|due| *due > today)
+        .min()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::CardKind;
+
+    fn card(id: &str) -> Card {
+        Card {
+            id: id.parse().unwrap(),
+            kind: CardKind::Question,
+            front: "f".into(),
+            back: "b".into(),
+            tags: vec![],
+        }
+    }
+
+    fn day(s: &str) -> StudyDay {
+        s.parse().unwrap()
+    }
+
+    fn reviewed(due: &str) -> CardState {
+        CardState {
+            repetitions: 2,
+            ease: 2.5,
+            interval_days: 6,
+            due: day(due),
+            reviews: 2,
+            lapses: 0,
+            first_reviewed: day("2026-01-01"),
+            last_reviewed: day("2026-01-02"),
+        }
+    }
+
+    const LIMITS: Limits = Limits {
+        new_per_day: 2,
+        reviews_per_day: 10,
+    };
+
+    fn ids(entries: &[Entry]) -> Vec<String> {
+        entries.iter().map(|e| e.card().id.to_string()).collect()
+    }
+
+    #[test]
+    fn most_overdue_reviews_first_then_new_cards_in_catalog_order() {
+        let cards: Vec<Card> = ["d/a", "d/b", "d/c", "d/n1", "d/n2", "d/n3", "d/later"]
+            .map(card)
+            .to_vec();
+        let states: BTreeMap<_, _> = [
+            ("d/a", reviewed("2026-03-09")),
+            ("d/b", reviewed("2026-03-01")),
+            ("d/c", reviewed("2026-03-09")),
+            ("d/later", reviewed("2026-03-11")),
+        ]
+        .into_iter()
+        .map(|(id, s)| (id.parse().unwrap(), s))
+        .collect();
+        let queue = due(
+            &cards,
+            &states,
+            day("2026-03-10"),
+            LIMITS,
+            DoneToday::default(),
+        );
+        assert_eq!(ids(&queue), ["d/b", "d/a", "d/c", "d/n1", "d/n2"]);
+        assert!(matches!(queue[3], Entry::New(_)));
+    }
+
+    #[test]
+    fn limits_count_what_was_done_today() {
+        let cards: Vec<Card> = ["d/r1", "d/r2", "d/n1", "d/n2"].map(card).to_vec();
+        let states: BTreeMap<_, _> = [
+            ("d/r1", reviewed("2026-03-01")),
+            ("d/r2", reviewed("2026-03-02")),
+        ]
+        .into_iter()
+        .map(|(id, s)| (id.parse().unwrap(), s))
+        .collect();
+        let done = DoneToday { new: 1, reviews: 9 };
+        assert_eq!(
+            ids(&due(&cards, &states, day("2026-03-10"), LIMITS, done)),
+            ["d/r1", "d/n1"]
+        );
+        let done = DoneToday {
+            new: 5,
+            reviews: 50,
+        };
+        assert!(due(&cards, &states, day("2026-03-10"), LIMITS, done).is_empty());
+    }
+
+    #[test]
+    fn done_on_tells_new_from_review() {
+        let mut first = reviewed("2026-03-11");
+        first.first_reviewed = day("2026-03-10");
+        first.last_reviewed = day("2026-03-10");
+        let mut again = reviewed("2026-03-16");
+        again.last_reviewed = day("2026-03-10");
+        let old = reviewed("2026-03-20");
+        assert_eq!(
+            done_on([&first, &again, &old], day("2026-03-10")),
+            DoneToday { new: 1, reviews: 1 }
+        );
+    }
+
+    #[test]
+    fn next_due_after_skips_today_and_earlier() {
+        let cards: Vec<Card> = ["d/a", "d/b"].map(card).to_vec();
+        let states: BTreeMap<_, _> = [
+            ("d/a", reviewed("2026-03-10")),
+            ("d/b", reviewed("2026-03-12")),
+        ]
+        .into_iter()
+        .map(|(id, s)| (id.parse().unwrap(), s))
+        .collect();
+        assert_eq!(
+            next_due_after(&cards, &states, day("2026-03-10")),
+            Some(day("2026-03-12"))
+        );
+    }
+}

@@ -1,0 +1,251 @@
+//! What commands print, as plain serializable structs. Their JSON field names are the public
+//! scripting contract documented in the README: add fields, never rename or remove one.
+
+use chrono::{DateTime, FixedOffset, SecondsFormat};
+use serde::Serialize;
+
+use crate::model::{Card, CardState, Deck, Review, StudyDay};
+use crate::queue::Entry;
+use crate::sm2;
+
+/// RFC 3339 with its UTC offset, to the second: `2026-11-23T09:15:00+01:00`.
+fn timestamp(at: DateTime<FixedOffset>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Secs, false)
+}
+
+#[derive(Debug, Serialize)]
+pub struct DeckView {
+    pub id: String,
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub source: &'static str,
+    pub cards: usize,
+    /// Reviewed cards whose due day has come.
+    pub due: usize,
+    /// Cards never reviewed.
+    pub new: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DecksView {
+    pub decks: Vec<DeckView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CardView {
+    pub id: String,
+    pub deck: String,
+    pub kind: &'static str,
+    pub front: String,
+    pub back: String,
+    pub tags: Vec<String>,
+}
+
+impl CardView {
+    pub fn of(card: &Card) -> Self {
+        CardView {
+            id: card.id.to_string(),
+            deck: card.id.deck().to_owned(),
+            kind: card.kind.as_str(),
+            front: card.front.clone(),
+            back: card.back.clone(),
+            tags: card.tags.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct CardsView {
+    pub cards: Vec<CardView>,
+}
+
+/// One card of a review queue.
+#[derive(Debug, Serialize)]
+pub struct DueCardView {
+    pub card: String,
+    pub deck: String,
+    /// `new` or `review`.
+    pub state: &'static str,
+    pub due: String,
+    /// Days past the due day (0 when due today or new).
+    pub overdue_days: i64,
+    pub repetitions: u32,
+    pub ease: f64,
+    pub interval_days: u32,
+}
+
+impl DueCardView {
+    pub fn of(entry: &Entry<'_>, today: StudyDay) -> Self {
+        let card = entry.card();
+        let (state, due, repetitions, ease, interval_days) = match entry.state() {
+            None => ("new", today, 0, sm2::INITIAL_EASE, 0),
+            Some(s) => ("review", s.due, s.repetitions, s.ease, s.interval_days),
+        };
+        DueCardView {
+            card: card.id.to_string(),
+            deck: card.id.deck().to_owned(),
+            state,
+            due: due.to_string(),
+            overdue_days: due.days_until(today).max(0),
+            repetitions,
+            ease,
+            interval_days,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct DueView {
+    /// The study day the queue is for.
+    pub day: String,
+    pub count: usize,
+    pub new: usize,
+    pub review: usize,
+    pub cards: Vec<DueCardView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NextCardView {
+    #[serde(flatten)]
+    pub due: DueCardView,
+    pub kind: &'static str,
+    pub front: String,
+    pub back: String,
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NextView {
+    pub day: String,
+    /// The card to review next, or `null` when nothing is due.
+    pub card: Option<NextCardView>,
+    /// Cards in today's queue, this one included.
+    pub remaining: usize,
+    /// When nothing is due: the next day a reviewed card falls due, if any.
+    pub next_due: Option<String>,
+}
+
+/// A recorded answer, as `hone answer` prints it.
+#[derive(Debug, Serialize)]
+pub struct AnswerView {
+    pub card: String,
+    pub grade: u8,
+    /// `review` (moved the schedule) or `practice`.
+    pub kind: &'static str,
+    pub reviewed_at: String,
+    /// The study day the answer counted for.
+    pub day: String,
+    pub repetitions: u32,
+    pub ease: f64,
+    pub interval_days: u32,
+    pub due: String,
+    pub review_id: String,
+}
+
+impl AnswerView {
+    pub fn of(review: &Review) -> Self {
+        let after = review.after.as_ref();
+        AnswerView {
+            card: review.card.to_string(),
+            grade: review.grade.value(),
+            kind: review.kind.as_str(),
+            reviewed_at: timestamp(review.at),
+            day: review.day.to_string(),
+            repetitions: after.map_or(0, |s| s.repetitions),
+            ease: after.map_or(sm2::INITIAL_EASE, |s| s.ease),
+            interval_days: after.map_or(0, |s| s.interval_days),
+            due: after.map_or(review.day, |s| s.due).to_string(),
+            review_id: review.id.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct StateView {
+    pub repetitions: u32,
+    pub ease: f64,
+    pub interval_days: u32,
+    pub due: String,
+    pub reviews: u32,
+    pub lapses: u32,
+    pub first_reviewed: String,
+    pub last_reviewed: String,
+}
+
+impl StateView {
+    pub fn of(s: &CardState) -> Self {
+        StateView {
+            repetitions: s.repetitions,
+            ease: s.ease,
+            interval_days: s.interval_days,
+            due: s.due.to_string(),
+            reviews: s.reviews,
+            lapses: s.lapses,
+            first_reviewed: s.first_reviewed.to_string(),
+            last_reviewed: s.last_reviewed.to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct HistoryEntryView {
+    pub review_id: String,
+    pub kind: &'static str,
+    pub reviewed_at: String,
+    pub day: String,
+    pub grade: u8,
+    /// The state after the answer; absent for practice.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after: Option<StateView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ShowView {
+    pub card: CardView,
+    /// `null` for a card never reviewed.
+    pub state: Option<StateView>,
+    pub history: Vec<HistoryEntryView>,
+}
+
+impl ShowView {
+    pub fn of(card: &Card, state: Option<&CardState>, history: &[Review]) -> Self {
+        ShowView {
+            card: CardView::of(card),
+            state: state.map(StateView::of),
+            history: history
+                .iter()
+                .map(|r| HistoryEntryView {
+                    review_id: r.id.clone(),
+                    kind: r.kind.as_str(),
+                    reviewed_at: timestamp(r.at),
+                    day: r.day.to_string(),
+                    grade: r.grade.value(),
+                    after: r.after.as_ref().map(StateView::of),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// What `hone` alone prints.
+#[derive(Debug, Serialize)]
+pub struct StatusView {
+    pub day: String,
+    pub due: usize,
+    pub new: usize,
+    pub review: usize,
+    pub next_due: Option<String>,
+}
+
+pub fn deck_view(deck: &Deck, due: usize, new: usize) -> DeckView {
+    DeckView {
+        id: deck.id.to_string(),
+        title: deck.title.clone(),
+        description: deck.description.clone(),
+        source: deck.source.as_str(),
+        cards: deck.cards.len(),
+        due,
+        new,
+    }
+}
