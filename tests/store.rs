@@ -1,0 +1,301 @@
+//! The state on disk: durability, versions, damage and concurrent writers, with the real binary.
+
+mod common;
+
+use std::fs;
+use std::io::{BufRead, BufReader, Write};
+use std::process::Stdio;
+use std::thread;
+
+use common::{Hone, NOW, stderr};
+use serde_json::Value;
+
+fn answer_line(card: &str, grade: u8) -> String {
+    format!("{{\"card\": \"{card}\", \"grade\": {grade}}}\n")
+}
+
+/// The first `n` built-in card ids.
+fn card_ids(hone: &Hone, n: usize) -> Vec<String> {
+    let cards = hone.json(&["cards", "--json"]);
+    let ids: Vec<String> = cards["cards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(ids.len() >= n, "need {n} cards, have {}", ids.len());
+    ids.into_iter().take(n).collect()
+}
+
+/// Answers some cards through stdin, which also writes the snapshot at the end.
+fn answer_some(hone: &Hone) {
+    let input: String = card_ids(hone, 5)
+        .iter()
+        .map(|id| answer_line(id, 4))
+        .collect();
+    let out = hone.run_with_stdin(NOW, &["answer", "--stdin"], &input);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+fn snapshot(hone: &Hone) -> std::path::PathBuf {
+    hone.data_dir().join("local/snapshot.json")
+}
+
+fn the_log(hone: &Hone) -> std::path::PathBuf {
+    let dir = hone.data_dir().join("reviews");
+    let mut logs: Vec<_> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(logs.len(), 1);
+    logs.pop().unwrap()
+}
+
+#[test]
+fn a_snapshot_from_a_newer_hone_is_refused_and_left_untouched() {
+    let hone = Hone::new();
+    answer_some(&hone);
+    let newer = r#"{"schema": 99, "something": "new"}"#;
+    fs::write(snapshot(&hone), newer).unwrap();
+    for args in [&["due"][..], &["answer", "api/rest", "4"]] {
+        let out = hone.run_at(NOW, args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(
+            stderr(&out).contains("snapshot.json was written by a newer hone (format version 99"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    assert_eq!(fs::read_to_string(snapshot(&hone)).unwrap(), newer);
+    assert_eq!(hone.log_lines().len(), 5, "nothing appended");
+}
+
+#[test]
+fn a_log_line_from_a_newer_hone_is_refused() {
+    let hone = Hone::new();
+    answer_some(&hone);
+    fs::remove_file(snapshot(&hone)).unwrap();
+    let log = the_log(&hone);
+    let mut text = fs::read_to_string(&log).unwrap();
+    text.push_str("{\"v\": 2, \"future\": true}\n");
+    fs::write(&log, &text).unwrap();
+    let out = hone.run_at(NOW, &["due"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains(".jsonl:6 was written by a newer hone (format version 2"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(fs::read_to_string(&log).unwrap(), text);
+}
+
+#[test]
+fn a_corrupt_snapshot_is_refused_and_left_byte_identical() {
+    for garbage in [
+        &b""[..],
+        &[0u8; 64][..],
+        &b"{\"schema\": 1, \"logs\": {"[..],
+        &b"\xff\xfe not json"[..],
+    ] {
+        let hone = Hone::new();
+        answer_some(&hone);
+        fs::write(snapshot(&hone), garbage).unwrap();
+        let log_before = fs::read(the_log(&hone)).unwrap();
+        for args in [&["due", "--count"][..], &["answer", "api/rest", "4"]] {
+            let out = hone.run_at(NOW, args);
+            assert_eq!(out.status.code(), Some(1), "{args:?} on {garbage:?}");
+            assert!(stderr(&out).contains("snapshot.json"), "{}", stderr(&out));
+            assert!(stderr(&out).contains("left untouched"), "{}", stderr(&out));
+        }
+        assert_eq!(fs::read(snapshot(&hone)).unwrap(), garbage);
+        assert_eq!(fs::read(the_log(&hone)).unwrap(), log_before);
+    }
+}
+
+#[test]
+fn a_corrupt_log_line_is_reported_with_its_line() {
+    let hone = Hone::new();
+    answer_some(&hone);
+    fs::remove_file(snapshot(&hone)).unwrap();
+    let log = the_log(&hone);
+    let mut text = fs::read_to_string(&log).unwrap();
+    text = text.replacen("\"grade\":4", "\"grade\":\"four\"", 2);
+    fs::write(&log, &text).unwrap();
+    let out = hone.run_at(NOW, &["due"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains(".jsonl:1: not a review record"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn the_snapshot_rebuilt_from_the_log_equals_the_stored_one() {
+    let hone = Hone::new();
+    let ids = card_ids(&hone, 40);
+    let mut input = String::new();
+    for (i, id) in ids.iter().enumerate() {
+        input.push_str(&answer_line(id, (i % 6) as u8));
+        input.push_str(&answer_line(id, 5));
+    }
+    assert!(
+        hone.run_with_stdin(NOW, &["answer", "--stdin"], &input)
+            .status
+            .success()
+    );
+    let stored = fs::read(snapshot(&hone)).unwrap();
+    let due_before = hone.ok_at("2026-03-09T09:00:00+01:00", &["due", "--json"]);
+
+    fs::remove_file(snapshot(&hone)).unwrap();
+    assert_eq!(
+        hone.ok_at("2026-03-09T09:00:00+01:00", &["due", "--json"]),
+        due_before,
+        "replaying the log gives the same queue"
+    );
+    // An empty batch of answers still checkpoints, which writes the snapshot anew.
+    assert!(
+        hone.run_with_stdin(NOW, &["answer", "--stdin"], "")
+            .status
+            .success()
+    );
+    assert_eq!(fs::read(snapshot(&hone)).unwrap(), stored);
+}
+
+#[test]
+fn a_torn_last_line_is_ignored_then_set_aside_before_the_next_answer() {
+    let hone = Hone::new();
+    answer_some(&hone);
+    let log = the_log(&hone);
+    let intact = fs::read(&log).unwrap();
+    let mut torn = intact.clone();
+    torn.extend_from_slice(b"{\"v\":1,\"id\":\"abc\",\"kind\":\"rev");
+    fs::write(&log, &torn).unwrap();
+
+    let out = hone.run_at(NOW, &["due", "--count"]);
+    assert!(out.status.success());
+    assert!(
+        stderr(&out).contains(":6: ignored an incomplete last line"),
+        "{}",
+        stderr(&out)
+    );
+
+    hone.ok(&["answer", "api/rest", "5"]);
+    let after = fs::read(&log).unwrap();
+    assert!(after.starts_with(&intact));
+    assert_eq!(
+        hone.log_lines().len(),
+        6,
+        "the torn line is gone, the new answer is there"
+    );
+    let kept = hone.data_dir().join("local/torn");
+    assert_eq!(
+        fs::read_dir(kept).unwrap().count(),
+        1,
+        "the fragment is kept for inspection"
+    );
+}
+
+#[test]
+fn an_acknowledged_answer_survives_kill_9() {
+    let hone = Hone::new();
+    let mut child = hone
+        .command(&["answer", "--stdin", "--json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut acks = BufReader::new(child.stdout.take().unwrap());
+    stdin
+        .write_all(answer_line("api/rest", 5).as_bytes())
+        .unwrap();
+    stdin.flush().unwrap();
+    let mut ack = String::new();
+    acks.read_line(&mut ack).unwrap();
+    let ack: Value = serde_json::from_str(&ack).unwrap();
+    child.kill().unwrap(); // SIGKILL on Unix
+    child.wait().unwrap();
+
+    let logged = hone.log_lines();
+    assert_eq!(logged.len(), 1);
+    assert_eq!(logged[0]["id"], ack["review_id"]);
+    assert_eq!(
+        hone.json(&["show", "api/rest", "--json"])["state"]["due"],
+        "2026-03-03"
+    );
+}
+
+#[test]
+fn two_processes_answering_200_cards_each_at_once_lose_nothing() {
+    let hone = Hone::new();
+    let ids = card_ids(&hone, 250);
+    // Overlapping halves, so both processes also answer the same cards.
+    let halves = [ids[..200].to_vec(), ids[50..250].to_vec()];
+    let workers: Vec<_> = halves
+        .into_iter()
+        .map(|cards| {
+            let mut child = hone
+                .command(&["answer", "--stdin", "--json"])
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            thread::spawn(move || {
+                let mut stdin = child.stdin.take().unwrap();
+                let mut acks = BufReader::new(child.stdout.take().unwrap());
+                // One line at a time, waiting for each acknowledgement: 200 separate commits.
+                for card in &cards {
+                    stdin.write_all(answer_line(card, 4).as_bytes()).unwrap();
+                    stdin.flush().unwrap();
+                    let mut ack = String::new();
+                    acks.read_line(&mut ack).unwrap();
+                    assert!(ack.contains(card.as_str()), "ack {ack:?} for {card}");
+                }
+                drop(stdin);
+                let out = child.wait_with_output().unwrap();
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            })
+        })
+        .collect();
+    for worker in workers {
+        worker.join().unwrap();
+    }
+
+    let logged = hone.log_lines();
+    assert_eq!(logged.len(), 400);
+    let reviews_of = |id: &str| logged.iter().filter(|l| l["card"] == id).count();
+    assert_eq!(reviews_of(&ids[0]), 1);
+    assert_eq!(reviews_of(&ids[100]), 2);
+    // Each overlapping card's second answer saw the first: two reviews in its state.
+    let show = hone.json(&["show", &ids[100], "--json"]);
+    assert_eq!(show["state"]["reviews"], 2);
+    assert_eq!(show["state"]["repetitions"], 2);
+}
+
+#[test]
+fn a_busy_data_dir_is_refused_after_a_bounded_wait_with_exit_75() {
+    let hone = Hone::new();
+    answer_some(&hone);
+    let lock = fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(hone.data_dir().join("local/lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    let out = hone
+        .command(&["answer", "api/rest", "4"])
+        .env("HONE_LOCK_TIMEOUT", "0.2")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(75));
+    assert!(stderr(&out).contains("data dir busy"), "{}", stderr(&out));
+    lock.unlock().unwrap();
+    hone.ok(&["answer", "api/rest", "4"]);
+    assert_eq!(hone.log_lines().len(), 6);
+}
