@@ -1,37 +1,174 @@
-//! Turning one grade into one review-log entry: the SM-2 step for scheduled answers, the plain
-//! record for practice. Pure; the moment and the review id are arguments.
+//! Turning what the learner did into review-log entries: the SM-2 step for scheduled answers,
+//! the plain record for practice, the exact inverse for an undo. Pure: the moment and the entry
+//! id are arguments.
 
 use chrono::{DateTime, FixedOffset};
 
-use crate::model::{CardId, CardState, Grade, Review, ReviewKind, StudyDay};
+use crate::model::{Action, CardId, CardState, Event, Graded, ReviewKind, StudyDay};
 use crate::sm2;
 
-pub struct Answer<'a> {
-    pub card: &'a CardId,
-    pub grade: Grade,
-    pub kind: ReviewKind,
+/// When something happened, and which study day that is.
+#[derive(Debug, Clone, Copy)]
+pub struct Moment {
     pub at: DateTime<FixedOffset>,
     pub day_start_hour: u8,
 }
 
-/// The log entry for `answer`, given the card's state before it (`None` if never reviewed).
-pub fn review(answer: Answer<'_>, before: Option<&CardState>, id: String) -> Review {
-    let day = StudyDay::of(answer.at, answer.day_start_hour);
-    let (before, after) = match answer.kind {
-        ReviewKind::Scheduled => (
-            before.copied(),
-            Some(sm2::review(before, answer.grade, day)),
-        ),
-        ReviewKind::Practice => (None, None),
+impl Moment {
+    pub fn day(self) -> StudyDay {
+        StudyDay::of(self.at, self.day_start_hour)
+    }
+
+    fn event(self, id: String, card: &CardId, action: Action) -> Event {
+        Event {
+            id,
+            card: card.clone(),
+            at: self.at,
+            day: self.day(),
+            action,
+        }
+    }
+}
+
+/// The log entry for an answer, given the card's state before it (`None` if never reviewed).
+pub fn answer(
+    card: &CardId,
+    graded: Graded,
+    kind: ReviewKind,
+    before: Option<&CardState>,
+    when: Moment,
+    id: String,
+) -> Event {
+    let action = match kind {
+        ReviewKind::Scheduled => {
+            let after = sm2::review(before, graded.grade, when.day());
+            Action::Review {
+                answer: graded,
+                before: before.copied(),
+                after,
+            }
+        }
+        ReviewKind::Practice => Action::Practice { answer: graded },
     };
-    Review {
+    when.event(id, card, action)
+}
+
+/// The entry that takes back `answered`, or `None` if it is not an answer.
+pub fn undo(answered: &Event, when: Moment, id: String) -> Option<Event> {
+    let action = match &answered.action {
+        Action::Review { before, .. } => Action::UndoReview {
+            undoes: answered.id.clone(),
+            restored: *before,
+        },
+        Action::Practice { .. } => Action::UndoPractice {
+            undoes: answered.id.clone(),
+        },
+        _ => return None,
+    };
+    Some(when.event(id, &answered.card, action))
+}
+
+/// The entry that suspends (`true`) or unsuspends a card.
+pub fn suspension(card: &CardId, suspend: bool, when: Moment, id: String) -> Event {
+    when.event(
         id,
-        kind: answer.kind,
-        card: answer.card.clone(),
-        at: answer.at,
-        day,
-        grade: answer.grade,
-        before,
-        after,
+        card,
+        if suspend {
+            Action::Suspend
+        } else {
+            Action::Unsuspend
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Grade, ReviewState};
+
+    fn when() -> Moment {
+        Moment {
+            at: DateTime::parse_from_rfc3339("2026-03-02T09:00:00+01:00").unwrap(),
+            day_start_hour: 4,
+        }
+    }
+
+    fn graded(q: u8) -> Graded {
+        Graded {
+            grade: Grade::new(q).unwrap(),
+            elapsed_ms: None,
+            response: None,
+        }
+    }
+
+    #[test]
+    fn undoing_a_review_restores_the_state_exactly() {
+        let card: CardId = "api/rest".parse().unwrap();
+        let mut state = ReviewState::default();
+        let first = answer(
+            &card,
+            graded(5),
+            ReviewKind::Scheduled,
+            None,
+            when(),
+            "a".into(),
+        );
+        state.apply(&first);
+        let before_second = state.clone();
+        let second = answer(
+            &card,
+            graded(1),
+            ReviewKind::Scheduled,
+            state.cards.get(&card),
+            when(),
+            "b".into(),
+        );
+        state.apply(&second);
+        assert_ne!(state, before_second);
+        state.apply(&undo(&second, when(), "c".into()).unwrap());
+        assert_eq!(state, before_second);
+        state.apply(&undo(&first, when(), "d".into()).unwrap());
+        assert!(
+            state.cards.is_empty(),
+            "undoing the first review makes the card new again"
+        );
+    }
+
+    #[test]
+    fn practice_leaves_the_schedule_alone() {
+        let card: CardId = "api/rest".parse().unwrap();
+        let mut state = ReviewState::default();
+        state.apply(&answer(
+            &card,
+            graded(2),
+            ReviewKind::Practice,
+            None,
+            when(),
+            "a".into(),
+        ));
+        assert!(state.cards.is_empty());
+        assert_eq!(
+            state.active_days.len(),
+            1,
+            "practice still counts as a day of study"
+        );
+    }
+
+    #[test]
+    fn suspension_comes_and_goes() {
+        let card: CardId = "api/rest".parse().unwrap();
+        let mut state = ReviewState::default();
+        state.apply(&suspension(&card, true, when(), "a".into()));
+        assert!(state.suspended.contains(&card));
+        state.apply(&suspension(&card, false, when(), "b".into()));
+        assert!(state.suspended.is_empty());
+        assert!(
+            undo(
+                &suspension(&card, true, when(), "c".into()),
+                when(),
+                "d".into()
+            )
+            .is_none()
+        );
     }
 }

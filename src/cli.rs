@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset};
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use crate::model::{CardId, DeckId};
 
@@ -38,6 +38,29 @@ pub struct GlobalArgs {
     /// Act as if it were this moment: RFC 3339 with a UTC offset, e.g. 2026-11-23T09:00:00+01:00
     #[arg(long, global = true, env = "HONE_NOW", value_name = "TIMESTAMP", value_parser = parse_timestamp)]
     pub now: Option<DateTime<FixedOffset>>,
+
+    /// When to use colours: auto (a terminal, and NO_COLOR unset), always or never
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Which cards a command looks at.
+#[derive(Debug, Clone, Default, Args)]
+pub struct Filter {
+    /// Only cards of this deck
+    #[arg(long, value_name = "ID")]
+    pub deck: Option<DeckId>,
+
+    /// Only cards with this tag
+    #[arg(long, value_name = "TAG")]
+    pub tag: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -55,11 +78,21 @@ pub enum Command {
     /// Record the grade of one answer, or of many read from stdin
     Answer(AnswerArgs),
     /// Show a card, its state and its review history
-    Show(ShowArgs),
+    Show(CardArgs),
     /// Import a deck: a hone deck file (.md) or a TSV file (front TAB back per line)
     Import(ImportArgs),
     /// Show or change settings
     Config(ConfigArgs),
+    /// Take a card out of every review until it is unsuspended
+    Suspend(CardArgs),
+    /// Bring a suspended card back
+    Unsuspend(CardArgs),
+    /// Take back the last answer recorded on this machine
+    Undo(JsonArgs),
+    /// Print a shell completion script
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff)
+    Man,
 }
 
 #[derive(Debug, Args)]
@@ -71,16 +104,26 @@ pub struct JsonArgs {
 
 #[derive(Debug, Args)]
 pub struct ReviewArgs {
-    /// Only cards of this deck
-    #[arg(long, value_name = "ID")]
-    pub deck: Option<DeckId>,
+    #[command(flatten)]
+    pub filter: Filter,
+
+    /// At most this many cards in the session
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+
+    /// At most this many new cards in the session, instead of what is left of today's limit
+    #[arg(long = "new", value_name = "N")]
+    pub new_cards: Option<usize>,
+
+    /// Drill cards whether due or not, without changing their schedule
+    #[arg(long)]
+    pub cram: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct CardsArgs {
-    /// Only cards of this deck
-    #[arg(long, value_name = "ID")]
-    pub deck: Option<DeckId>,
+    #[command(flatten)]
+    pub filter: Filter,
 
     /// Print JSON instead of text
     #[arg(long)]
@@ -89,9 +132,8 @@ pub struct CardsArgs {
 
 #[derive(Debug, Args)]
 pub struct DueArgs {
-    /// Only cards of this deck
-    #[arg(long, value_name = "ID")]
-    pub deck: Option<DeckId>,
+    #[command(flatten)]
+    pub filter: Filter,
 
     /// Print JSON instead of text
     #[arg(long, conflicts_with = "count")]
@@ -104,9 +146,8 @@ pub struct DueArgs {
 
 #[derive(Debug, Args)]
 pub struct NextArgs {
-    /// Only cards of this deck
-    #[arg(long, value_name = "ID")]
-    pub deck: Option<DeckId>,
+    #[command(flatten)]
+    pub filter: Filter,
 
     /// Print JSON instead of text
     #[arg(long)]
@@ -134,7 +175,7 @@ pub struct AnswerArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct ShowArgs {
+pub struct CardArgs {
     /// The card, as DECK/CARD
     #[arg(value_name = "CARD-ID")]
     pub card: CardId,
@@ -142,6 +183,13 @@ pub struct ShowArgs {
     /// Print JSON instead of text
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
@@ -174,6 +222,16 @@ pub struct ConfigArgs {
     pub json: bool,
 }
 
+/// Writes the completion script for `shell`, generated from the same definition as the parser.
+pub fn write_completions(shell: clap_complete::Shell, out: &mut dyn std::io::Write) {
+    clap_complete::generate(shell, &mut Cli::command(), "hone", out);
+}
+
+/// Writes the manual page, generated from the same definition as the parser.
+pub fn write_man(out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    clap_mangen::Man::new(Cli::command()).render(out)
+}
+
 fn parse_timestamp(s: &str) -> Result<DateTime<FixedOffset>, String> {
     DateTime::parse_from_rfc3339(s).map_err(|e| {
         format!("{e}; expected RFC 3339 with an offset, e.g. 2026-11-23T09:00:00+01:00")
@@ -182,8 +240,6 @@ fn parse_timestamp(s: &str) -> Result<DateTime<FixedOffset>, String> {
 
 #[cfg(test)]
 mod tests {
-    use clap::CommandFactory;
-
     use super::*;
 
     #[test]

@@ -1,6 +1,6 @@
 //! The one place that looks at the world outside the arguments: the clock, the data and config
-//! directories, whether stdin and stdout are terminals, OS entropy, and hone's environment
-//! variables (clap reads `HONE_DATA_DIR`, `HONE_CONFIG` and `HONE_NOW` for their flags).
+//! directories, whether stdin and stdout are terminals, OS entropy, `NO_COLOR`, and hone's
+//! environment variables (clap reads `HONE_DATA_DIR`, `HONE_CONFIG` and `HONE_NOW` for their flags).
 //! Everything else receives these values from here, so tests fix them with flags.
 
 use std::io::IsTerminal;
@@ -10,7 +10,7 @@ use std::time::Duration;
 use anyhow::{Context, anyhow};
 use chrono::{DateTime, FixedOffset, Local};
 
-use crate::cli::GlobalArgs;
+use crate::cli::{ColorChoice, GlobalArgs};
 
 /// How long a command waits for another hone process to release the data dir.
 const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(10);
@@ -25,6 +25,10 @@ pub struct Env {
     pub stdout_is_terminal: bool,
     pub lock_timeout: Duration,
     pub seed: u64,
+    /// Whether output to stdout may carry colour and emphasis.
+    pub color: bool,
+    /// Columns of the terminal on stdout, if it is one.
+    pub terminal_width: Option<usize>,
 }
 
 impl Env {
@@ -63,14 +67,30 @@ impl Env {
                 })?,
             Err(_) => DEFAULT_LOCK_TIMEOUT,
         };
+        let stdout_is_terminal = std::io::stdout().is_terminal();
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+        let color = match global.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => stdout_is_terminal && !no_color && !dumb,
+        };
         Ok(Env {
             fixed_now: global.now,
             data_dir,
             config_file,
             stdin_is_terminal: std::io::stdin().is_terminal(),
-            stdout_is_terminal: std::io::stdout().is_terminal(),
+            stdout_is_terminal,
             lock_timeout,
             seed: rand::random(),
+            color,
+            terminal_width: stdout_is_terminal
+                .then(|| {
+                    console::Term::stdout()
+                        .size_checked()
+                        .map(|(_, cols)| usize::from(cols))
+                })
+                .flatten(),
         })
     }
 }

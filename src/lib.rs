@@ -17,6 +17,7 @@ mod render;
 pub mod session;
 pub mod settings;
 pub mod sm2;
+pub mod stats;
 pub mod store;
 mod ui;
 mod views;

@@ -2,6 +2,7 @@
 //!
 //! Nothing here does I/O, reads the clock or knows an on-disk format.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::str::FromStr;
 
@@ -233,39 +234,129 @@ pub struct CardState {
     pub last_reviewed: StudyDay,
 }
 
-/// Whether a logged answer moved the schedule or was practice that leaves it alone.
+/// Whether an answer moves the schedule or is practice that leaves it alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReviewKind {
-    /// An SM-2 review: the card's state changed from `before` to `after`.
+    /// An SM-2 review: the card's state changes.
     Scheduled,
-    /// A same-session repeat of a failed card: logged, but n, EF and I stay as they are.
+    /// A same-session repeat of a failed card, or cramming: logged, but n, EF and I stay.
     Practice,
 }
 
-impl ReviewKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ReviewKind::Scheduled => "review",
-            ReviewKind::Practice => "practice",
+/// A self-grade with what came with it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Graded {
+    pub grade: Grade,
+    /// Time from showing the question to the grade, when measured.
+    pub elapsed_ms: Option<u64>,
+    /// The rough answer the learner typed before revealing, if any.
+    pub response: Option<String>,
+}
+
+/// What one log entry did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// An SM-2 review: the card went from `before` (`None`: never reviewed) to `after`.
+    Review {
+        answer: Graded,
+        before: Option<CardState>,
+        after: CardState,
+    },
+    /// An answer that leaves the schedule alone.
+    Practice {
+        answer: Graded,
+    },
+    /// Takes back review `undoes`: the card's state is `restored` again (`None`: new again).
+    UndoReview {
+        undoes: String,
+        restored: Option<CardState>,
+    },
+    /// Takes back practice answer `undoes`; the schedule was never touched.
+    UndoPractice {
+        undoes: String,
+    },
+    /// The card leaves every queue until unsuspended.
+    Suspend,
+    Unsuspend,
+}
+
+/// One entry of the review log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// Unique across devices and time.
+    pub id: String,
+    pub card: CardId,
+    pub at: DateTime<FixedOffset>,
+    /// The study day the entry counted for.
+    pub day: StudyDay,
+    pub action: Action,
+}
+
+impl Event {
+    /// The grade and its details, for answers.
+    pub fn graded(&self) -> Option<&Graded> {
+        match &self.action {
+            Action::Review { answer, .. } | Action::Practice { answer } => Some(answer),
+            _ => None,
+        }
+    }
+
+    /// The id of the entry this one takes back, for undos.
+    pub fn undoes(&self) -> Option<&str> {
+        match &self.action {
+            Action::UndoReview { undoes, .. } | Action::UndoPractice { undoes } => Some(undoes),
+            _ => None,
+        }
+    }
+
+    /// The card's state after this entry, for reviews.
+    pub fn after(&self) -> Option<&CardState> {
+        match &self.action {
+            Action::Review { after, .. } => Some(after),
+            _ => None,
         }
     }
 }
 
-/// One answer, as kept in the review log.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Review {
-    /// Unique across devices and time.
-    pub id: String,
-    pub kind: ReviewKind,
-    pub card: CardId,
-    pub at: DateTime<FixedOffset>,
-    /// The study day the answer counted for.
-    pub day: StudyDay,
-    pub grade: Grade,
-    /// The card's state before a scheduled review (`None` for a new card or practice).
-    pub before: Option<CardState>,
-    /// The card's state after a scheduled review (`None` for practice).
-    pub after: Option<CardState>,
+/// Everything the review log determines: each reviewed card's state, the suspended cards, and
+/// the study days with at least one answer. Built by folding events in log order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReviewState {
+    pub cards: BTreeMap<CardId, CardState>,
+    pub suspended: BTreeSet<CardId>,
+    pub active_days: BTreeSet<StudyDay>,
+}
+
+impl ReviewState {
+    /// Folds one log entry into the state: the one rule every replay follows.
+    pub fn apply(&mut self, event: &Event) {
+        let card = &event.card;
+        match &event.action {
+            Action::Review { after, .. } => {
+                self.cards.insert(card.clone(), *after);
+                self.active_days.insert(event.day);
+            }
+            Action::Practice { .. } => {
+                self.active_days.insert(event.day);
+            }
+            Action::UndoReview {
+                restored: Some(state),
+                ..
+            } => {
+                self.cards.insert(card.clone(), *state);
+            }
+            Action::UndoReview { restored: None, .. } => {
+                self.cards.remove(card);
+            }
+            Action::UndoPractice { .. } => {}
+            Action::Suspend => {
+                self.suspended.insert(card.clone());
+            }
+            Action::Unsuspend => {
+                self.suspended.remove(card);
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -2,11 +2,9 @@
 //! cards and their states are arguments.
 //!
 //! Order: due reviews, most overdue first (ties in catalog order), then new cards in catalog
-//! order. The same inputs always give the same queue.
+//! order. Suspended cards never appear. The same inputs always give the same queue.
 
-use std::collections::BTreeMap;
-
-use crate::model::{Card, CardId, CardState, StudyDay};
+use crate::model::{Card, CardState, ReviewState, StudyDay};
 
 /// How many cards a study day may bring.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,7 +61,7 @@ impl<'a> Entry<'a> {
 /// The cards due on `today` among `cards` (in catalog order), within what is left of `limits`.
 pub fn due<'a>(
     cards: impl IntoIterator<Item = &'a Card>,
-    states: &'a BTreeMap<CardId, CardState>,
+    state: &'a ReviewState,
     today: StudyDay,
     limits: Limits,
     done: DoneToday,
@@ -72,8 +70,11 @@ pub fn due<'a>(
     let reviews_left = limits.reviews_per_day.saturating_sub(done.reviews) as usize;
     let mut reviews = Vec::new();
     let mut new = Vec::new();
-    for card in cards {
-        match states.get(&card.id) {
+    for card in cards
+        .into_iter()
+        .filter(|c| !state.suspended.contains(&c.id))
+    {
+        match state.cards.get(&card.id) {
             Some(state) if state.due <= today => reviews.push((card, state)),
             Some(_) => {}
             None if new.len() < new_left => new.push(card),
@@ -90,15 +91,41 @@ pub fn due<'a>(
         .collect()
 }
 
+/// Every card among `cards` for cramming, due or not: reviewed cards by due day (soonest
+/// first), then new cards in catalog order. Suspended cards stay out.
+pub fn cram<'a>(
+    cards: impl IntoIterator<Item = &'a Card>,
+    state: &'a ReviewState,
+) -> Vec<Entry<'a>> {
+    let mut reviewed = Vec::new();
+    let mut new = Vec::new();
+    for card in cards
+        .into_iter()
+        .filter(|c| !state.suspended.contains(&c.id))
+    {
+        match state.cards.get(&card.id) {
+            Some(s) => reviewed.push((card, s)),
+            None => new.push(card),
+        }
+    }
+    reviewed.sort_by_key(|(_, s)| s.due);
+    reviewed
+        .into_iter()
+        .map(|(card, s)| Entry::Review(card, s))
+        .chain(new.into_iter().map(Entry::New))
+        .collect()
+}
+
 /// The earliest due day after `today` among `cards`, for "nothing due until ...".
 pub fn next_due_after<'a>(
     cards: impl IntoIterator<Item = &'a Card>,
-    states: &BTreeMap<CardId, CardState>,
+    state: &ReviewState,
     today: StudyDay,
 ) -> Option<StudyDay> {
     cards
         .into_iter()
-        .filter_map(|card| states.get(&card.id))
+        .filter(|card| !state.suspended.contains(&card.id))
+        .filter_map(|card| state.cards.get(&card.id))
         .map(|state| state.due)
         .filter(|due| *due > today)
         .min()
@@ -136,10 +163,19 @@ mod tests {
         }
     }
 
+    fn state(cards: &[(&str, &str)]) -> ReviewState {
+        let mut state = ReviewState::default();
+        for (id, due) in cards {
+            state.cards.insert(id.parse().unwrap(), reviewed(due));
+        }
+        state
+    }
+
     const LIMITS: Limits = Limits {
         new_per_day: 2,
         reviews_per_day: 10,
     };
+    const TODAY: &str = "2026-03-10";
 
     fn ids(entries: &[Entry]) -> Vec<String> {
         entries.iter().map(|e| e.card().id.to_string()).collect()
@@ -147,77 +183,81 @@ mod tests {
 
     #[test]
     fn most_overdue_reviews_first_then_new_cards_in_catalog_order() {
-        let cards: Vec<Card> = ["d/a", "d/b", "d/c", "d/n1", "d/n2", "d/n3", "d/later"]
-            .map(card)
-            .to_vec();
-        let states: BTreeMap<_, _> = [
-            ("d/a", reviewed("2026-03-09")),
-            ("d/b", reviewed("2026-03-01")),
-            ("d/c", reviewed("2026-03-09")),
-            ("d/later", reviewed("2026-03-11")),
-        ]
-        .into_iter()
-        .map(|(id, s)| (id.parse().unwrap(), s))
-        .collect();
-        let queue = due(
-            &cards,
-            &states,
-            day("2026-03-10"),
-            LIMITS,
-            DoneToday::default(),
-        );
+        let cards = ["d/a", "d/b", "d/c", "d/n1", "d/n2", "d/n3", "d/later"].map(card);
+        let state = state(&[
+            ("d/a", "2026-03-09"),
+            ("d/b", "2026-03-01"),
+            ("d/c", "2026-03-09"),
+            ("d/later", "2026-03-11"),
+        ]);
+        let queue = due(&cards, &state, day(TODAY), LIMITS, DoneToday::default());
         assert_eq!(ids(&queue), ["d/b", "d/a", "d/c", "d/n1", "d/n2"]);
         assert!(matches!(queue[3], Entry::New(_)));
     }
 
     #[test]
     fn limits_count_what_was_done_today() {
-        let cards: Vec<Card> = ["d/r1", "d/r2", "d/n1", "d/n2"].map(card).to_vec();
-        let states: BTreeMap<_, _> = [
-            ("d/r1", reviewed("2026-03-01")),
-            ("d/r2", reviewed("2026-03-02")),
-        ]
-        .into_iter()
-        .map(|(id, s)| (id.parse().unwrap(), s))
-        .collect();
+        let cards = ["d/r1", "d/r2", "d/n1", "d/n2"].map(card);
+        let state = state(&[("d/r1", "2026-03-01"), ("d/r2", "2026-03-02")]);
         let done = DoneToday { new: 1, reviews: 9 };
         assert_eq!(
-            ids(&due(&cards, &states, day("2026-03-10"), LIMITS, done)),
+            ids(&due(&cards, &state, day(TODAY), LIMITS, done)),
             ["d/r1", "d/n1"]
         );
         let done = DoneToday {
             new: 5,
             reviews: 50,
         };
-        assert!(due(&cards, &states, day("2026-03-10"), LIMITS, done).is_empty());
+        assert!(due(&cards, &state, day(TODAY), LIMITS, done).is_empty());
+    }
+
+    #[test]
+    fn suspended_cards_never_come_up() {
+        let cards = ["d/r1", "d/n1", "d/n2"].map(card);
+        let mut state = state(&[("d/r1", "2026-03-01")]);
+        state.suspended.insert("d/r1".parse().unwrap());
+        state.suspended.insert("d/n1".parse().unwrap());
+        assert_eq!(
+            ids(&due(
+                &cards,
+                &state,
+                day(TODAY),
+                LIMITS,
+                DoneToday::default()
+            )),
+            ["d/n2"]
+        );
+        assert_eq!(ids(&cram(&cards, &state)), ["d/n2"]);
+        assert_eq!(next_due_after(&cards, &state, day("2026-02-01")), None);
+    }
+
+    #[test]
+    fn cram_takes_every_card_soonest_due_first_then_new() {
+        let cards = ["d/n1", "d/late", "d/soon"].map(card);
+        let state = state(&[("d/late", "2027-01-01"), ("d/soon", "2026-03-20")]);
+        assert_eq!(ids(&cram(&cards, &state)), ["d/soon", "d/late", "d/n1"]);
     }
 
     #[test]
     fn done_on_tells_new_from_review() {
         let mut first = reviewed("2026-03-11");
-        first.first_reviewed = day("2026-03-10");
-        first.last_reviewed = day("2026-03-10");
+        first.first_reviewed = day(TODAY);
+        first.last_reviewed = day(TODAY);
         let mut again = reviewed("2026-03-16");
-        again.last_reviewed = day("2026-03-10");
+        again.last_reviewed = day(TODAY);
         let old = reviewed("2026-03-20");
         assert_eq!(
-            done_on([&first, &again, &old], day("2026-03-10")),
+            done_on([&first, &again, &old], day(TODAY)),
             DoneToday { new: 1, reviews: 1 }
         );
     }
 
     #[test]
     fn next_due_after_skips_today_and_earlier() {
-        let cards: Vec<Card> = ["d/a", "d/b"].map(card).to_vec();
-        let states: BTreeMap<_, _> = [
-            ("d/a", reviewed("2026-03-10")),
-            ("d/b", reviewed("2026-03-12")),
-        ]
-        .into_iter()
-        .map(|(id, s)| (id.parse().unwrap(), s))
-        .collect();
+        let cards = ["d/a", "d/b"].map(card);
+        let state = state(&[("d/a", TODAY), ("d/b", "2026-03-12")]);
         assert_eq!(
-            next_due_after(&cards, &states, day("2026-03-10")),
+            next_due_after(&cards, &state, day(TODAY)),
             Some(day("2026-03-12"))
         );
     }

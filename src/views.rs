@@ -4,7 +4,9 @@
 use chrono::{DateTime, FixedOffset, SecondsFormat};
 use serde::Serialize;
 
-use crate::model::{Card, CardState, Deck, Review, StudyDay};
+use std::collections::BTreeSet;
+
+use crate::model::{Card, CardState, Deck, Event, StudyDay};
 use crate::queue::Entry;
 use crate::sm2;
 
@@ -144,20 +146,34 @@ pub struct AnswerView {
 }
 
 impl AnswerView {
-    pub fn of(review: &Review) -> Self {
-        let after = review.after.as_ref();
-        AnswerView {
-            card: review.card.to_string(),
-            grade: review.grade.value(),
-            kind: review.kind.as_str(),
-            reviewed_at: timestamp(review.at),
-            day: review.day.to_string(),
-            repetitions: after.map_or(0, |s| s.repetitions),
-            ease: after.map_or(sm2::INITIAL_EASE, |s| s.ease),
-            interval_days: after.map_or(0, |s| s.interval_days),
-            due: after.map_or(review.day, |s| s.due).to_string(),
-            review_id: review.id.clone(),
-        }
+    /// The view of an answer; `None` for log entries that are not answers.
+    pub fn of(event: &Event, state: Option<&CardState>) -> Option<Self> {
+        let graded = event.graded()?;
+        let state = event.after().or(state);
+        Some(AnswerView {
+            card: event.card.to_string(),
+            grade: graded.grade.value(),
+            kind: kind_name(event),
+            reviewed_at: timestamp(event.at),
+            day: event.day.to_string(),
+            repetitions: state.map_or(0, |s| s.repetitions),
+            ease: state.map_or(sm2::INITIAL_EASE, |s| s.ease),
+            interval_days: state.map_or(0, |s| s.interval_days),
+            due: state.map_or(event.day, |s| s.due).to_string(),
+            review_id: event.id.clone(),
+        })
+    }
+}
+
+/// The name a log entry's kind has in JSON and in the log.
+pub fn kind_name(event: &Event) -> &'static str {
+    use crate::model::Action;
+    match event.action {
+        Action::Review { .. } => "review",
+        Action::Practice { .. } => "practice",
+        Action::UndoReview { .. } | Action::UndoPractice { .. } => "undo",
+        Action::Suspend => "suspend",
+        Action::Unsuspend => "unsuspend",
     }
 }
 
@@ -191,10 +207,18 @@ impl StateView {
 #[derive(Debug, Serialize)]
 pub struct HistoryEntryView {
     pub review_id: String,
+    /// `review` or `practice`.
     pub kind: &'static str,
     pub reviewed_at: String,
     pub day: String,
     pub grade: u8,
+    /// Whether the answer was taken back with undo.
+    pub undone: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub elapsed_ms: Option<u64>,
+    /// The rough answer typed before revealing, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response: Option<String>,
     /// The state after the answer; absent for practice.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub after: Option<StateView>,
@@ -205,27 +229,52 @@ pub struct ShowView {
     pub card: CardView,
     /// `null` for a card never reviewed.
     pub state: Option<StateView>,
+    pub suspended: bool,
+    /// Every answer, oldest first.
     pub history: Vec<HistoryEntryView>,
 }
 
 impl ShowView {
-    pub fn of(card: &Card, state: Option<&CardState>, history: &[Review]) -> Self {
+    pub fn of(card: &Card, state: Option<&CardState>, suspended: bool, log: &[Event]) -> Self {
+        let undone: BTreeSet<&str> = log.iter().filter_map(Event::undoes).collect();
         ShowView {
             card: CardView::of(card),
             state: state.map(StateView::of),
-            history: history
+            suspended,
+            history: log
                 .iter()
-                .map(|r| HistoryEntryView {
-                    review_id: r.id.clone(),
-                    kind: r.kind.as_str(),
-                    reviewed_at: timestamp(r.at),
-                    day: r.day.to_string(),
-                    grade: r.grade.value(),
-                    after: r.after.as_ref().map(StateView::of),
+                .filter_map(|e| {
+                    let graded = e.graded()?;
+                    Some(HistoryEntryView {
+                        review_id: e.id.clone(),
+                        kind: kind_name(e),
+                        reviewed_at: timestamp(e.at),
+                        day: e.day.to_string(),
+                        grade: graded.grade.value(),
+                        undone: undone.contains(e.id.as_str()),
+                        elapsed_ms: graded.elapsed_ms,
+                        response: graded.response.clone(),
+                        after: e.after().map(StateView::of),
+                    })
                 })
                 .collect(),
         }
     }
+}
+
+/// What `hone suspend`, `hone unsuspend` and `hone undo` print.
+#[derive(Debug, Serialize)]
+pub struct ChangeView {
+    pub card: String,
+    /// `suspend`, `unsuspend` or `undo`.
+    pub action: &'static str,
+    /// For an undo: the id of the answer taken back.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub undone: Option<String>,
+    /// The card's state now (`null` if it is new); for undo.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<Option<StateView>>,
+    pub suspended: bool,
 }
 
 /// What `hone` alone prints.
@@ -236,6 +285,8 @@ pub struct StatusView {
     pub new: usize,
     pub review: usize,
     pub next_due: Option<String>,
+    pub streak: u32,
+    pub longest_streak: u32,
 }
 
 pub fn deck_view(deck: &Deck, due: usize, new: usize) -> DeckView {

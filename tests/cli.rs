@@ -292,3 +292,159 @@ fn a_closed_pipe_is_not_an_error() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stderr(&out).is_empty(), "{}", stderr(&out));
 }
+
+#[test]
+fn suspend_and_unsuspend_take_a_card_out_of_the_queue_and_back() {
+    let hone = Hone::new();
+    let first = hone.json(&["next", "--json"])["card"]["card"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let out = hone.json(&["suspend", &first, "--json"]);
+    assert_eq!(
+        out,
+        serde_json::json!({"card": first, "action": "suspend", "suspended": true})
+    );
+    let due = hone.json(&["due", "--json"]);
+    assert!(
+        !due["cards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["card"] == first.as_str())
+    );
+    assert_eq!(hone.json(&["show", &first, "--json"])["suspended"], true);
+
+    hone.ok(&["suspend", &first]); // again: nothing changes, nothing is logged
+    assert_eq!(hone.log_lines().len(), 1);
+    let out = hone.json(&["unsuspend", &first, "--json"]);
+    assert_eq!(out["suspended"], false);
+    assert_eq!(
+        hone.json(&["next", "--json"])["card"]["card"],
+        first.as_str()
+    );
+}
+
+#[test]
+fn undo_takes_back_answers_one_at_a_time() {
+    let hone = Hone::new();
+    hone.ok(&["answer", "api/rest", "5"]);
+    hone.ok_at("2026-03-03T09:00:00+01:00", &["answer", "api/rest", "2"]);
+    let undo = hone.json(&["undo", "--json"]);
+    assert_eq!(undo["card"], "api/rest");
+    assert_eq!(undo["action"], "undo");
+    assert_eq!(
+        undo["state"]["repetitions"], 1,
+        "back to the state after the first answer"
+    );
+    assert_eq!(undo["state"]["due"], "2026-03-03");
+
+    let undo = hone.json(&["undo", "--json"]);
+    assert_eq!(undo["state"], Value::Null, "the card is new again");
+    let out = hone.run_at(NOW, &["undo"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("nothing to undo"), "{}", stderr(&out));
+
+    let history = hone.json(&["show", "api/rest", "--json"])["history"].clone();
+    assert_eq!(
+        history.as_array().unwrap().len(),
+        2,
+        "undone answers stay in the history"
+    );
+    assert!(
+        history
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|h| h["undone"] == true)
+    );
+}
+
+#[test]
+fn filters_by_tag_and_reject_unknown_tags() {
+    let hone = Hone::new();
+    let cards = hone.json(&["cards", "--tag", "graphql", "--json"]);
+    let cards = cards["cards"].as_array().unwrap();
+    assert!(!cards.is_empty());
+    assert!(cards.iter().all(|c| {
+        c["tags"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("graphql"))
+    }));
+    let due = hone.json(&["due", "--deck", "sql", "--json"]);
+    assert!(
+        due["cards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["deck"] == "sql")
+    );
+    let out = hone.run_at(NOW, &["due", "--tag", "no-such-tag"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no card has the tag 'no-such-tag'"));
+}
+
+#[test]
+fn the_status_shows_the_streak() {
+    let hone = Hone::new();
+    hone.ok_at("2026-03-01T09:00:00+01:00", &["answer", "api/rest", "5"]);
+    hone.ok_at("2026-03-02T08:00:00+01:00", &["answer", "api/graphql", "5"]);
+    assert!(hone.ok(&[]).contains("a 2-day streak"), "{}", hone.ok(&[]));
+    assert!(
+        hone.ok_at("2026-03-05T09:00:00+01:00", &[])
+            .contains("no streak yet")
+    );
+}
+
+#[test]
+fn completions_and_the_manual_come_from_the_cli_definition() {
+    let hone = Hone::new();
+    let bash = hone.ok(&["completions", "bash"]);
+    assert!(
+        bash.contains("_hone()") && bash.contains("unsuspend"),
+        "{bash}"
+    );
+    assert!(hone.ok(&["completions", "zsh"]).contains("#compdef hone"));
+    let man = hone.ok(&["man"]);
+    assert!(
+        man.contains(".TH hone 1") && man.contains("review"),
+        "{man}"
+    );
+    let out = hone.run_at(NOW, &["completions", "tcsh"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn text_output_never_lets_control_sequences_through() {
+    let hone = Hone::new();
+    let file = hone.write(
+        "evil.tsv",
+        "What is \u{1b}]52;c;cm0gLXJm\u{7}this?\tAn \u{1b}[2Janswer \u{202e}reversed\n",
+    );
+    hone.ok(&["import", file.to_str().unwrap(), "--deck", "evil"]);
+    for args in [
+        &["cards", "--deck", "evil"][..],
+        &["due", "--deck", "evil"],
+        &["next", "--deck", "evil"],
+    ] {
+        let out = hone.ok(args);
+        assert!(
+            !out.contains('\u{1b}') && !out.contains('\u{202e}'),
+            "{args:?}: {out:?}"
+        );
+    }
+    let id = hone.json(&["cards", "--deck", "evil", "--json"])["cards"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let show = hone.ok(&["show", &id]);
+    assert!(
+        !show.contains('\u{1b}') && show.contains("\\u{1b}]52;c;cm0gLXJm\\u{7}"),
+        "{show:?}"
+    );
+    assert!(show.contains("\\u{202e}reversed"));
+    // JSON keeps the text exact, escaped as JSON escapes it.
+    let json = hone.ok(&["cards", "--deck", "evil", "--json"]);
+    assert!(json.contains("\\u001b]52") && !json.contains('\u{1b}'));
+}

@@ -11,10 +11,10 @@ use anyhow::anyhow;
 use chrono::{DateTime, FixedOffset};
 use serde::Deserialize;
 
-use crate::answer::{self, Answer};
+use crate::answer::{self, Moment};
 use crate::cli::AnswerArgs;
 use crate::deck::Catalog;
-use crate::model::{CardId, CardState, Grade, Review, ReviewKind};
+use crate::model::{CardId, CardState, Event, Grade, Graded, ReviewKind};
 use crate::render;
 use crate::views::AnswerView;
 
@@ -35,8 +35,12 @@ pub fn run(ctx: &mut Ctx, args: AnswerArgs) -> anyhow::Result<()> {
     let grade = Grade::new(grade).ok_or_else(|| UsageError(format!("grade {grade} is not 0-5")))?;
     let at = ctx.now;
     let reviews = record(ctx, vec![(card, grade, at)])?;
-    for review in &reviews {
-        ctx.emit(args.json, &AnswerView::of(review), render::answer)?;
+    emit_answers(ctx, &reviews, args.json)
+}
+
+fn emit_answers(ctx: &mut Ctx, events: &[Event], json: bool) -> anyhow::Result<()> {
+    for view in events.iter().filter_map(|e| AnswerView::of(e, None)) {
+        ctx.emit(json, &view, render::answer)?;
     }
     Ok(())
 }
@@ -45,28 +49,37 @@ pub fn run(ctx: &mut Ctx, args: AnswerArgs) -> anyhow::Result<()> {
 fn record(
     ctx: &mut Ctx,
     answers: Vec<(CardId, Grade, DateTime<FixedOffset>)>,
-) -> anyhow::Result<Vec<Review>> {
+) -> anyhow::Result<Vec<Event>> {
     let day_start_hour = ctx.settings.day_start_hour;
-    ctx.store.record(|states, store| {
+    ctx.store.record(|state, store| {
         // Cards answered earlier in this batch, whose new state is not on disk yet.
         let mut changed: HashMap<&CardId, CardState> = HashMap::new();
-        let mut reviews = Vec::with_capacity(answers.len());
+        let mut events = Vec::with_capacity(answers.len());
         for (card, grade, at) in &answers {
-            let answer = Answer {
-                card,
+            let graded = Graded {
                 grade: *grade,
-                kind: ReviewKind::Scheduled,
+                elapsed_ms: None,
+                response: None,
+            };
+            let when = Moment {
                 at: *at,
                 day_start_hour,
             };
-            let before = changed.get(card).or_else(|| states.get(card));
-            let review = answer::review(answer, before, store.new_review_id());
-            if let Some(after) = review.after {
-                changed.insert(card, after);
+            let before = changed.get(card).or_else(|| state.cards.get(card));
+            let event = answer::answer(
+                card,
+                graded,
+                ReviewKind::Scheduled,
+                before,
+                when,
+                store.new_review_id(),
+            );
+            if let Some(after) = event.after() {
+                changed.insert(card, *after);
             }
-            reviews.push(review);
+            events.push(event);
         }
-        Ok((reviews.clone(), reviews))
+        Ok((events.clone(), events))
     })
 }
 
@@ -158,9 +171,7 @@ fn commit(
         return Ok(0);
     }
     let reviews = record(ctx, std::mem::take(batch))?;
-    for review in &reviews {
-        ctx.emit(json, &AnswerView::of(review), render::answer)?;
-    }
+    emit_answers(ctx, &reviews, json)?;
     ctx.out.flush()?;
     Ok(reviews.len())
 }

@@ -1,5 +1,5 @@
-//! One function per command: load what it needs, call the pure modules, save, and hand a view to
-//! `render` or to JSON. No scheduling logic and no text formatting lives here.
+//! One function per command: load what it needs, call the pure modules, record, and hand a view
+//! to `render` or to JSON. No scheduling logic and no text formatting lives here.
 
 mod answer;
 mod config;
@@ -8,21 +8,29 @@ mod import;
 mod review;
 mod show;
 mod status;
+mod suspend;
 
 use std::io::Write;
 
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
-use crate::cli::Command;
+use crate::answer::Moment;
+use crate::cli::{self, Command, Filter};
 use crate::deck::{self, Catalog};
 use crate::env::Env;
-use crate::model::{Card, CardId, DeckId, StudyDay};
+use crate::model::{Card, CardId, ReviewState, StudyDay};
 use crate::queue::{self, Entry, Limits};
+use crate::render::Look;
 use crate::settings::Settings;
-use crate::store::{self, States, Store};
+use crate::store::{self, Store};
 
-/// A bad argument found after parsing: an unknown deck or card. Exits with 2, like clap's own.
+/// Text is wrapped to the terminal, but never wider than this: long lines are hard to read.
+const MAX_TEXT_WIDTH: usize = 100;
+/// Width for text when stdout is not a terminal.
+const DEFAULT_TEXT_WIDTH: usize = 80;
+
+/// A bad argument found after parsing: an unknown deck, tag or card. Exits with 2, like clap's.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct UsageError(pub String);
@@ -42,10 +50,30 @@ impl Ctx<'_> {
         StudyDay::of(self.now, self.settings.day_start_hour)
     }
 
+    /// The moment of the command, for log entries.
+    pub fn moment(&self) -> Moment {
+        Moment {
+            at: self.now,
+            day_start_hour: self.settings.day_start_hour,
+        }
+    }
+
     pub fn limits(&self) -> Limits {
         Limits {
             new_per_day: self.settings.new_per_day,
             reviews_per_day: self.settings.reviews_per_day,
+        }
+    }
+
+    pub fn look(&self) -> Look {
+        let width = self
+            .env
+            .terminal_width
+            .unwrap_or(DEFAULT_TEXT_WIDTH)
+            .min(MAX_TEXT_WIDTH);
+        Look {
+            width,
+            color: self.env.color,
         }
     }
 
@@ -65,9 +93,8 @@ impl Ctx<'_> {
         Ok(Catalog::new(decks))
     }
 
-    pub fn states(&mut self) -> anyhow::Result<&States> {
-        let states = self.store.states()?;
-        Ok(states)
+    pub fn state(&mut self) -> anyhow::Result<&ReviewState> {
+        Ok(self.store.state()?)
     }
 
     /// Prints warnings the store collected (repaired or skipped files) to stderr.
@@ -82,27 +109,54 @@ impl Ctx<'_> {
         &mut self,
         json: bool,
         view: &V,
-        text: fn(&V) -> String,
+        text: fn(&V, Look) -> String,
     ) -> anyhow::Result<()> {
         self.flush_warnings();
         if json {
             serde_json::to_writer(&mut *self.out, view)?;
             writeln!(self.out)?;
         } else {
-            self.out.write_all(text(view).as_bytes())?;
+            let look = self.look();
+            self.out.write_all(text(view, look).as_bytes())?;
         }
         Ok(())
     }
 }
 
-/// Checks that a deck named on the command line exists.
-pub fn check_deck(catalog: &Catalog, deck: Option<&DeckId>) -> Result<(), UsageError> {
-    match deck {
-        Some(id) if catalog.deck(id).is_none() => Err(UsageError(format!(
+/// The cards a filter selects, in catalog order. A deck or tag that matches nothing is a usage
+/// error, so that a typo is not mistaken for "nothing due".
+pub fn select<'c>(catalog: &'c Catalog, filter: &Filter) -> Result<Vec<&'c Card>, UsageError> {
+    if let Some(id) = &filter.deck
+        && catalog.deck(id).is_none()
+    {
+        return Err(UsageError(format!(
             "unknown deck '{id}'; `hone decks` lists them"
-        ))),
-        _ => Ok(()),
+        )));
     }
+    let cards: Vec<&Card> = catalog
+        .cards()
+        .filter(|c| {
+            filter
+                .deck
+                .as_ref()
+                .is_none_or(|d| c.id.deck() == d.as_str())
+        })
+        .filter(|c| {
+            filter
+                .tag
+                .as_ref()
+                .is_none_or(|t| c.tags.iter().any(|tag| tag == t))
+        })
+        .collect();
+    if let Some(tag) = &filter.tag
+        && cards.is_empty()
+    {
+        return Err(UsageError(format!(
+            "no card has the tag '{}'",
+            crate::render::safe::visible(tag)
+        )));
+    }
+    Ok(cards)
 }
 
 /// Looks up a card named on the command line.
@@ -112,22 +166,27 @@ pub fn find_card<'c>(catalog: &'c Catalog, id: &CardId) -> Result<&'c Card, Usag
         .ok_or_else(|| UsageError(format!("unknown card '{id}'; `hone cards` lists them")))
 }
 
-/// Today's review queue, optionally for one deck.
+/// Today's review queue among `cards`.
 pub fn todays_queue<'a>(
-    catalog: &'a Catalog,
-    states: &'a States,
-    deck: Option<&DeckId>,
+    cards: &[&'a Card],
+    state: &'a ReviewState,
     today: StudyDay,
     limits: Limits,
 ) -> Vec<Entry<'a>> {
-    let done = queue::done_on(states.values(), today);
-    let cards = catalog
-        .cards()
-        .filter(|c| deck.is_none_or(|d| c.id.deck() == d.as_str()));
-    queue::due(cards, states, today, limits, done)
+    let done = queue::done_on(state.cards.values(), today);
+    queue::due(cards.iter().copied(), state, today, limits, done)
 }
 
 pub fn run(command: Option<Command>, env: &Env, out: &mut dyn Write) -> anyhow::Result<()> {
+    // These two need neither settings nor data.
+    match command {
+        Some(Command::Completions(args)) => {
+            cli::write_completions(args.shell, out);
+            return Ok(());
+        }
+        Some(Command::Man) => return Ok(cli::write_man(out)?),
+        _ => {}
+    }
     let settings = store::config::load(&env.config_file)?;
     let store = Store::new(env.data_dir.clone(), env.lock_timeout, env.seed);
     let mut ctx = Ctx {
@@ -148,6 +207,10 @@ pub fn run(command: Option<Command>, env: &Env, out: &mut dyn Write) -> anyhow::
         Some(Command::Show(args)) => show::run(&mut ctx, args),
         Some(Command::Import(args)) => import::run(&mut ctx, args),
         Some(Command::Config(args)) => config::run(&mut ctx, args),
+        Some(Command::Suspend(args)) => suspend::suspend(&mut ctx, args, true),
+        Some(Command::Unsuspend(args)) => suspend::suspend(&mut ctx, args, false),
+        Some(Command::Undo(args)) => suspend::undo(&mut ctx, args),
+        Some(Command::Completions(_) | Command::Man) => Ok(()),
     };
     ctx.flush_warnings();
     result

@@ -1,15 +1,73 @@
 //! `hone review`: the interactive session. Each answer is on disk before the next card shows.
 
+use std::fmt::Write as _;
+
 use anyhow::anyhow;
 
-use crate::answer::{self, Answer};
+use crate::answer::{self, Moment};
 use crate::cli::ReviewArgs;
-use crate::model::CardId;
-use crate::queue::Entry;
+use crate::env::Env;
+use crate::model::{CardId, Event, Graded};
+use crate::queue::{self, Entry};
+use crate::render::plural;
 use crate::session::{Pass, Session};
-use crate::ui;
+use crate::stats;
+use crate::store::Store;
+use crate::ui::{self, Ended, Journal};
 
-use super::{Ctx, check_deck, todays_queue};
+use super::{Ctx, select};
+
+/// Records the session's actions in the store, each at the moment it happens.
+struct StoreJournal<'a> {
+    store: &'a mut Store,
+    env: &'a Env,
+    day_start_hour: u8,
+}
+
+impl StoreJournal<'_> {
+    fn moment(&self) -> Moment {
+        Moment {
+            at: self.env.now(),
+            day_start_hour: self.day_start_hour,
+        }
+    }
+}
+
+impl Journal for StoreJournal<'_> {
+    fn answer(&mut self, card: &CardId, pass: Pass, graded: Graded) -> anyhow::Result<Event> {
+        let when = self.moment();
+        self.store.record(|state, store| {
+            let event = answer::answer(
+                card,
+                graded,
+                pass.review_kind(),
+                state.cards.get(card),
+                when,
+                store.new_review_id(),
+            );
+            Ok((vec![event.clone()], event))
+        })
+    }
+
+    fn undo(&mut self, answered: &Event) -> anyhow::Result<()> {
+        let when = self.moment();
+        self.store.record(|_, store| {
+            let undo = answer::undo(answered, when, store.new_review_id())
+                .ok_or_else(|| anyhow!("not an answer"))?;
+            Ok((vec![undo], ()))
+        })
+    }
+
+    fn suspend(&mut self, card: &CardId) -> anyhow::Result<()> {
+        let when = self.moment();
+        self.store.record(|_, store| {
+            Ok((
+                vec![answer::suspension(card, true, when, store.new_review_id())],
+                (),
+            ))
+        })
+    }
+}
 
 pub fn run(ctx: &mut Ctx, args: ReviewArgs) -> anyhow::Result<()> {
     if !ctx.env.stdin_is_terminal || !ctx.env.stdout_is_terminal {
@@ -18,54 +76,97 @@ pub fn run(ctx: &mut Ctx, args: ReviewArgs) -> anyhow::Result<()> {
         ));
     }
     let catalog = ctx.catalog()?;
-    check_deck(&catalog, args.deck.as_ref())?;
-    let (today, limits) = (ctx.today(), ctx.limits());
-    let states = ctx.states()?;
-    let queue = todays_queue(&catalog, states, args.deck.as_ref(), today, limits);
-    if queue.is_empty() {
+    let cards = select(&catalog, &args.filter)?;
+    let (today, mut limits) = (ctx.today(), ctx.limits());
+    let state = ctx.state()?;
+    let queue = if args.cram {
+        queue::cram(cards.iter().copied(), state)
+    } else {
+        if let Some(n) = args.new_cards {
+            let done = queue::done_on(state.cards.values(), today);
+            limits.new_per_day = done
+                .new
+                .saturating_add(u32::try_from(n).unwrap_or(u32::MAX));
+        }
+        super::todays_queue(&cards, state, today, limits)
+    };
+    let entries = queue
+        .iter()
+        .take(args.limit.unwrap_or(usize::MAX))
+        .map(|entry| {
+            let pass = match (args.cram, entry) {
+                (true, _) => Pass::Cram,
+                (false, Entry::New(_)) => Pass::New,
+                (false, Entry::Review(..)) => Pass::Review,
+            };
+            (entry.card().id.clone(), pass)
+        });
+    let mut session = Session::new(entries);
+    if session.current().is_none() {
+        let next = queue::next_due_after(cards.iter().copied(), state, today);
+        let streak = stats::streak(&state.active_days, today);
+        let mut message = "Nothing due today".to_owned();
+        if let Some(day) = next {
+            let _ = write!(message, "; the next card is due on {day}");
+        }
+        let _ = write!(
+            message,
+            ". {}.",
+            crate::render::streak_phrase(streak.current)
+        );
         writeln!(
             ctx.out,
-            "Nothing due today. Come back tomorrow, or add cards with `hone import`."
+            "{message}\nDrill anyway with `hone review --cram`, or add cards with `hone import`."
         )?;
         return Ok(());
     }
-    let session = Session::new(queue.iter().map(|entry| match entry {
-        Entry::New(card) => (card.id.clone(), Pass::New),
-        Entry::Review(card, _) => (card.id.clone(), Pass::Review),
-    }));
+    // Refuse now, not after the first answer, if answers cannot be saved.
+    ctx.store.record(|_, _| Ok((Vec::new(), ())))?;
     ctx.out.flush()?;
 
-    let (env, day_start_hour) = (ctx.env, ctx.settings.day_start_hour);
-    let store = &mut ctx.store;
-    let mut record = |card: &CardId, grade, kind| {
-        let at = env.now();
-        store.record(|states, store| {
-            let answer = Answer {
-                card,
-                grade,
-                kind,
-                at,
-                day_start_hour,
-            };
-            let review = answer::review(answer, states.get(card), store.new_review_id());
-            Ok((vec![review.clone()], review))
-        })
+    let day_start_hour = ctx.settings.day_start_hour;
+    let mut journal = StoreJournal {
+        store: &mut ctx.store,
+        env: ctx.env,
+        day_start_hour,
     };
-    let outcome = ui::run_session(session, &catalog, &mut record)?;
+    let ended = ui::run_session(&mut session, &catalog, &mut journal, ctx.env.color)?;
     ctx.store.checkpoint()?;
-    let share = (outcome.passed * 100)
-        .checked_div(outcome.scheduled)
+
+    let summary = session.summary();
+    let share = (summary.first_correct * 100)
+        .checked_div(summary.first_answers)
         .unwrap_or(0);
-    writeln!(
-        ctx.out,
-        "\n{} answered ({} scheduled, {share}% recalled){}.",
-        outcome.answered,
-        outcome.scheduled,
-        if outcome.quit_early {
-            "; the rest waits for next time"
-        } else {
-            ""
-        }
-    )?;
+    let minutes = summary.elapsed_ms / 60_000;
+    let seconds = summary.elapsed_ms / 1000 % 60;
+    let today = ctx.today();
+    let state = ctx.state()?;
+    let streak = stats::streak(&state.active_days, today);
+    let next = queue::next_due_after(cards.iter().copied(), state, today);
+    let mut out = format!(
+        "{} in {minutes}m {seconds:02}s: {share}% recalled at the first try",
+        plural(summary.answers, "answer", "answers")
+    );
+    if ended == Ended::Quit {
+        out.push_str("; the rest waits for next time");
+    }
+    let _ = write!(
+        out,
+        ".\n{}",
+        capitalized(&crate::render::streak_phrase(streak.current))
+    );
+    if let Some(day) = next {
+        let _ = write!(out, "; the next card is due on {day}");
+    }
+    out.push_str(".\n");
+    ctx.out.write_all(out.as_bytes())?;
     Ok(())
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }

@@ -1,11 +1,12 @@
 //! `hone` alone, `hone due` and `hone next`: what is due now.
 
-use crate::cli::{DueArgs, NextArgs};
+use crate::cli::{DueArgs, Filter, NextArgs};
 use crate::queue::{self, Entry};
 use crate::render;
+use crate::stats;
 use crate::views::{DueCardView, DueView, NextCardView, NextView, StatusView};
 
-use super::{Ctx, check_deck, todays_queue};
+use super::{Ctx, select, todays_queue};
 
 fn count_new(queue: &[Entry]) -> usize {
     queue.iter().filter(|e| matches!(e, Entry::New(_))).count()
@@ -13,26 +14,30 @@ fn count_new(queue: &[Entry]) -> usize {
 
 pub fn run(ctx: &mut Ctx) -> anyhow::Result<()> {
     let catalog = ctx.catalog()?;
+    let cards = select(&catalog, &Filter::default())?;
     let (today, limits) = (ctx.today(), ctx.limits());
-    let states = ctx.states()?;
-    let queue = todays_queue(&catalog, states, None, today, limits);
+    let state = ctx.state()?;
+    let queue = todays_queue(&cards, state, today, limits);
     let new = count_new(&queue);
+    let streak = stats::streak(&state.active_days, today);
     let view = StatusView {
         day: today.to_string(),
         due: queue.len(),
         new,
         review: queue.len() - new,
-        next_due: queue::next_due_after(catalog.cards(), states, today).map(|d| d.to_string()),
+        next_due: queue::next_due_after(cards.iter().copied(), state, today).map(|d| d.to_string()),
+        streak: streak.current,
+        longest_streak: streak.longest,
     };
     ctx.emit(false, &view, render::status)
 }
 
 pub fn due(ctx: &mut Ctx, args: DueArgs) -> anyhow::Result<()> {
     let catalog = ctx.catalog()?;
-    check_deck(&catalog, args.deck.as_ref())?;
+    let cards = select(&catalog, &args.filter)?;
     let (today, limits) = (ctx.today(), ctx.limits());
-    let states = ctx.states()?;
-    let queue = todays_queue(&catalog, states, args.deck.as_ref(), today, limits);
+    let state = ctx.state()?;
+    let queue = todays_queue(&cards, state, today, limits);
     if args.count {
         let count = queue.len();
         ctx.flush_warnings();
@@ -52,10 +57,10 @@ pub fn due(ctx: &mut Ctx, args: DueArgs) -> anyhow::Result<()> {
 
 pub fn next(ctx: &mut Ctx, args: NextArgs) -> anyhow::Result<()> {
     let catalog = ctx.catalog()?;
-    check_deck(&catalog, args.deck.as_ref())?;
+    let cards = select(&catalog, &args.filter)?;
     let (today, limits) = (ctx.today(), ctx.limits());
-    let states = ctx.states()?;
-    let queue = todays_queue(&catalog, states, args.deck.as_ref(), today, limits);
+    let state = ctx.state()?;
+    let queue = todays_queue(&cards, state, today, limits);
     let card = queue.first().map(|entry| {
         let card = entry.card();
         NextCardView {
@@ -68,12 +73,7 @@ pub fn next(ctx: &mut Ctx, args: NextArgs) -> anyhow::Result<()> {
     });
     let next_due = match card {
         Some(_) => None,
-        None => {
-            let cards = catalog
-                .cards()
-                .filter(|c| args.deck.as_ref().is_none_or(|d| c.id.deck() == d.as_str()));
-            queue::next_due_after(cards, states, today).map(|d| d.to_string())
-        }
+        None => queue::next_due_after(cards.iter().copied(), state, today).map(|d| d.to_string()),
     };
     let view = NextView {
         day: today.to_string(),

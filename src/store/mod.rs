@@ -26,7 +26,7 @@ use std::time::Duration;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use crate::model::{CardId, CardState, Review, ReviewKind};
+use crate::model::{CardId, Event, ReviewState, StudyDay};
 use fsutil::{create_dir_all, io_error, remove_stale_temps, sync_dir, write_atomic};
 pub(crate) use lock::Lock;
 use lock::Mode;
@@ -34,9 +34,6 @@ use records::{
     DEVICE_SCHEMA, DeviceFile, FileVersion, LOG_SCHEMA, LineVersion, LogLine, LogPosition,
     SNAPSHOT_SCHEMA, SnapshotFile, StateRecord,
 };
-
-/// Every card that has been reviewed, with its current state.
-pub type States = BTreeMap<CardId, CardState>;
 
 /// Once the logs hold this many bytes the snapshot does not reflect, a writer rewrites it, so
 /// that loading never replays more than about this much.
@@ -100,8 +97,8 @@ impl Paths {
 /// What has been read of the logs, kept between locks so each refresh reads only what is new.
 #[derive(Default)]
 struct Cache {
-    states: States,
-    /// Per log file name: how much has been applied to `states`.
+    state: ReviewState,
+    /// Per log file name: how much has been applied to `state`.
     read: BTreeMap<String, LogPosition>,
     /// Per log file name: how much the snapshot on disk reflects.
     snapshot: BTreeMap<String, LogPosition>,
@@ -165,32 +162,32 @@ impl Store {
         Lock::acquire(&self.paths.lock, mode, self.lock_timeout)
     }
 
-    /// Every reviewed card's current state, as of now.
-    pub fn states(&mut self) -> Result<&States, StoreError> {
+    /// Everything the review logs say, as of now.
+    pub fn state(&mut self) -> Result<&ReviewState, StoreError> {
         if self.paths.root.exists() {
             let _lock = self.lock(Mode::Shared)?;
             self.refresh()?;
         }
-        Ok(&self.cache.get_or_insert_with(Cache::default).states)
+        Ok(&self.cache.get_or_insert_with(Cache::default).state)
     }
 
-    /// Records answers durably. `decide` sees the current states (another process may have
-    /// answered since the last look) and returns the reviews to log; they are on disk, fsynced,
-    /// when this returns `Ok`, and only then are they reflected in `states`.
+    /// Records log entries durably. `decide` sees the current state (another process may have
+    /// written since the last look) and returns the entries to log; they are on disk, fsynced,
+    /// when this returns `Ok`, and only then are they reflected in `state`.
     pub fn record<T>(
         &mut self,
-        decide: impl FnOnce(&States, &mut Self) -> Result<(Vec<Review>, T), anyhow::Error>,
+        decide: impl FnOnce(&ReviewState, &mut Self) -> Result<(Vec<Event>, T), anyhow::Error>,
     ) -> Result<T, anyhow::Error> {
         self.prepare_dirs()?;
         let _lock = self.lock(Mode::Exclusive)?;
         self.refresh()?;
-        let states = std::mem::take(&mut self.cache.get_or_insert_with(Cache::default).states);
-        let decided = decide(&states, self);
+        let state = std::mem::take(&mut self.cache.get_or_insert_with(Cache::default).state);
+        let decided = decide(&state, self);
         if let Some(cache) = self.cache.as_mut() {
-            cache.states = states;
+            cache.state = state;
         }
-        let (reviews, value) = decided?;
-        self.append(&reviews)?;
+        let (events, value) = decided?;
+        self.append(&events)?;
         if self
             .cache
             .as_ref()
@@ -219,8 +216,8 @@ impl Store {
         Ok(())
     }
 
-    /// Every logged answer for `card`, oldest first.
-    pub fn history(&mut self, card: &CardId) -> Result<Vec<Review>, StoreError> {
+    /// Every log entry for `card`, oldest first.
+    pub fn history(&mut self, card: &CardId) -> Result<Vec<Event>, StoreError> {
         let mut found = Vec::new();
         if !self.paths.reviews.exists() {
             return Ok(found);
@@ -229,11 +226,27 @@ impl Store {
         for name in self.log_names()? {
             let path = self.paths.reviews.join(&name);
             let bytes = fs::read(&path).map_err(io_error(&path, "read"))?;
-            let (reviews, _, _) = parse_log(&path, &bytes, 0)?;
-            found.extend(reviews.into_iter().filter(|r| &r.card == card));
+            let (events, _, _) = parse_log(&path, &bytes, 0)?;
+            found.extend(events.into_iter().filter(|e| &e.card == card));
         }
         found.sort_by_key(|r| r.at);
         Ok(found)
+    }
+
+    /// Every entry of this machine's own log, in the order written.
+    pub fn own_log(&mut self) -> Result<Vec<Event>, StoreError> {
+        if !self.paths.device.exists() {
+            return Ok(Vec::new());
+        }
+        let _lock = self.lock(Mode::Shared)?;
+        let name = format!("{}.jsonl", self.device()?);
+        let path = self.paths.reviews.join(name);
+        let bytes = match fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(io_error(&path, "read")(e)),
+        };
+        Ok(parse_log(&path, &bytes, 0)?.0)
     }
 
     fn prepare_dirs(&self) -> Result<(), StoreError> {
@@ -296,9 +309,9 @@ impl Store {
             }
             let path = self.paths.reviews.join(name);
             let tail = read_from(&path, position.bytes)?;
-            let (reviews, consumed, lines) = parse_log(&path, &tail, position.lines)?;
-            for review in &reviews {
-                apply(&mut cache.states, review);
+            let (events, consumed, lines) = parse_log(&path, &tail, position.lines)?;
+            for event in &events {
+                cache.state.apply(event);
             }
             let read = LogPosition {
                 bytes: position.bytes + consumed,
@@ -325,19 +338,30 @@ impl Store {
             Err(e) => return Err(io_error(path, "read")(e)),
         };
         let file: SnapshotFile = parse_versioned_file(path, &bytes, SNAPSHOT_SCHEMA)?;
-        let mut states = States::new();
+        let corrupt = |id: &str, reason: String| StoreError::Corrupt {
+            path: path.clone(),
+            line: None,
+            reason: format!("card '{}': {reason}", id.escape_debug()),
+        };
+        let mut state = ReviewState::default();
         for (id, record) in file.cards {
-            let corrupt = |reason: String| StoreError::Corrupt {
-                path: path.clone(),
-                line: None,
-                reason: format!("card '{}': {reason}", id.escape_debug()),
-            };
-            let card: CardId = id.parse().map_err(corrupt)?;
-            let state = record.to_state().map_err(corrupt)?;
-            states.insert(card, state);
+            let card: CardId = id.parse().map_err(|e| corrupt(&id, e))?;
+            state
+                .cards
+                .insert(card, record.to_state().map_err(|e| corrupt(&id, e))?);
         }
+        for id in file.suspended {
+            state
+                .suspended
+                .insert(id.parse().map_err(|e| corrupt(&id, e))?);
+        }
+        state.active_days = file
+            .active_days
+            .into_iter()
+            .map(StudyDay::from_date)
+            .collect();
         Ok(Cache {
-            states,
+            state,
             read: file.logs.clone(),
             snapshot: file.logs,
             torn: BTreeMap::new(),
@@ -353,10 +377,18 @@ impl Store {
             schema: SNAPSHOT_SCHEMA,
             logs: cache.read.clone(),
             cards: cache
-                .states
+                .state
+                .cards
                 .iter()
                 .map(|(id, s)| (id.to_string(), StateRecord::from(s)))
                 .collect(),
+            suspended: cache
+                .state
+                .suspended
+                .iter()
+                .map(CardId::to_string)
+                .collect(),
+            active_days: cache.state.active_days.iter().map(|d| d.date()).collect(),
         };
         let mut bytes = serde_json::to_vec(&file).map_err(|e| StoreError::Io {
             action: "encode",
@@ -405,18 +437,18 @@ impl Store {
         Ok(device)
     }
 
-    /// Appends reviews to this device's log and fsyncs it. Call only under the exclusive lock,
+    /// Appends entries to this device's log and fsyncs it. Call only under the exclusive lock,
     /// after `refresh`. On failure the log is cut back to where it was, so no partial line stays.
-    fn append(&mut self, reviews: &[Review]) -> Result<(), StoreError> {
-        if reviews.is_empty() {
+    fn append(&mut self, events: &[Event]) -> Result<(), StoreError> {
+        if events.is_empty() {
             return Ok(());
         }
         let name = format!("{}.jsonl", self.device()?);
         let path = self.paths.reviews.join(&name);
         let mut text = String::new();
-        for review in reviews {
+        for event in events {
             let line =
-                serde_json::to_string(&LogLine::from(review)).map_err(|e| StoreError::Io {
+                serde_json::to_string(&LogLine::from(event)).map_err(|e| StoreError::Io {
                     action: "encode",
                     path: path.clone(),
                     source: io::Error::other(e),
@@ -447,14 +479,14 @@ impl Store {
             sync_dir(&self.paths.reviews)?;
         }
         cache.torn.remove(&name);
-        for review in reviews {
-            apply(&mut cache.states, review);
+        for event in events {
+            cache.state.apply(event);
         }
         cache.read.insert(
             name,
             LogPosition {
                 bytes: position.bytes + text.len() as u64,
-                lines: position.lines + reviews.len() as u64,
+                lines: position.lines + events.len() as u64,
             },
         );
         Ok(())
@@ -478,12 +510,6 @@ impl Store {
     }
 }
 
-fn apply(states: &mut States, review: &Review) {
-    if let (ReviewKind::Scheduled, Some(after)) = (review.kind, review.after) {
-        states.insert(review.card.clone(), after);
-    }
-}
-
 fn read_from(path: &Path, offset: u64) -> Result<Vec<u8>, StoreError> {
     let mut file = File::open(path).map_err(io_error(path, "read"))?;
     file.seek(SeekFrom::Start(offset))
@@ -495,14 +521,14 @@ fn read_from(path: &Path, offset: u64) -> Result<Vec<u8>, StoreError> {
 }
 
 /// Parses the complete lines of a log chunk that starts after `lines_before` lines. Returns the
-/// reviews, the bytes consumed (up to the last newline) and the lines consumed.
+/// entries, the bytes consumed (up to the last newline) and the lines consumed.
 fn parse_log(
     path: &Path,
     bytes: &[u8],
     lines_before: u64,
-) -> Result<(Vec<Review>, u64, u64), StoreError> {
+) -> Result<(Vec<Event>, u64, u64), StoreError> {
     let complete = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    let mut reviews = Vec::new();
+    let mut events = Vec::new();
     let mut number = lines_before;
     let lines = match complete {
         0 => None,
@@ -533,9 +559,9 @@ fn parse_log(
         if line.v > LOG_SCHEMA {
             return Err(newer(path, Some(number), line.v, LOG_SCHEMA));
         }
-        reviews.push(line.into_review().map_err(corrupt)?);
+        events.push(line.into_event().map_err(corrupt)?);
     }
-    Ok((reviews, complete as u64, number - lines_before))
+    Ok((events, complete as u64, number - lines_before))
 }
 
 fn newer(path: &Path, line: Option<u64>, found: u32, supported: u32) -> StoreError {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::model::{CardId, CardState, Grade, Review, ReviewKind, StudyDay};
+use crate::model::{Action, CardId, CardState, Event, Grade, Graded, StudyDay};
 use crate::sm2::MIN_EASE;
 
 /// Version of one review-log line; every line carries it as `v`.
@@ -69,9 +69,12 @@ impl StateRecord {
 pub enum KindRecord {
     Review,
     Practice,
+    Undo,
+    Suspend,
+    Unsuspend,
 }
 
-/// One line of a review log.
+/// One line of a review log. Which optional fields are present depends on `kind`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LogLine {
     pub v: u32,
@@ -80,11 +83,21 @@ pub struct LogLine {
     pub card: String,
     pub at: DateTime<FixedOffset>,
     pub day: NaiveDate,
-    pub grade: u8,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grade: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elapsed_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub before: Option<StateRecord>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<StateRecord>,
+    /// For an undo: the id of the entry taken back, and its kind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undoes: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undone: Option<KindRecord>,
 }
 
 /// Just the version of a line or file, read first so that a newer format is reported as such
@@ -99,47 +112,90 @@ pub struct FileVersion {
     pub schema: u32,
 }
 
-impl From<&Review> for LogLine {
-    fn from(r: &Review) -> Self {
-        LogLine {
+impl From<&Event> for LogLine {
+    fn from(e: &Event) -> Self {
+        let mut line = LogLine {
             v: LOG_SCHEMA,
-            id: r.id.clone(),
-            kind: match r.kind {
-                ReviewKind::Scheduled => KindRecord::Review,
-                ReviewKind::Practice => KindRecord::Practice,
-            },
-            card: r.card.to_string(),
-            at: r.at,
-            day: r.day.date(),
-            grade: r.grade.value(),
-            before: r.before.as_ref().map(StateRecord::from),
-            after: r.after.as_ref().map(StateRecord::from),
+            id: e.id.clone(),
+            kind: KindRecord::Review,
+            card: e.card.to_string(),
+            at: e.at,
+            day: e.day.date(),
+            grade: None,
+            elapsed_ms: None,
+            response: None,
+            before: None,
+            after: None,
+            undoes: None,
+            undone: None,
+        };
+        if let Some(graded) = e.graded() {
+            line.grade = Some(graded.grade.value());
+            line.elapsed_ms = graded.elapsed_ms;
+            line.response = graded.response.clone();
         }
+        match &e.action {
+            Action::Review { before, after, .. } => {
+                line.before = before.as_ref().map(StateRecord::from);
+                line.after = Some(StateRecord::from(after));
+            }
+            Action::Practice { .. } => line.kind = KindRecord::Practice,
+            Action::UndoReview { undoes, restored } => {
+                line.kind = KindRecord::Undo;
+                line.undoes = Some(undoes.clone());
+                line.undone = Some(KindRecord::Review);
+                line.after = restored.as_ref().map(StateRecord::from);
+            }
+            Action::UndoPractice { undoes } => {
+                line.kind = KindRecord::Undo;
+                line.undoes = Some(undoes.clone());
+                line.undone = Some(KindRecord::Practice);
+            }
+            Action::Suspend => line.kind = KindRecord::Suspend,
+            Action::Unsuspend => line.kind = KindRecord::Unsuspend,
+        }
+        line
     }
 }
 
 impl LogLine {
-    pub fn into_review(self) -> Result<Review, String> {
+    pub fn into_event(self) -> Result<Event, String> {
         let card: CardId = self.card.parse()?;
-        let grade =
-            Grade::new(self.grade).ok_or_else(|| format!("grade {} is not 0-5", self.grade))?;
-        let kind = match self.kind {
-            KindRecord::Review => ReviewKind::Scheduled,
-            KindRecord::Practice => ReviewKind::Practice,
+        let graded = || -> Result<Graded, String> {
+            let grade = self.grade.ok_or("an answer without a grade")?;
+            Ok(Graded {
+                grade: Grade::new(grade).ok_or_else(|| format!("grade {grade} is not 0-5"))?,
+                elapsed_ms: self.elapsed_ms,
+                response: self.response.clone(),
+            })
         };
-        let after = self.after.map(StateRecord::to_state).transpose()?;
-        if kind == ReviewKind::Scheduled && after.is_none() {
-            return Err("a review without the card's state after it".to_owned());
-        }
-        Ok(Review {
+        let state = |record: Option<StateRecord>| record.map(StateRecord::to_state).transpose();
+        let action = match (self.kind, self.undone) {
+            (KindRecord::Review, _) => Action::Review {
+                answer: graded()?,
+                before: state(self.before)?,
+                after: state(self.after)?.ok_or("a review without the card's state after it")?,
+            },
+            (KindRecord::Practice, _) => Action::Practice { answer: graded()? },
+            (KindRecord::Undo, Some(KindRecord::Review)) => Action::UndoReview {
+                undoes: self.undoes.ok_or("an undo without the id it undoes")?,
+                restored: state(self.after)?,
+            },
+            (KindRecord::Undo, Some(KindRecord::Practice)) => Action::UndoPractice {
+                undoes: self.undoes.ok_or("an undo without the id it undoes")?,
+            },
+            (KindRecord::Undo, _) => {
+                return Err("an undo of something that is not an answer".to_owned());
+            }
+            (KindRecord::Suspend, _) => Action::Suspend,
+            (KindRecord::Unsuspend, _) => Action::Unsuspend,
+        };
+        Ok(Event {
             id: self.id,
-            kind,
             card,
             at: self.at,
             day: StudyDay::from_date(self.day),
-            grade,
-            before: self.before.map(StateRecord::to_state).transpose()?,
-            after,
+            action,
         })
     }
 }
@@ -157,6 +213,11 @@ pub struct SnapshotFile {
     pub schema: u32,
     pub logs: BTreeMap<String, LogPosition>,
     pub cards: BTreeMap<String, StateRecord>,
+    #[serde(default)]
+    pub suspended: Vec<String>,
+    /// Study days with at least one answer, for streaks.
+    #[serde(default)]
+    pub active_days: Vec<NaiveDate>,
 }
 
 /// `local/device.json`: this machine's id, which names its review log.
@@ -171,6 +232,8 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::answer::{self, Moment};
+    use crate::model::ReviewKind;
 
     fn state(ease: f64) -> CardState {
         let day = StudyDay::from_date(NaiveDate::from_ymd_opt(2026, 3, 2).unwrap());
@@ -192,19 +255,62 @@ mod tests {
         #[test]
         fn a_log_line_round_trips_exactly(ease in MIN_EASE..10.0f64, grade in 0u8..=5, secs in 0i64..4_000_000_000) {
             let at = DateTime::from_timestamp(secs, 0).unwrap().fixed_offset();
-            let review = Review {
+            let review = Event {
                 id: "abc".into(),
-                kind: ReviewKind::Scheduled,
                 card: "api/rest".parse().unwrap(),
                 at,
                 day: StudyDay::of(at, 4),
-                grade: Grade::new(grade).unwrap(),
-                before: Some(state(ease)),
-                after: Some(state(ease)),
+                action: Action::Review {
+                    answer: Graded { grade: Grade::new(grade).unwrap(), elapsed_ms: Some(1234), response: Some("a \"guess\"\n".into()) },
+                    before: Some(state(ease)),
+                    after: state(ease),
+                },
             };
             let text = serde_json::to_string(&LogLine::from(&review)).unwrap();
-            let back = serde_json::from_str::<LogLine>(&text).unwrap().into_review().unwrap();
+            let back = serde_json::from_str::<LogLine>(&text).unwrap().into_event().unwrap();
             prop_assert_eq!(back, review);
+        }
+    }
+
+    #[test]
+    fn every_kind_of_entry_round_trips() {
+        let when = Moment {
+            at: DateTime::parse_from_rfc3339("2026-03-02T09:00:00+01:00").unwrap(),
+            day_start_hour: 4,
+        };
+        let card: CardId = "api/rest".parse().unwrap();
+        let graded = Graded {
+            grade: Grade::new(2).unwrap(),
+            elapsed_ms: None,
+            response: None,
+        };
+        let review = answer::answer(
+            &card,
+            graded.clone(),
+            ReviewKind::Scheduled,
+            None,
+            when,
+            "r".into(),
+        );
+        let practice = answer::answer(&card, graded, ReviewKind::Practice, None, when, "p".into());
+        let events = [
+            answer::undo(&review, when, "u1".into()).unwrap(),
+            answer::undo(&practice, when, "u2".into()).unwrap(),
+            answer::suspension(&card, true, when, "s".into()),
+            answer::suspension(&card, false, when, "x".into()),
+            review,
+            practice,
+        ];
+        for event in events {
+            let text = serde_json::to_string(&LogLine::from(&event)).unwrap();
+            assert_eq!(
+                serde_json::from_str::<LogLine>(&text)
+                    .unwrap()
+                    .into_event()
+                    .unwrap(),
+                event,
+                "{text}"
+            );
         }
     }
 

@@ -1,7 +1,8 @@
-//! The interactive terminal session: the only code that uses dialoguer or draws on the terminal.
-//! It shows what `session::Session` says to show and reports what the user pressed; every
-//! decision is made by the pure modules and every write by the store.
+//! The interactive terminal session: the only code that uses dialoguer or reads keys. It shows
+//! what `session::Session` says to show and reports what the user pressed; every decision is
+//! made by the pure modules and every write goes through the `Journal` it is given.
 
 mod review;
+mod terminal;
 
-pub use review::run_session;
+pub use review::{Ended, Journal, run_session};

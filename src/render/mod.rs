@@ -1,9 +1,23 @@
-//! Text output for people: tables and short reports built from the views. JSON output is the
-//! views themselves; nothing here is part of the scripting contract.
+//! Text output for people: tables and short reports built from the views, and Markdown drawn for
+//! a terminal. JSON output is the views themselves; nothing here is part of the scripting
+//! contract. Card text always goes through `safe::visible` or `markdown::render`.
+
+pub mod markdown;
+pub mod safe;
 
 use std::fmt::Write as _;
 
-use crate::views::{AnswerView, CardsView, DecksView, DueView, NextView, ShowView, StatusView};
+use crate::views::{
+    AnswerView, CardsView, ChangeView, DecksView, DueView, NextView, ShowView, StatusView,
+};
+use safe::visible;
+
+/// How text output may look: its width and whether it may carry colour.
+#[derive(Debug, Clone, Copy)]
+pub struct Look {
+    pub width: usize,
+    pub color: bool,
+}
 
 /// Columns padded to their widest cell; the last column is not padded.
 fn table(header: &[&str], rows: &[Vec<String>]) -> String {
@@ -32,49 +46,51 @@ fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
-/// The first line of a card's text, cut to `max` characters.
+/// The first line of a card's text, made safe and cut to `max` characters.
 fn first_line(text: &str, max: usize) -> String {
-    let line = text.lines().next().unwrap_or_default();
+    let line = visible(text.lines().next().unwrap_or_default()).into_owned();
     if line.chars().count() <= max {
-        line.to_owned()
+        line
     } else {
         let cut: String = line.chars().take(max.saturating_sub(1)).collect();
         format!("{cut}…")
     }
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
+pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-pub fn decks(view: &DecksView) -> String {
+pub fn decks(view: &DecksView, _: Look) -> String {
     let rows: Vec<Vec<String>> = view
         .decks
         .iter()
         .map(|d| {
+            let title = visible(&d.title).into_owned();
             vec![
                 d.id.clone(),
                 d.cards.to_string(),
                 d.due.to_string(),
                 d.new.to_string(),
                 d.source.to_owned(),
-                d.title.clone(),
+                title,
             ]
         })
         .collect();
     table(&["DECK", "CARDS", "DUE", "NEW", "SOURCE", "TITLE"], &rows)
 }
 
-pub fn cards(view: &CardsView) -> String {
+pub fn cards(view: &CardsView, look: Look) -> String {
+    let room = look.width.saturating_sub(45).max(30);
     let rows: Vec<Vec<String>> = view
         .cards
         .iter()
-        .map(|c| vec![c.id.clone(), c.kind.to_owned(), first_line(&c.front, 72)])
+        .map(|c| vec![c.id.clone(), c.kind.to_owned(), first_line(&c.front, room)])
         .collect();
     table(&["CARD", "KIND", "QUESTION"], &rows)
 }
 
-pub fn due(view: &DueView) -> String {
+pub fn due(view: &DueView, _: Look) -> String {
     if view.cards.is_empty() {
         return format!("Nothing due on {}.\n", view.day);
     }
@@ -108,7 +124,7 @@ pub fn due(view: &DueView) -> String {
     out
 }
 
-pub fn next(view: &NextView) -> String {
+pub fn next(view: &NextView, look: Look) -> String {
     match &view.card {
         None => match &view.next_due {
             Some(day) => format!("Nothing due. The next card is due on {day}.\n"),
@@ -121,14 +137,17 @@ pub fn next(view: &NextView) -> String {
                 format!("due {}", card.due.due)
             };
             format!(
-                "{} ({}, {})\n\n{}\n",
-                card.due.card, card.kind, when, card.front
+                "{} ({}, {})\n\n{}",
+                card.due.card,
+                card.kind,
+                when,
+                markdown::render(&card.front, look.width, look.color)
             )
         }
     }
 }
 
-pub fn answer(view: &AnswerView) -> String {
+pub fn answer(view: &AnswerView, _: Look) -> String {
     if view.kind == "practice" {
         return format!(
             "{}: practice, grade {} (schedule unchanged)\n",
@@ -146,17 +165,39 @@ pub fn answer(view: &AnswerView) -> String {
     )
 }
 
-pub fn show(view: &ShowView) -> String {
+pub fn change(view: &ChangeView, _: Look) -> String {
+    match view.action {
+        "suspend" => format!(
+            "{} is suspended; `hone unsuspend {}` brings it back.\n",
+            view.card, view.card
+        ),
+        "unsuspend" => format!("{} is back in the reviews.\n", view.card),
+        _ => match &view.state {
+            Some(Some(state)) => format!(
+                "Undid the last answer to {}; it is due {} again.\n",
+                view.card, state.due
+            ),
+            _ => format!("Undid the last answer to {}; it is new again.\n", view.card),
+        },
+    }
+}
+
+pub fn show(view: &ShowView, look: Look) -> String {
     let card = &view.card;
     let mut out = format!("{} ({})", card.id, card.kind);
     if !card.tags.is_empty() {
         let _ = write!(out, "  tags: {}", card.tags.join(", "));
     }
-    let _ = write!(out, "\n\nQ: {}\n\nA: {}\n\n", card.front, card.back);
+    out.push_str("\n\n");
+    out.push_str(&markdown::render(&card.front, look.width, look.color));
+    let rule = "─".repeat(look.width.clamp(20, 40));
+    let _ = writeln!(out, "{rule}");
+    out.push_str(&markdown::render(&card.back, look.width, look.color));
+    out.push('\n');
     match &view.state {
-        None => out.push_str("New: never reviewed.\n"),
+        None => out.push_str("New: never reviewed."),
         Some(s) => {
-            let _ = writeln!(
+            let _ = write!(
                 out,
                 "Due {}: interval {}, {}, ease {:.2}, {}, {}.",
                 s.due,
@@ -168,6 +209,11 @@ pub fn show(view: &ShowView) -> String {
             );
         }
     }
+    out.push_str(if view.suspended {
+        " Suspended.\n"
+    } else {
+        "\n"
+    });
     if !view.history.is_empty() {
         out.push('\n');
         let rows: Vec<Vec<String>> = view
@@ -178,9 +224,14 @@ pub fn show(view: &ShowView) -> String {
                     Some(a) => (format!("{}d", a.interval_days), a.due.clone()),
                     None => ("-".to_owned(), "-".to_owned()),
                 };
+                let kind = if h.undone {
+                    format!("{} (undone)", h.kind)
+                } else {
+                    h.kind.to_owned()
+                };
                 vec![
                     h.reviewed_at.clone(),
-                    h.kind.to_owned(),
+                    kind,
                     h.grade.to_string(),
                     interval,
                     due,
@@ -195,21 +246,34 @@ pub fn show(view: &ShowView) -> String {
     out
 }
 
-pub fn status(view: &StatusView) -> String {
+pub fn streak_phrase(current: u32) -> String {
+    match current {
+        0 => "no streak yet".to_owned(),
+        n => format!("a {}-day streak", n),
+    }
+}
+
+pub fn status(view: &StatusView, _: Look) -> String {
     let mut out = String::new();
     if view.due == 0 {
-        let _ = writeln!(out, "Nothing due today ({}).", view.day);
+        let _ = writeln!(
+            out,
+            "Nothing due today ({}); {}.",
+            view.day,
+            streak_phrase(view.streak)
+        );
         if let Some(day) = &view.next_due {
             let _ = writeln!(out, "The next card is due on {day}.");
         }
     } else {
         let _ = writeln!(
             out,
-            "{} due today ({}): {} to review, {} new.",
+            "{} due today ({}): {} to review, {} new; {}.",
             plural(view.due, "card", "cards"),
             view.day,
             view.review,
-            view.new
+            view.new,
+            streak_phrase(view.streak)
         );
         out.push_str("Run `hone review` to start.\n");
     }
@@ -234,8 +298,9 @@ mod tests {
     }
 
     #[test]
-    fn first_line_cuts_long_questions() {
+    fn first_line_cuts_long_questions_and_escapes_controls() {
         assert_eq!(first_line("abcdef\nsecond", 4), "abc…");
         assert_eq!(first_line("abc", 4), "abc");
+        assert_eq!(first_line("a\u{1b}[2Jb", 20), "a\\u{1b}[2Jb");
     }
 }

@@ -1,0 +1,70 @@
+//! `hone suspend`, `hone unsuspend` and `hone undo`: the session's `s` and `u` keys, for scripts.
+
+use anyhow::anyhow;
+
+use crate::answer;
+use crate::cli::{CardArgs, JsonArgs};
+use crate::model::Event;
+use crate::render;
+use crate::views::{ChangeView, StateView};
+
+use super::{Ctx, find_card};
+
+pub fn suspend(ctx: &mut Ctx, args: CardArgs, suspend: bool) -> anyhow::Result<()> {
+    let catalog = ctx.catalog()?;
+    let card = find_card(&catalog, &args.card)?.id.clone();
+    let when = ctx.moment();
+    ctx.store.record(|state, store| {
+        // Suspending a suspended card (or the reverse) changes nothing and logs nothing.
+        let events = if state.suspended.contains(&card) == suspend {
+            Vec::new()
+        } else {
+            vec![answer::suspension(
+                &card,
+                suspend,
+                when,
+                store.new_review_id(),
+            )]
+        };
+        Ok((events, ()))
+    })?;
+    let view = ChangeView {
+        card: card.to_string(),
+        action: if suspend { "suspend" } else { "unsuspend" },
+        undone: None,
+        state: None,
+        suspended: suspend,
+    };
+    ctx.emit(args.json, &view, render::change)
+}
+
+pub fn undo(ctx: &mut Ctx, args: JsonArgs) -> anyhow::Result<()> {
+    let when = ctx.moment();
+    let own_log = ctx.store.own_log()?;
+    let undone: std::collections::BTreeSet<&str> =
+        own_log.iter().filter_map(Event::undoes).collect();
+    let Some(last) = own_log
+        .iter()
+        .rev()
+        .find(|e| e.graded().is_some() && !undone.contains(e.id.as_str()))
+    else {
+        return Err(anyhow!(
+            "nothing to undo: no answer recorded on this machine is left to take back"
+        ));
+    };
+    let last = last.clone();
+    let undo = ctx.store.record(|_, store| {
+        let undo = answer::undo(&last, when, store.new_review_id())
+            .ok_or_else(|| anyhow!("not an answer"))?;
+        Ok((vec![undo.clone()], undo))
+    })?;
+    let state = ctx.state()?;
+    let view = ChangeView {
+        card: undo.card.to_string(),
+        action: "undo",
+        undone: Some(last.id.clone()),
+        state: Some(state.cards.get(&undo.card).map(StateView::of)),
+        suspended: state.suspended.contains(&undo.card),
+    };
+    ctx.emit(args.json, &view, render::change)
+}

@@ -1,0 +1,353 @@
+//! Card text (Markdown) drawn for a terminal: paragraphs wrapped to the width, emphasis as
+//! bold/italic, lists with hanging indents, fenced code verbatim (indentation and tabs kept),
+//! quotes with a bar. Every piece of text passes through `safe::visible` before it is styled.
+
+use console::Style;
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use super::safe::visible;
+
+/// No line is wrapped narrower than this, however deep the nesting or narrow the terminal.
+const MIN_TEXT_WIDTH: usize = 20;
+/// Indentation of code blocks, relative to the text around them.
+const CODE_INDENT: &str = "    ";
+
+/// Renders `text` for a terminal `width` columns wide; `color` allows styles.
+pub fn render(text: &str, width: usize, color: bool) -> String {
+    let mut r = Renderer::new(width, color);
+    for event in Parser::new_ext(
+        text,
+        Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS,
+    ) {
+        r.event(event);
+    }
+    r.finish()
+}
+
+#[derive(Clone, Copy, Default)]
+struct Inline {
+    bold: bool,
+    italic: bool,
+    strike: bool,
+}
+
+/// One level of indentation: what goes before the first line inside it, and before the rest.
+struct Indent {
+    first: String,
+    rest: String,
+    used: bool,
+}
+
+struct Renderer {
+    width: usize,
+    color: bool,
+    lines: Vec<String>,
+    /// Words of the paragraph being built, each already styled.
+    words: Vec<String>,
+    /// The word being built (styles may change inside a word).
+    word: String,
+    inline: Inline,
+    inline_stack: Vec<Inline>,
+    indents: Vec<Indent>,
+    /// Per open list: the next number, or `None` for bullets.
+    lists: Vec<Option<u64>>,
+    code: Option<String>,
+    heading: Option<HeadingLevel>,
+    links: Vec<String>,
+}
+
+impl Renderer {
+    fn new(width: usize, color: bool) -> Self {
+        Renderer {
+            width: width.max(MIN_TEXT_WIDTH),
+            color,
+            lines: Vec::new(),
+            words: Vec::new(),
+            word: String::new(),
+            inline: Inline::default(),
+            inline_stack: Vec::new(),
+            indents: Vec::new(),
+            lists: Vec::new(),
+            code: None,
+            heading: None,
+            links: Vec::new(),
+        }
+    }
+
+    fn style(&self, text: &str, code: bool) -> String {
+        if !self.color {
+            return if code {
+                format!("`{text}`")
+            } else {
+                text.to_owned()
+            };
+        }
+        let mut style = Style::new().force_styling(true);
+        if code {
+            style = style.cyan();
+        }
+        if self.inline.bold || self.heading.is_some() {
+            style = style.bold();
+        }
+        if self.inline.italic {
+            style = style.italic();
+        }
+        if self.inline.strike {
+            style = style.strikethrough();
+        }
+        style.apply_to(text).to_string()
+    }
+
+    /// Adds text to the paragraph, splitting it into words so that wrapping never cuts a style.
+    fn text(&mut self, text: &str, code: bool) {
+        let text = visible(text);
+        let mut pieces = text.split(char::is_whitespace).peekable();
+        while let Some(piece) = pieces.next() {
+            if !piece.is_empty() {
+                let styled = self.style(piece, code);
+                self.word.push_str(&styled);
+            }
+            if pieces.peek().is_some() {
+                self.end_word();
+            }
+        }
+    }
+
+    fn end_word(&mut self) {
+        if !self.word.is_empty() {
+            self.words.push(std::mem::take(&mut self.word));
+        }
+    }
+
+    /// The prefix for the next line, marking first-line markers as used.
+    fn prefix(&mut self) -> String {
+        let mut prefix = String::new();
+        for indent in &mut self.indents {
+            prefix.push_str(if indent.used {
+                &indent.rest
+            } else {
+                &indent.first
+            });
+            indent.used = true;
+        }
+        prefix
+    }
+
+    fn blank_line(&mut self) {
+        if self.lines.last().is_some_and(|l| !l.trim().is_empty()) {
+            let prefix: String = self.indents.iter().map(|i| i.rest.as_str()).collect();
+            self.lines.push(prefix.trim_end().to_owned());
+        }
+    }
+
+    /// Wraps the words gathered so far into lines.
+    fn flush_paragraph(&mut self) {
+        self.end_word();
+        if self.words.is_empty() {
+            return;
+        }
+        let first = self.prefix();
+        let rest: String = self.indents.iter().map(|i| i.rest.as_str()).collect();
+        let text = std::mem::take(&mut self.words).join(" ");
+        let width = self
+            .width
+            .max(textwrap::core::display_width(&first) + MIN_TEXT_WIDTH);
+        let options = textwrap::Options::new(width)
+            .initial_indent(&first)
+            .subsequent_indent(&rest)
+            .word_separator(textwrap::WordSeparator::AsciiSpace)
+            .break_words(false);
+        self.lines.extend(
+            textwrap::wrap(&text, options)
+                .into_iter()
+                .map(|l| l.into_owned()),
+        );
+    }
+
+    fn event(&mut self, event: Event<'_>) {
+        if let Some(code) = self.code.as_mut() {
+            match event {
+                Event::Text(text) => code.push_str(&text),
+                Event::End(TagEnd::CodeBlock) => self.end_code_block(),
+                _ => {}
+            }
+            return;
+        }
+        match event {
+            Event::Start(tag) => self.start(tag),
+            Event::End(tag) => self.end(tag),
+            Event::Text(text) => self.text(&text, false),
+            Event::Code(text) => self.text(&text, true),
+            Event::Html(html) | Event::InlineHtml(html) => self.text(&html, false),
+            Event::SoftBreak => self.end_word(),
+            Event::HardBreak => self.flush_paragraph(),
+            Event::Rule => {
+                self.flush_paragraph();
+                self.blank_line();
+                let rule = "─".repeat(self.width.min(40));
+                let prefix = self.prefix();
+                self.lines.push(format!("{prefix}{rule}"));
+            }
+            Event::TaskListMarker(done) => self.text(if done { "[x]" } else { "[ ]" }, false),
+            Event::FootnoteReference(name) => self.text(&format!("[{name}]"), false),
+            _ => {}
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>) {
+        match tag {
+            Tag::Paragraph => {
+                self.flush_paragraph();
+                if !self.at_item_start() {
+                    self.blank_line();
+                }
+            }
+            Tag::Heading { level, .. } => {
+                self.flush_paragraph();
+                self.blank_line();
+                self.heading = Some(level);
+                if !self.color {
+                    self.text(&"#".repeat(level as usize), false);
+                    self.end_word();
+                }
+            }
+            Tag::BlockQuote(_) => {
+                self.flush_paragraph();
+                self.blank_line();
+                let bar = if self.color {
+                    Style::new()
+                        .force_styling(true)
+                        .dim()
+                        .apply_to("│ ")
+                        .to_string()
+                } else {
+                    "│ ".to_owned()
+                };
+                self.indents.push(Indent {
+                    first: bar.clone(),
+                    rest: bar,
+                    used: false,
+                });
+            }
+            Tag::CodeBlock(_) => {
+                self.flush_paragraph();
+                if !self.at_item_start() {
+                    self.blank_line();
+                }
+                self.code = Some(String::new());
+            }
+            Tag::List(start) => {
+                self.flush_paragraph();
+                if self.lists.is_empty() {
+                    self.blank_line();
+                }
+                self.lists.push(start);
+            }
+            Tag::Item => {
+                self.flush_paragraph();
+                let marker = match self.lists.last_mut() {
+                    Some(Some(n)) => {
+                        let marker = format!("{n}. ");
+                        *n += 1;
+                        marker
+                    }
+                    _ => "- ".to_owned(),
+                };
+                let rest = " ".repeat(marker.chars().count());
+                self.indents.push(Indent {
+                    first: marker,
+                    rest,
+                    used: false,
+                });
+            }
+            Tag::Emphasis => self.push_inline(|i| i.italic = true),
+            Tag::Strong => self.push_inline(|i| i.bold = true),
+            Tag::Strikethrough => self.push_inline(|i| i.strike = true),
+            Tag::Link { dest_url, .. } => self.links.push(dest_url.into_string()),
+            Tag::Image { dest_url, .. } => {
+                self.text("[image:", false);
+                self.links.push(dest_url.into_string());
+            }
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Paragraph => self.flush_paragraph(),
+            TagEnd::Heading(_) => {
+                self.flush_paragraph();
+                self.heading = None;
+            }
+            TagEnd::BlockQuote(_) => {
+                self.flush_paragraph();
+                self.indents.pop();
+            }
+            TagEnd::List(_) => {
+                self.flush_paragraph();
+                self.lists.pop();
+            }
+            TagEnd::Item => {
+                self.flush_paragraph();
+                self.indents.pop();
+            }
+            TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough => {
+                self.inline = self.inline_stack.pop().unwrap_or_default();
+            }
+            TagEnd::Link | TagEnd::Image => {
+                if let Some(url) = self.links.pop()
+                    && !url.is_empty()
+                {
+                    self.end_word();
+                    self.text(&format!("<{url}>"), false);
+                }
+                if tag == TagEnd::Image {
+                    self.text("]", false);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn push_inline(&mut self, change: impl FnOnce(&mut Inline)) {
+        self.inline_stack.push(self.inline);
+        change(&mut self.inline);
+    }
+
+    /// Whether nothing has been written yet inside the innermost list item.
+    fn at_item_start(&self) -> bool {
+        self.indents
+            .last()
+            .is_some_and(|i| !i.used && !i.first.contains('│'))
+    }
+
+    fn end_code_block(&mut self) {
+        let code = self.code.take().unwrap_or_default();
+        let style = Style::new().force_styling(true).cyan();
+        for line in code.strip_suffix('\n').unwrap_or(&code).split('\n') {
+            let prefix = self.prefix();
+            let line = visible(line);
+            let line = if self.color && !line.is_empty() {
+                style.apply_to(line).to_string()
+            } else {
+                line.into_owned()
+            };
+            self.lines
+                .push(format!("{prefix}{CODE_INDENT}{line}").trim_end().to_owned());
+        }
+    }
+
+    fn finish(mut self) -> String {
+        self.flush_paragraph();
+        while self.lines.last().is_some_and(|l| l.trim().is_empty()) {
+            self.lines.pop();
+        }
+        let mut out = self.lines.join("\n");
+        out.push('\n');
+        out
+    }
+}
+
+#[cfg(test)]
+#[path = "markdown_tests.rs"]
+mod tests;
