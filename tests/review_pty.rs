@@ -60,6 +60,23 @@ fn finish(session: &mut expectrl::session::OsSession) -> (i32, String) {
     (code, String::from_utf8_lossy(modes.before()).into_owned())
 }
 
+/// Reveals the answer on screen and grades it with `key`.
+fn reveal_and_grade(s: &mut expectrl::session::OsSession, key: &str) {
+    s.send("\r").unwrap();
+    s.expect("Grade:").unwrap();
+    s.send(key).unwrap();
+}
+
+/// A session of `cards` new cards with the first answered (grade 5): it waits on card 2.
+fn after_one_answer(hone: &Hone, cards: u32) -> expectrl::session::OsSession {
+    new_per_day(hone, cards);
+    let mut s = spawn(hone, "--color never", 80);
+    s.expect(format!("Card 1 of {cards}").as_str()).unwrap();
+    reveal_and_grade(&mut s, "5");
+    s.expect(format!("Card 2 of {cards}").as_str()).unwrap();
+    s
+}
+
 /// Raw mode turns these off; a restored terminal has them on.
 fn assert_terminal_restored(modes: &str) {
     for flag in ["icanon", "isig", "icrnl"] {
@@ -126,19 +143,13 @@ fn a_failed_card_comes_back_until_it_is_graded_four() {
     new_per_day(&hone, 1);
     let mut s = spawn(&hone, "--color never", 80);
     s.expect("Card 1 of 1").unwrap();
-    s.send("\r").unwrap();
-    s.expect("Grade:").unwrap();
-    s.send("a").unwrap(); // again = 1
+    reveal_and_grade(&mut s, "a"); // again = 1
     s.expect("It comes back later").unwrap();
     s.expect("Card 2 of 2").unwrap();
     s.expect("(again)").unwrap();
-    s.send("\r").unwrap();
-    s.expect("Grade:").unwrap();
-    s.send("3").unwrap(); // still below 4: once more
+    reveal_and_grade(&mut s, "3"); // still below 4: once more
     s.expect("Card 3 of 3").unwrap();
-    s.send("\r").unwrap();
-    s.expect("Grade:").unwrap();
-    s.send("4").unwrap();
+    reveal_and_grade(&mut s, "4");
     s.expect("3 answers in").unwrap();
     assert_eq!(finish(&mut s).0, 0);
     assert_eq!(kinds(&hone), ["review", "practice", "practice"]);
@@ -154,13 +165,7 @@ fn a_failed_card_comes_back_until_it_is_graded_four() {
 #[test]
 fn undo_restores_the_card_exactly_and_logs_the_undo() {
     let hone = Hone::new();
-    new_per_day(&hone, 2);
-    let mut s = spawn(&hone, "--color never", 80);
-    s.expect("Card 1 of 2").unwrap();
-    s.send("\r").unwrap();
-    s.expect("Grade:").unwrap();
-    s.send("5").unwrap();
-    s.expect("Card 2 of 2").unwrap();
+    let mut s = after_one_answer(&hone, 2);
     s.send("u").unwrap();
     s.expect("Undid the answer to").unwrap();
     s.expect("Card 1 of 2").unwrap();
@@ -207,13 +212,7 @@ fn suspend_takes_a_card_out_until_unsuspended() {
 #[test]
 fn quitting_midway_keeps_every_answer_given() {
     let hone = Hone::new();
-    new_per_day(&hone, 3);
-    let mut s = spawn(&hone, "--color never", 80);
-    s.expect("Card 1 of 3").unwrap();
-    s.send("\r").unwrap();
-    s.expect("Grade:").unwrap();
-    s.send("4").unwrap();
-    s.expect("Card 2 of 3").unwrap();
+    let mut s = after_one_answer(&hone, 3);
     s.send("q").unwrap();
     s.expect("the rest waits for next time").unwrap();
     let (code, modes) = finish(&mut s);
@@ -225,13 +224,7 @@ fn quitting_midway_keeps_every_answer_given() {
 #[test]
 fn ctrl_c_ends_the_session_and_restores_the_terminal() {
     let hone = Hone::new();
-    new_per_day(&hone, 3);
-    let mut s = spawn(&hone, "--color never", 80);
-    s.expect("Card 1 of 3").unwrap();
-    s.send("\r").unwrap();
-    s.expect("Grade:").unwrap();
-    s.send("5").unwrap();
-    s.expect("Card 2 of 3").unwrap();
+    let mut s = after_one_answer(&hone, 3);
     wait_for_raw_mode(&s);
     s.send("\x03").unwrap(); // Ctrl-C while a key is awaited: a key, like q
     let (code, modes) = finish(&mut s);
@@ -243,13 +236,7 @@ fn ctrl_c_ends_the_session_and_restores_the_terminal() {
 #[test]
 fn ctrl_c_while_typing_an_answer_restores_the_terminal() {
     let hone = Hone::new();
-    new_per_day(&hone, 2);
-    let mut s = spawn(&hone, "--color never", 80);
-    s.expect("Card 1 of 2").unwrap();
-    s.send("\r").unwrap();
-    s.expect("Grade:").unwrap();
-    s.send("4").unwrap();
-    s.expect("Card 2 of 2").unwrap();
+    let mut s = after_one_answer(&hone, 2);
     s.send("t").unwrap();
     s.expect("Your answer").unwrap();
     s.send("half a thought").unwrap();
@@ -306,13 +293,7 @@ fn child_of(parent: u32) -> Option<u32> {
 #[test]
 fn sigterm_restores_the_terminal_and_keeps_the_answers() {
     let hone = Hone::new();
-    new_per_day(&hone, 3);
-    let mut s = spawn(&hone, "--color never", 80);
-    s.expect("Card 1 of 3").unwrap();
-    s.send("\r").unwrap();
-    s.expect("Grade:").unwrap();
-    s.send("5").unwrap();
-    s.expect("Card 2 of 3").unwrap();
+    let mut s = after_one_answer(&hone, 3);
     s.send("\r").unwrap();
     s.expect("Grade:").unwrap(); // waiting for a key, in raw mode
     let shell = s.get_process().pid().as_raw() as u32;
@@ -357,9 +338,7 @@ fn cramming_drills_cards_without_touching_the_schedule() {
     let mut s = spawn(&hone, "--color never --cram --deck sql --limit 2", 80);
     s.expect("Card 1 of 2").unwrap();
     s.expect("sql/joins (cram)").unwrap();
-    s.send("\r").unwrap();
-    s.expect("Grade:").unwrap();
-    s.send("0").unwrap();
+    reveal_and_grade(&mut s, "0");
     s.expect("practice (the schedule is unchanged)").unwrap();
     s.send("q").unwrap();
     assert_eq!(finish(&mut s).0, 0);
