@@ -25,6 +25,7 @@ impl Moment {
             card: card.clone(),
             at: self.at,
             day: self.day(),
+            day_start_hour: Some(self.day_start_hour),
             action,
         }
     }
@@ -66,6 +67,16 @@ pub fn undo(answered: &Event, when: Moment, id: String) -> Option<Event> {
         _ => return None,
     };
     Some(when.event(id, &answered.card, action))
+}
+
+/// Whether `review` made its card a leech: its lapses reached `threshold` with this review.
+pub fn made_leech(review: &Event, threshold: u32) -> bool {
+    match &review.action {
+        Action::Review { before, after, .. } => {
+            before.map_or(0, |b| b.lapses) < threshold && after.lapses >= threshold
+        }
+        _ => false,
+    }
 }
 
 /// The entry that suspends (`true`) or unsuspends a card.
@@ -152,6 +163,29 @@ mod tests {
             1,
             "practice still counts as a day of study"
         );
+    }
+
+    #[test]
+    fn a_card_becomes_a_leech_once_when_its_lapses_reach_the_threshold() {
+        let card: CardId = "api/rest".parse().unwrap();
+        let mut state = ReviewState::default();
+        let mut became = Vec::new();
+        // Learn it (two successes), then fail it: a lapse each time it had been learned again.
+        for q in [5, 5, 1, 5, 5, 1, 5, 5, 1] {
+            let event = answer(
+                &card,
+                graded(q),
+                ReviewKind::Scheduled,
+                state.cards.get(&card),
+                when(),
+                "x".into(),
+            );
+            became.push(made_leech(&event, 2));
+            state.apply(&event);
+        }
+        assert_eq!(state.cards[&card].lapses, 3);
+        assert_eq!(became.iter().filter(|b| **b).count(), 1);
+        assert!(became[5], "the second lapse crosses a threshold of 2");
     }
 
     #[test]

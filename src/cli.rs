@@ -89,6 +89,14 @@ pub enum Command {
     Unsuspend(CardArgs),
     /// Take back the last answer recorded on this machine
     Undo(JsonArgs),
+    /// Statistics: cards by state, reviews, retention, streaks, a calendar and a forecast
+    Stats(StatsArgs),
+    /// How ready you are, topic by topic, and what to drill next
+    Readiness(ReadinessArgs),
+    /// Prepare for an interview date, or show the plan and its daily workload
+    Plan(PlanArgs),
+    /// Explain a card's schedule, review by review, with the SM-2 arithmetic
+    Why(CardArgs),
     /// Print a shell completion script
     Completions(CompletionsArgs),
     /// Print the manual page (roff)
@@ -179,6 +187,49 @@ pub struct CardArgs {
     /// The card, as DECK/CARD
     #[arg(value_name = "CARD-ID")]
     pub card: CardId,
+
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub filter: Filter,
+
+    /// Print JSON instead of text
+    #[arg(long, conflicts_with = "html")]
+    pub json: bool,
+
+    /// Write the statistics as a self-contained HTML page with charts
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReadinessArgs {
+    #[command(flatten)]
+    pub filter: Filter,
+
+    /// One row for every tag, not just each card's area (its first tag)
+    #[arg(long)]
+    pub every_tag: bool,
+
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The interview date, YYYY-MM-DD: scheduling prepares for it from now on
+    #[arg(long, value_name = "DATE", conflicts_with = "clear")]
+    pub interview: Option<chrono::NaiveDate>,
+
+    /// Remove the plan and return to plain SM-2
+    #[arg(long)]
+    pub clear: bool,
 
     /// Print JSON instead of text
     #[arg(long)]

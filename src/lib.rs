@@ -12,6 +12,7 @@ mod cmd;
 pub mod deck;
 pub mod env;
 pub mod model;
+pub mod plan;
 pub mod queue;
 mod render;
 pub mod session;

@@ -55,6 +55,22 @@ impl CardId {
     pub fn deck(&self) -> &str {
         self.0.split_once('/').map_or("", |(deck, _)| deck)
     }
+
+    /// A number that depends only on the id, the same on every machine and in every release.
+    pub fn stable_hash(&self) -> u64 {
+        stable_hash(self.0.as_bytes())
+    }
+}
+
+/// FNV-1a, 64-bit: a tiny hash whose output never changes between releases or platforms, which
+/// persisted ids and deterministic spreading need (std's hashers promise no such stability).
+pub fn stable_hash(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
 }
 
 impl FromStr for CardId {
@@ -145,6 +161,15 @@ impl StudyDay {
             self.0
                 .checked_add_days(Days::new(u64::from(days)))
                 .unwrap_or(NaiveDate::MAX),
+        )
+    }
+
+    /// The day `days` earlier, saturating at the first date chrono can represent.
+    pub fn minus(self, days: u32) -> Self {
+        StudyDay(
+            self.0
+                .checked_sub_days(Days::new(u64::from(days)))
+                .unwrap_or(NaiveDate::MIN),
         )
     }
 
@@ -289,6 +314,8 @@ pub struct Event {
     pub at: DateTime<FixedOffset>,
     /// The study day the entry counted for.
     pub day: StudyDay,
+    /// The day-start hour in force when the entry was made, which decided `day`.
+    pub day_start_hour: Option<u8>,
     pub action: Action,
 }
 

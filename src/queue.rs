@@ -5,6 +5,7 @@
 //! order. Suspended cards never appear. The same inputs always give the same queue.
 
 use crate::model::{Card, CardState, ReviewState, StudyDay};
+use crate::plan::{self, Plan};
 
 /// How many cards a study day may bring.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,32 +40,35 @@ pub fn done_on<'a>(states: impl IntoIterator<Item = &'a CardState>, day: StudyDa
 pub enum Entry<'a> {
     /// A card never reviewed.
     New(&'a Card),
-    /// A card whose due day has come.
-    Review(&'a Card, &'a CardState),
+    /// A card whose due day (`due`, brought forward by an interview plan if one is active) has
+    /// come.
+    Review(&'a Card, &'a CardState, StudyDay),
 }
 
 impl<'a> Entry<'a> {
     pub fn card(&self) -> &'a Card {
         match self {
-            Entry::New(card) | Entry::Review(card, _) => card,
+            Entry::New(card) | Entry::Review(card, ..) => card,
         }
     }
 
     pub fn state(&self) -> Option<&'a CardState> {
         match self {
             Entry::New(_) => None,
-            Entry::Review(_, state) => Some(state),
+            Entry::Review(_, state, _) => Some(state),
         }
     }
 }
 
 /// The cards due on `today` among `cards` (in catalog order), within what is left of `limits`.
+/// An active interview `plan` brings due days forward (see `plan`).
 pub fn due<'a>(
     cards: impl IntoIterator<Item = &'a Card>,
     state: &'a ReviewState,
     today: StudyDay,
     limits: Limits,
     done: DoneToday,
+    plan: Option<&Plan>,
 ) -> Vec<Entry<'a>> {
     let new_left = limits.new_per_day.saturating_sub(done.new) as usize;
     let reviews_left = limits.reviews_per_day.saturating_sub(done.reviews) as usize;
@@ -75,20 +79,24 @@ pub fn due<'a>(
         .filter(|c| !state.suspended.contains(&c.id))
     {
         match state.cards.get(&card.id) {
-            Some(state) if state.due <= today => reviews.push((card, state)),
-            Some(_) => {}
-            None if new.len() < new_left => new.push(card),
+            Some(s) => {
+                let due = plan::due_day(plan, today, &card.id, s);
+                if due <= today {
+                    reviews.push(Entry::Review(card, s, due));
+                }
+            }
+            None if new.len() < new_left => new.push(Entry::New(card)),
             None => {}
         }
     }
     // A stable sort keeps catalog order among cards due on the same day.
-    reviews.sort_by_key(|(_, state)| state.due);
+    reviews.sort_by_key(|entry| match entry {
+        Entry::Review(_, _, due) => *due,
+        Entry::New(_) => today,
+    });
+    reviews.truncate(reviews_left);
+    reviews.extend(new);
     reviews
-        .into_iter()
-        .take(reviews_left)
-        .map(|(card, state)| Entry::Review(card, state))
-        .chain(new.into_iter().map(Entry::New))
-        .collect()
 }
 
 /// Every card among `cards` for cramming, due or not: reviewed cards by due day (soonest
@@ -104,16 +112,13 @@ pub fn cram<'a>(
         .filter(|c| !state.suspended.contains(&c.id))
     {
         match state.cards.get(&card.id) {
-            Some(s) => reviewed.push((card, s)),
-            None => new.push(card),
+            Some(s) => reviewed.push(Entry::Review(card, s, s.due)),
+            None => new.push(Entry::New(card)),
         }
     }
-    reviewed.sort_by_key(|(_, s)| s.due);
+    reviewed.sort_by_key(|entry| entry.state().map(|s| s.due));
+    reviewed.extend(new);
     reviewed
-        .into_iter()
-        .map(|(card, s)| Entry::Review(card, s))
-        .chain(new.into_iter().map(Entry::New))
-        .collect()
 }
 
 /// The earliest due day after `today` among `cards`, for "nothing due until ...".
@@ -121,12 +126,19 @@ pub fn next_due_after<'a>(
     cards: impl IntoIterator<Item = &'a Card>,
     state: &ReviewState,
     today: StudyDay,
+    plan: Option<&Plan>,
 ) -> Option<StudyDay> {
     cards
         .into_iter()
         .filter(|card| !state.suspended.contains(&card.id))
-        .filter_map(|card| state.cards.get(&card.id))
-        .map(|state| state.due)
+        .filter_map(|card| {
+            Some(plan::due_day(
+                plan,
+                today,
+                &card.id,
+                state.cards.get(&card.id)?,
+            ))
+        })
         .filter(|due| *due > today)
         .min()
 }
@@ -190,7 +202,14 @@ mod tests {
             ("d/c", "2026-03-09"),
             ("d/later", "2026-03-11"),
         ]);
-        let queue = due(&cards, &state, day(TODAY), LIMITS, DoneToday::default());
+        let queue = due(
+            &cards,
+            &state,
+            day(TODAY),
+            LIMITS,
+            DoneToday::default(),
+            None,
+        );
         assert_eq!(ids(&queue), ["d/b", "d/a", "d/c", "d/n1", "d/n2"]);
         assert!(matches!(queue[3], Entry::New(_)));
     }
@@ -201,14 +220,14 @@ mod tests {
         let state = state(&[("d/r1", "2026-03-01"), ("d/r2", "2026-03-02")]);
         let done = DoneToday { new: 1, reviews: 9 };
         assert_eq!(
-            ids(&due(&cards, &state, day(TODAY), LIMITS, done)),
+            ids(&due(&cards, &state, day(TODAY), LIMITS, done, None)),
             ["d/r1", "d/n1"]
         );
         let done = DoneToday {
             new: 5,
             reviews: 50,
         };
-        assert!(due(&cards, &state, day(TODAY), LIMITS, done).is_empty());
+        assert!(due(&cards, &state, day(TODAY), LIMITS, done, None).is_empty());
     }
 
     #[test]
@@ -223,12 +242,16 @@ mod tests {
                 &state,
                 day(TODAY),
                 LIMITS,
-                DoneToday::default()
+                DoneToday::default(),
+                None
             )),
             ["d/n2"]
         );
         assert_eq!(ids(&cram(&cards, &state)), ["d/n2"]);
-        assert_eq!(next_due_after(&cards, &state, day("2026-02-01")), None);
+        assert_eq!(
+            next_due_after(&cards, &state, day("2026-02-01"), None),
+            None
+        );
     }
 
     #[test]
@@ -236,6 +259,53 @@ mod tests {
         let cards = ["d/n1", "d/late", "d/soon"].map(card);
         let state = state(&[("d/late", "2027-01-01"), ("d/soon", "2026-03-20")]);
         assert_eq!(ids(&cram(&cards, &state)), ["d/soon", "d/late", "d/n1"]);
+    }
+
+    #[test]
+    fn an_interview_plan_brings_reviews_forward_into_its_window() {
+        let cards = ["d/far", "d/near"].map(card);
+        let state = state(&[("d/far", "2026-06-01"), ("d/near", "2026-03-20")]);
+        let plan = Plan {
+            interview: day("2026-03-11"),
+        }; // window 03-08 to 03-10
+        let queue = due(
+            &cards,
+            &state,
+            day(TODAY),
+            LIMITS,
+            DoneToday::default(),
+            Some(&plan),
+        );
+        let mut got = ids(&queue);
+        got.sort();
+        assert_eq!(got, ["d/far", "d/near"], "both come due in the window");
+        let dues: Vec<StudyDay> = queue
+            .iter()
+            .map(|e| {
+                if let Entry::Review(_, _, due) = e {
+                    *due
+                } else {
+                    day(TODAY)
+                }
+            })
+            .collect();
+        assert!(
+            dues.windows(2).all(|w| w[0] <= w[1]) && dues.iter().all(|d| *d >= day("2026-03-08"))
+        );
+        let after = Plan {
+            interview: day("2026-03-01"),
+        };
+        assert!(
+            due(
+                &cards,
+                &state,
+                day(TODAY),
+                LIMITS,
+                DoneToday::default(),
+                Some(&after)
+            )
+            .is_empty()
+        );
     }
 
     #[test]
@@ -257,7 +327,7 @@ mod tests {
         let cards = ["d/a", "d/b"].map(card);
         let state = state(&[("d/a", TODAY), ("d/b", "2026-03-12")]);
         assert_eq!(
-            next_due_after(&cards, &state, day(TODAY)),
+            next_due_after(&cards, &state, day(TODAY), None),
             Some(day("2026-03-12"))
         );
     }

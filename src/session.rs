@@ -148,6 +148,11 @@ impl Session {
         Some(card)
     }
 
+    /// Drops every pending showing of `card` (after it was suspended as a leech, say).
+    pub fn drop_card(&mut self, card: &CardId) {
+        self.pending.retain(|(id, _)| id != card);
+    }
+
     pub fn remaining(&self) -> Remaining {
         let mut left = Remaining::default();
         for (_, pass) in &self.pending {

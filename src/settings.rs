@@ -3,6 +3,24 @@
 
 use std::fmt;
 
+/// What happens to a card when it becomes a leech.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeechAction {
+    /// It is marked: shown as a leech in stats and readiness.
+    Mark,
+    /// It is marked and suspended.
+    Suspend,
+}
+
+impl LeechAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LeechAction::Mark => "mark",
+            LeechAction::Suspend => "suspend",
+        }
+    }
+}
+
 /// The settings hone runs with. Every field has a documented default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Settings {
@@ -13,6 +31,9 @@ pub struct Settings {
     /// The local hour (0-23) at which a study day starts; reviews before it count for the
     /// previous day, as in Anki.
     pub day_start_hour: u8,
+    /// Lapses after which a card is a leech.
+    pub leech_threshold: u32,
+    pub leech_action: LeechAction,
 }
 
 impl Default for Settings {
@@ -21,11 +42,13 @@ impl Default for Settings {
             new_per_day: 10,
             reviews_per_day: 100,
             day_start_hour: 4,
+            leech_threshold: 8,
+            leech_action: LeechAction::Mark,
         }
     }
 }
 
-/// The name, meaning and range of each setting, in the order `hone config` shows them.
+/// The name and meaning of each setting, in the order `hone config` shows them.
 pub const KEYS: &[(&str, &str)] = &[
     (
         "new_per_day",
@@ -39,7 +62,28 @@ pub const KEYS: &[(&str, &str)] = &[
         "day_start_hour",
         "local hour at which a study day starts (0-23)",
     ),
+    (
+        "leech_threshold",
+        "lapses that make a card a leech (1-1000)",
+    ),
+    ("leech_action", "what happens to a leech: mark or suspend"),
 ];
+
+/// A setting's value, as a number or a word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Value {
+    Number(u32),
+    Word(&'static str),
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Number(n) => write!(f, "{n}"),
+            Value::Word(w) => write!(f, "{w:?}"),
+        }
+    }
+}
 
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
 pub enum SettingError {
@@ -54,19 +98,21 @@ pub enum SettingError {
 }
 
 impl Settings {
-    pub fn get(&self, key: &str) -> Result<String, SettingError> {
-        match key {
-            "new_per_day" => Ok(self.new_per_day.to_string()),
-            "reviews_per_day" => Ok(self.reviews_per_day.to_string()),
-            "day_start_hour" => Ok(self.day_start_hour.to_string()),
-            _ => Err(SettingError::UnknownKey(key.to_owned())),
-        }
+    pub fn get(&self, key: &str) -> Result<Value, SettingError> {
+        Ok(match key {
+            "new_per_day" => Value::Number(self.new_per_day),
+            "reviews_per_day" => Value::Number(self.reviews_per_day),
+            "day_start_hour" => Value::Number(u32::from(self.day_start_hour)),
+            "leech_threshold" => Value::Number(self.leech_threshold),
+            "leech_action" => Value::Word(self.leech_action.as_str()),
+            _ => return Err(SettingError::UnknownKey(key.to_owned())),
+        })
     }
 
     pub fn set(&mut self, key: &str, value: &str) -> Result<(), SettingError> {
         let bad = |expected| SettingError::BadValue {
             key: key.to_owned(),
-            value: value.to_owned(),
+            value: value.escape_debug().to_string(),
             expected,
         };
         match key {
@@ -83,6 +129,17 @@ impl Settings {
                     .and_then(|h| u8::try_from(h).ok())
                     .ok_or_else(|| bad("an hour from 0 to 23"))?
             }
+            "leech_threshold" => {
+                self.leech_threshold =
+                    parse_in(value, 1, 1000).ok_or_else(|| bad("a whole number from 1 to 1000"))?
+            }
+            "leech_action" => {
+                self.leech_action = match value.trim() {
+                    "mark" => LeechAction::Mark,
+                    "suspend" => LeechAction::Suspend,
+                    _ => return Err(bad("mark or suspend")),
+                }
+            }
             _ => return Err(SettingError::UnknownKey(key.to_owned())),
         }
         Ok(())
@@ -92,7 +149,11 @@ impl Settings {
     pub fn validate(&self) -> Result<(), SettingError> {
         let mut copy = *self;
         for (key, _) in KEYS {
-            copy.set(key, &self.get(key)?)?;
+            let value = match self.get(key)? {
+                Value::Number(n) => n.to_string(),
+                Value::Word(w) => w.to_owned(),
+            };
+            copy.set(key, &value)?;
         }
         Ok(())
     }
@@ -106,10 +167,14 @@ fn parse_in(value: &str, min: u32, max: u32) -> Option<u32> {
         .filter(|v| (min..=max).contains(v))
 }
 
+/// The settings as TOML, one `key = value` line each.
 impl fmt::Display for Settings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (key, _) in KEYS {
-            writeln!(f, "{key} = {}", self.get(key).unwrap_or_default())?;
+            match self.get(key) {
+                Ok(value) => writeln!(f, "{key} = {value}")?,
+                Err(_) => continue,
+            }
         }
         Ok(())
     }
@@ -133,18 +198,29 @@ mod tests {
             Err(SettingError::BadValue { .. })
         ));
         assert!(matches!(
+            s.set("leech_threshold", "0"),
+            Err(SettingError::BadValue { .. })
+        ));
+        assert!(matches!(
+            s.set("leech_action", "delete"),
+            Err(SettingError::BadValue { .. })
+        ));
+        assert!(matches!(
             s.set("new_cards", "5"),
             Err(SettingError::UnknownKey(_))
         ));
+        s.set("leech_action", "suspend").unwrap();
+        assert_eq!(s.leech_action, LeechAction::Suspend);
     }
 
     #[test]
     fn every_key_can_be_read_and_written_back() {
-        let mut s = Settings::default();
-        for (key, _) in KEYS {
-            let value = s.get(key).unwrap();
-            s.set(key, &value).unwrap();
-        }
-        assert_eq!(s, Settings::default());
+        let s = Settings {
+            leech_action: LeechAction::Suspend,
+            ..Settings::default()
+        };
+        s.validate().unwrap();
+        assert_eq!(s.to_string().lines().count(), KEYS.len());
+        assert!(s.to_string().contains("leech_action = \"suspend\""));
     }
 }

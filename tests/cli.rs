@@ -133,7 +133,13 @@ fn config_shows_and_changes_settings() {
     let config = hone.json(&["config", "--json"]);
     assert_eq!(
         config,
-        serde_json::json!({"day_start_hour": 4, "new_per_day": 10, "reviews_per_day": 100})
+        serde_json::json!({
+            "day_start_hour": 4,
+            "new_per_day": 10,
+            "reviews_per_day": 100,
+            "leech_threshold": 8,
+            "leech_action": "mark"
+        })
     );
 
     hone.ok(&["config", "new_per_day", "3"]);

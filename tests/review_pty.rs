@@ -27,8 +27,10 @@ fn spawn_with(
     env: &[(&str, &str)],
 ) -> expectrl::session::OsSession {
     // The trap keeps sh alive through a SIGINT meant for hone, so it can report what hone did.
+    // `read` waits until the pty library has finished setting its own default size (80x24),
+    // which it may do after the child has started; only then is our size set.
     let script = format!(
-        "trap : INT; stty cols {cols} rows 30; \"$0\" review {args}; echo \"exit=$?\"; stty -a; echo END",
+        "trap : INT; read go; stty cols {cols} rows 30; \"$0\" review {args}; echo \"exit=$?\"; stty -a; echo END",
     );
     let mut cmd = Command::new("sh");
     cmd.arg("-c")
@@ -43,6 +45,7 @@ fn spawn_with(
         .envs(env.iter().copied());
     let mut session = Session::spawn(cmd).expect("spawn a pty");
     session.set_expect_timeout(Some(Duration::from_secs(15)));
+    session.send_line("go").expect("start the script");
     session
 }
 

@@ -14,8 +14,10 @@ use serde::Deserialize;
 use crate::answer::{self, Moment};
 use crate::cli::AnswerArgs;
 use crate::deck::Catalog;
-use crate::model::{CardId, CardState, Event, Grade, Graded, ReviewKind};
+use crate::model::{CardId, CardState, Event, Grade, Graded, ReviewKind, ReviewState};
 use crate::render;
+use crate::settings::{LeechAction, Settings};
+use crate::store::Store;
 use crate::views::AnswerView;
 
 use super::{Ctx, UsageError, find_card};
@@ -45,12 +47,13 @@ fn emit_answers(ctx: &mut Ctx, events: &[Event], json: bool) -> anyhow::Result<(
     Ok(())
 }
 
-/// Logs scheduled answers, each against the card's state as it is on disk now.
+/// Logs scheduled answers, each against the card's state as it is on disk now, and suspends
+/// a card that became a leech if the settings say so.
 fn record(
     ctx: &mut Ctx,
     answers: Vec<(CardId, Grade, DateTime<FixedOffset>)>,
 ) -> anyhow::Result<Vec<Event>> {
-    let day_start_hour = ctx.settings.day_start_hour;
+    let settings = ctx.settings;
     ctx.store.record(|state, store| {
         // Cards answered earlier in this batch, whose new state is not on disk yet.
         let mut changed: HashMap<&CardId, CardState> = HashMap::new();
@@ -63,7 +66,7 @@ fn record(
             };
             let when = Moment {
                 at: *at,
-                day_start_hour,
+                day_start_hour: settings.day_start_hour,
             };
             let before = changed.get(card).or_else(|| state.cards.get(card));
             let event = answer::answer(
@@ -77,10 +80,26 @@ fn record(
             if let Some(after) = event.after() {
                 changed.insert(card, *after);
             }
+            let suspend = leech_suspension(&event, state, &settings, when, store);
             events.push(event);
+            events.extend(suspend);
         }
         Ok((events.clone(), events))
     })
+}
+
+/// The suspension of a card that `review` just made a leech, when leeches are to be suspended.
+pub fn leech_suspension(
+    review: &Event,
+    state: &ReviewState,
+    settings: &Settings,
+    when: Moment,
+    store: &mut Store,
+) -> Option<Event> {
+    let wanted = settings.leech_action == LeechAction::Suspend
+        && answer::made_leech(review, settings.leech_threshold)
+        && !state.suspended.contains(&review.card);
+    wanted.then(|| answer::suspension(&review.card, true, when, store.new_review_id()))
 }
 
 #[derive(Deserialize)]

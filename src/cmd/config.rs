@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::cli::ConfigArgs;
-use crate::settings::KEYS;
+use crate::settings::{KEYS, Value};
 use crate::store;
 
 use super::{Ctx, UsageError};
@@ -33,14 +33,26 @@ pub fn run(ctx: &mut Ctx, args: ConfigArgs) -> anyhow::Result<()> {
 fn print(ctx: &mut Ctx, json: bool, only: Option<&str>) -> anyhow::Result<()> {
     let mut values = BTreeMap::new();
     for (key, _) in KEYS.iter().filter(|(k, _)| only.is_none_or(|o| o == *k)) {
-        let value: u64 = ctx.settings.get(key)?.parse()?;
-        values.insert(*key, value);
+        values.insert(*key, ctx.settings.get(key)?);
     }
     if json {
-        serde_json::to_writer(&mut *ctx.out, &values)?;
+        let object: serde_json::Map<String, serde_json::Value> = values
+            .iter()
+            .map(|(key, value)| {
+                let value = match value {
+                    Value::Number(n) => serde_json::Value::from(*n),
+                    Value::Word(w) => serde_json::Value::from(*w),
+                };
+                ((*key).to_owned(), value)
+            })
+            .collect();
+        serde_json::to_writer(&mut *ctx.out, &object)?;
         writeln!(ctx.out)?;
     } else if let (Some(key), 1) = (only, values.len()) {
-        writeln!(ctx.out, "{}", values[key])?;
+        match values[key] {
+            Value::Number(n) => writeln!(ctx.out, "{n}")?,
+            Value::Word(w) => writeln!(ctx.out, "{w}")?,
+        }
     } else {
         for (key, meaning) in KEYS {
             writeln!(ctx.out, "{key} = {}  # {meaning}", values[key])?;

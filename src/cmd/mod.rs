@@ -1,10 +1,11 @@
 //! One function per command: load what it needs, call the pure modules, record, and hand a view
 //! to `render` or to JSON. No scheduling logic and no text formatting lives here.
 
-mod answer;
+pub(crate) mod answer;
 mod config;
 mod decks;
 mod import;
+mod progress;
 mod review;
 mod show;
 mod status;
@@ -20,6 +21,7 @@ use crate::cli::{self, Command, Filter};
 use crate::deck::{self, Catalog};
 use crate::env::Env;
 use crate::model::{Card, CardId, ReviewState, StudyDay};
+use crate::plan::Plan;
 use crate::queue::{self, Entry, Limits};
 use crate::render::Look;
 use crate::settings::Settings;
@@ -97,6 +99,16 @@ impl Ctx<'_> {
         Ok(self.store.state()?)
     }
 
+    /// The catalog, the review state and today's agenda: what every queue is built from.
+    pub fn load(&mut self) -> anyhow::Result<(Catalog, Agenda)> {
+        let catalog = self.catalog()?;
+        let plan = self.store.plan()?;
+        let (today, limits) = (self.today(), self.limits());
+        let state = self.state()?;
+        let agenda = agenda(today, limits, plan, &catalog, state);
+        Ok((catalog, agenda))
+    }
+
     /// Prints warnings the store collected (repaired or skipped files) to stderr.
     pub fn flush_warnings(&mut self) {
         for warning in self.store.take_warnings() {
@@ -166,15 +178,58 @@ pub fn find_card<'c>(catalog: &'c Catalog, id: &CardId) -> Result<&'c Card, Usag
         .ok_or_else(|| UsageError(format!("unknown card '{id}'; `hone cards` lists them")))
 }
 
+/// What shapes today's queue: the study day, its limits, and the interview plan if one is set.
+#[derive(Debug, Clone, Copy)]
+pub struct Agenda {
+    pub today: StudyDay,
+    pub limits: Limits,
+    pub plan: Option<Plan>,
+}
+
+impl Agenda {
+    /// The plan, while it shapes the schedule.
+    pub fn active_plan(&self) -> Option<&Plan> {
+        self.plan.as_ref().filter(|p| p.active(self.today))
+    }
+}
+
+/// Today's agenda: the configured limits, or the plan's while an interview plan is active (its
+/// new-card count comes from every deck, not just the cards a command looks at).
+pub fn agenda(
+    today: StudyDay,
+    configured: Limits,
+    plan: Option<Plan>,
+    catalog: &Catalog,
+    state: &ReviewState,
+) -> Agenda {
+    let done = queue::done_on(state.cards.values(), today);
+    let unseen = catalog
+        .cards()
+        .filter(|c| !state.cards.contains_key(&c.id) && !state.suspended.contains(&c.id))
+        .count();
+    let limits = crate::plan::limits(plan.as_ref(), today, configured, unseen, done.new as usize);
+    Agenda {
+        today,
+        limits,
+        plan,
+    }
+}
+
 /// Today's review queue among `cards`.
 pub fn todays_queue<'a>(
     cards: &[&'a Card],
     state: &'a ReviewState,
-    today: StudyDay,
-    limits: Limits,
+    agenda: &Agenda,
 ) -> Vec<Entry<'a>> {
-    let done = queue::done_on(state.cards.values(), today);
-    queue::due(cards.iter().copied(), state, today, limits, done)
+    let done = queue::done_on(state.cards.values(), agenda.today);
+    queue::due(
+        cards.iter().copied(),
+        state,
+        agenda.today,
+        agenda.limits,
+        done,
+        agenda.active_plan(),
+    )
 }
 
 pub fn run(command: Option<Command>, env: &Env, out: &mut dyn Write) -> anyhow::Result<()> {
@@ -210,6 +265,10 @@ pub fn run(command: Option<Command>, env: &Env, out: &mut dyn Write) -> anyhow::
         Some(Command::Suspend(args)) => suspend::suspend(&mut ctx, args, true),
         Some(Command::Unsuspend(args)) => suspend::suspend(&mut ctx, args, false),
         Some(Command::Undo(args)) => suspend::undo(&mut ctx, args),
+        Some(Command::Stats(args)) => progress::stats(&mut ctx, args),
+        Some(Command::Readiness(args)) => progress::readiness(&mut ctx, args),
+        Some(Command::Plan(args)) => progress::plan(&mut ctx, args),
+        Some(Command::Why(args)) => progress::why(&mut ctx, args),
         Some(Command::Completions(_) | Command::Man) => Ok(()),
     };
     ctx.flush_warnings();

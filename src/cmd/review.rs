@@ -11,9 +11,10 @@ use crate::model::{CardId, Event, Graded};
 use crate::queue::{self, Entry};
 use crate::render::plural;
 use crate::session::{Pass, Session};
+use crate::settings::Settings;
 use crate::stats;
 use crate::store::Store;
-use crate::ui::{self, Ended, Journal};
+use crate::ui::{self, Ended, Journal, Recorded};
 
 use super::{Ctx, select};
 
@@ -21,21 +22,21 @@ use super::{Ctx, select};
 struct StoreJournal<'a> {
     store: &'a mut Store,
     env: &'a Env,
-    day_start_hour: u8,
+    settings: Settings,
 }
 
 impl StoreJournal<'_> {
     fn moment(&self) -> Moment {
         Moment {
             at: self.env.now(),
-            day_start_hour: self.day_start_hour,
+            day_start_hour: self.settings.day_start_hour,
         }
     }
 }
 
 impl Journal for StoreJournal<'_> {
-    fn answer(&mut self, card: &CardId, pass: Pass, graded: Graded) -> anyhow::Result<Event> {
-        let when = self.moment();
+    fn answer(&mut self, card: &CardId, pass: Pass, graded: Graded) -> anyhow::Result<Recorded> {
+        let (when, settings) = (self.moment(), self.settings);
         self.store.record(|state, store| {
             let event = answer::answer(
                 card,
@@ -45,7 +46,12 @@ impl Journal for StoreJournal<'_> {
                 when,
                 store.new_review_id(),
             );
-            Ok((vec![event.clone()], event))
+            let suspension = super::answer::leech_suspension(&event, state, &settings, when, store);
+            let recorded = Recorded {
+                event: event.clone(),
+                suspended_as_leech: suspension.is_some(),
+            };
+            Ok((std::iter::once(event).chain(suspension).collect(), recorded))
         })
     }
 
@@ -75,20 +81,20 @@ pub fn run(ctx: &mut Ctx, args: ReviewArgs) -> anyhow::Result<()> {
             "hone review needs a terminal; scripts can use `hone next --json` and `hone answer` (or `hone answer --stdin`)"
         ));
     }
-    let catalog = ctx.catalog()?;
+    let (catalog, mut agenda) = ctx.load()?;
     let cards = select(&catalog, &args.filter)?;
-    let (today, mut limits) = (ctx.today(), ctx.limits());
+    let today = agenda.today;
     let state = ctx.state()?;
     let queue = if args.cram {
         queue::cram(cards.iter().copied(), state)
     } else {
         if let Some(n) = args.new_cards {
             let done = queue::done_on(state.cards.values(), today);
-            limits.new_per_day = done
+            agenda.limits.new_per_day = done
                 .new
                 .saturating_add(u32::try_from(n).unwrap_or(u32::MAX));
         }
-        super::todays_queue(&cards, state, today, limits)
+        super::todays_queue(&cards, state, &agenda)
     };
     let entries = queue
         .iter()
@@ -103,7 +109,7 @@ pub fn run(ctx: &mut Ctx, args: ReviewArgs) -> anyhow::Result<()> {
         });
     let mut session = Session::new(entries);
     if session.current().is_none() {
-        let next = queue::next_due_after(cards.iter().copied(), state, today);
+        let next = queue::next_due_after(cards.iter().copied(), state, today, agenda.active_plan());
         let streak = stats::streak(&state.active_days, today);
         let mut message = "Nothing due today".to_owned();
         if let Some(day) = next {
@@ -124,11 +130,10 @@ pub fn run(ctx: &mut Ctx, args: ReviewArgs) -> anyhow::Result<()> {
     ctx.store.record(|_, _| Ok((Vec::new(), ())))?;
     ctx.out.flush()?;
 
-    let day_start_hour = ctx.settings.day_start_hour;
     let mut journal = StoreJournal {
         store: &mut ctx.store,
         env: ctx.env,
-        day_start_hour,
+        settings: ctx.settings,
     };
     let ended = ui::run_session(&mut session, &catalog, &mut journal, ctx.env.color)?;
     ctx.store.checkpoint()?;
@@ -142,7 +147,7 @@ pub fn run(ctx: &mut Ctx, args: ReviewArgs) -> anyhow::Result<()> {
     let today = ctx.today();
     let state = ctx.state()?;
     let streak = stats::streak(&state.active_days, today);
-    let next = queue::next_due_after(cards.iter().copied(), state, today);
+    let next = queue::next_due_after(cards.iter().copied(), state, today, agenda.active_plan());
     let mut out = format!(
         "{} in {minutes}m {seconds:02}s: {share}% recalled at the first try",
         plural(summary.answers, "answer", "answers")

@@ -13,11 +13,11 @@ fn count_new(queue: &[Entry]) -> usize {
 }
 
 pub fn run(ctx: &mut Ctx) -> anyhow::Result<()> {
-    let catalog = ctx.catalog()?;
+    let (catalog, agenda) = ctx.load()?;
     let cards = select(&catalog, &Filter::default())?;
-    let (today, limits) = (ctx.today(), ctx.limits());
+    let today = agenda.today;
     let state = ctx.state()?;
-    let queue = todays_queue(&cards, state, today, limits);
+    let queue = todays_queue(&cards, state, &agenda);
     let new = count_new(&queue);
     let streak = stats::streak(&state.active_days, today);
     let view = StatusView {
@@ -25,19 +25,21 @@ pub fn run(ctx: &mut Ctx) -> anyhow::Result<()> {
         due: queue.len(),
         new,
         review: queue.len() - new,
-        next_due: queue::next_due_after(cards.iter().copied(), state, today).map(|d| d.to_string()),
+        next_due: queue::next_due_after(cards.iter().copied(), state, today, agenda.active_plan())
+            .map(|d| d.to_string()),
         streak: streak.current,
         longest_streak: streak.longest,
+        interview: agenda.active_plan().map(|p| p.interview.to_string()),
     };
     ctx.emit(false, &view, render::status)
 }
 
 pub fn due(ctx: &mut Ctx, args: DueArgs) -> anyhow::Result<()> {
-    let catalog = ctx.catalog()?;
+    let (catalog, agenda) = ctx.load()?;
     let cards = select(&catalog, &args.filter)?;
-    let (today, limits) = (ctx.today(), ctx.limits());
+    let today = agenda.today;
     let state = ctx.state()?;
-    let queue = todays_queue(&cards, state, today, limits);
+    let queue = todays_queue(&cards, state, &agenda);
     if args.count {
         let count = queue.len();
         ctx.flush_warnings();
@@ -56,11 +58,11 @@ pub fn due(ctx: &mut Ctx, args: DueArgs) -> anyhow::Result<()> {
 }
 
 pub fn next(ctx: &mut Ctx, args: NextArgs) -> anyhow::Result<()> {
-    let catalog = ctx.catalog()?;
+    let (catalog, agenda) = ctx.load()?;
     let cards = select(&catalog, &args.filter)?;
-    let (today, limits) = (ctx.today(), ctx.limits());
+    let today = agenda.today;
     let state = ctx.state()?;
-    let queue = todays_queue(&cards, state, today, limits);
+    let queue = todays_queue(&cards, state, &agenda);
     let card = queue.first().map(|entry| {
         let card = entry.card();
         NextCardView {
@@ -73,7 +75,8 @@ pub fn next(ctx: &mut Ctx, args: NextArgs) -> anyhow::Result<()> {
     });
     let next_due = match card {
         Some(_) => None,
-        None => queue::next_due_after(cards.iter().copied(), state, today).map(|d| d.to_string()),
+        None => queue::next_due_after(cards.iter().copied(), state, today, agenda.active_plan())
+            .map(|d| d.to_string()),
     };
     let view = NextView {
         day: today.to_string(),

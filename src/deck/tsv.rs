@@ -92,7 +92,10 @@ pub fn derived_id(front: &str) -> String {
         }
         slug.push_str(word);
     }
-    let hash = format!("{:08x}", fnv1a(normalized.as_bytes()) as u32);
+    let hash = format!(
+        "{:08x}",
+        crate::model::stable_hash(normalized.as_bytes()) as u32
+    );
     let id = if slug.is_empty() {
         hash
     } else {
@@ -100,17 +103,6 @@ pub fn derived_id(front: &str) -> String {
     };
     debug_assert!(id.len() <= MAX_ID_LEN);
     id
-}
-
-/// FNV-1a, 64-bit: a tiny hash whose output never changes between releases or platforms, which
-/// a persisted id needs (std's hashers promise no such stability).
-fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    hash
 }
 
 #[cfg(test)]

@@ -76,11 +76,7 @@ impl Renderer {
 
     fn style(&self, text: &str, code: bool) -> String {
         if !self.color {
-            return if code {
-                format!("`{text}`")
-            } else {
-                text.to_owned()
-            };
+            return text.to_owned();
         }
         let mut style = Style::new().force_styling(true);
         if code {
@@ -100,7 +96,12 @@ impl Renderer {
 
     /// Adds text to the paragraph, splitting it into words so that wrapping never cuts a style.
     fn text(&mut self, text: &str, code: bool) {
-        let text = visible(text);
+        // Without colour, inline code keeps its backticks, around the whole span.
+        let text = if code && !self.color {
+            format!("`{}`", visible(text))
+        } else {
+            visible(text).into_owned()
+        };
         let mut pieces = text.split(char::is_whitespace).peekable();
         while let Some(piece) = pieces.next() {
             if !piece.is_empty() {

@@ -2,8 +2,12 @@
 //! a terminal. JSON output is the views themselves; nothing here is part of the scripting
 //! contract. Card text always goes through `safe::visible` or `markdown::render`.
 
+pub mod html;
 pub mod markdown;
+mod progress;
 pub mod safe;
+
+pub use progress::{plan, readiness, stats, why};
 
 use std::fmt::Write as _;
 
@@ -20,7 +24,7 @@ pub struct Look {
 }
 
 /// Columns padded to their widest cell; the last column is not padded.
-fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+pub(crate) fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     let width = |i: usize| {
         rows.iter()
             .map(|r| r[i].chars().count())
@@ -276,6 +280,12 @@ pub fn status(view: &StatusView, _: Look) -> String {
             streak_phrase(view.streak)
         );
         out.push_str("Run `hone review` to start.\n");
+    }
+    if let Some(day) = &view.interview {
+        let _ = writeln!(
+            out,
+            "Preparing for the interview on {day}: `hone plan` shows the workload."
+        );
     }
     out.push_str("`hone --help` lists every command.\n");
     out

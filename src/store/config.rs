@@ -17,6 +17,8 @@ struct ConfigFile {
     new_per_day: Option<u32>,
     reviews_per_day: Option<u32>,
     day_start_hour: Option<u8>,
+    leech_threshold: Option<u32>,
+    leech_action: Option<String>,
 }
 
 const HEADER: &str =
@@ -39,15 +41,22 @@ pub fn load(path: &Path) -> Result<Settings, StoreError> {
             .map(|s| 1 + text[..s.start.min(text.len())].matches('\n').count() as u64);
         corrupt(line, e.message().trim().replace('\n', " "))
     })?;
-    let defaults = Settings::default();
-    let settings = Settings {
-        new_per_day: file.new_per_day.unwrap_or(defaults.new_per_day),
-        reviews_per_day: file.reviews_per_day.unwrap_or(defaults.reviews_per_day),
-        day_start_hour: file.day_start_hour.unwrap_or(defaults.day_start_hour),
-    };
-    settings
-        .validate()
-        .map_err(|e| corrupt(None, e.to_string()))?;
+    let mut settings = Settings::default();
+    let numbers = [
+        ("new_per_day", file.new_per_day),
+        ("reviews_per_day", file.reviews_per_day),
+        ("day_start_hour", file.day_start_hour.map(u32::from)),
+        ("leech_threshold", file.leech_threshold),
+    ];
+    let given = numbers
+        .into_iter()
+        .filter_map(|(key, value)| Some((key, value?.to_string())))
+        .chain(file.leech_action.map(|action| ("leech_action", action)));
+    for (key, value) in given {
+        settings
+            .set(key, &value)
+            .map_err(|e| corrupt(None, e.to_string()))?;
+    }
     Ok(settings)
 }
 

@@ -3,6 +3,7 @@
 //! Layout (see ARCHITECTURE.md):
 //! - `reviews/<device>.jsonl`: append-only review logs, one per device, the source of truth;
 //! - `decks/<deck>.json`: imported decks;
+//! - `plan.json`: the interview date, if one is set;
 //! - `local/snapshot.json`: every card's state, a checkpoint derived from the logs;
 //! - `local/device.json`, `local/lock`, `local/torn/`: this machine's own files.
 //!
@@ -16,6 +17,7 @@ mod records;
 
 pub mod config;
 pub mod decks;
+mod plan;
 
 use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
@@ -216,8 +218,8 @@ impl Store {
         Ok(())
     }
 
-    /// Every log entry for `card`, oldest first.
-    pub fn history(&mut self, card: &CardId) -> Result<Vec<Event>, StoreError> {
+    /// Every entry of every log, oldest first (entries at the same moment in log order).
+    pub fn log(&mut self) -> Result<Vec<Event>, StoreError> {
         let mut found = Vec::new();
         if !self.paths.reviews.exists() {
             return Ok(found);
@@ -226,11 +228,17 @@ impl Store {
         for name in self.log_names()? {
             let path = self.paths.reviews.join(&name);
             let bytes = fs::read(&path).map_err(io_error(&path, "read"))?;
-            let (events, _, _) = parse_log(&path, &bytes, 0)?;
-            found.extend(events.into_iter().filter(|e| &e.card == card));
+            found.extend(parse_log(&path, &bytes, 0)?.0);
         }
-        found.sort_by_key(|r| r.at);
+        found.sort_by_key(|e| e.at);
         Ok(found)
+    }
+
+    /// Every log entry for `card`, oldest first.
+    pub fn history(&mut self, card: &CardId) -> Result<Vec<Event>, StoreError> {
+        let mut log = self.log()?;
+        log.retain(|e| &e.card == card);
+        Ok(log)
     }
 
     /// Every entry of this machine's own log, in the order written.

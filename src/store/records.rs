@@ -83,6 +83,9 @@ pub struct LogLine {
     pub card: String,
     pub at: DateTime<FixedOffset>,
     pub day: NaiveDate,
+    /// The day-start hour that decided `day`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day_start: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grade: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -121,6 +124,7 @@ impl From<&Event> for LogLine {
             card: e.card.to_string(),
             at: e.at,
             day: e.day.date(),
+            day_start: e.day_start_hour,
             grade: None,
             elapsed_ms: None,
             response: None,
@@ -190,11 +194,15 @@ impl LogLine {
             (KindRecord::Suspend, _) => Action::Suspend,
             (KindRecord::Unsuspend, _) => Action::Unsuspend,
         };
+        if self.day_start.is_some_and(|h| h > 23) {
+            return Err("a day-start hour above 23".to_owned());
+        }
         Ok(Event {
             id: self.id,
             card,
             at: self.at,
             day: StudyDay::from_date(self.day),
+            day_start_hour: self.day_start,
             action,
         })
     }
@@ -260,6 +268,7 @@ mod tests {
                 card: "api/rest".parse().unwrap(),
                 at,
                 day: StudyDay::of(at, 4),
+                day_start_hour: Some(4),
                 action: Action::Review {
                     answer: Graded { grade: Grade::new(grade).unwrap(), elapsed_ms: Some(1234), response: Some("a \"guess\"\n".into()) },
                     before: Some(state(ease)),

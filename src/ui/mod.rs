@@ -5,4 +5,4 @@
 mod review;
 mod terminal;
 
-pub use review::{Ended, Journal, run_session};
+pub use review::{Ended, Journal, Recorded, run_session};

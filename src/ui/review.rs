@@ -12,9 +12,16 @@ use crate::model::{Card, CardId, Event, Grade, Graded};
 use crate::render::{markdown, plural, safe::visible};
 use crate::session::{Pass, Session};
 
+/// An answer as recorded.
+pub struct Recorded {
+    pub event: Event,
+    /// The answer made the card a leech, and leeches are suspended: it was suspended too.
+    pub suspended_as_leech: bool,
+}
+
 /// Where the session's actions are recorded; each call returns once the entry is on disk.
 pub trait Journal {
-    fn answer(&mut self, card: &CardId, pass: Pass, graded: Graded) -> anyhow::Result<Event>;
+    fn answer(&mut self, card: &CardId, pass: Pass, graded: Graded) -> anyhow::Result<Recorded>;
     fn undo(&mut self, answered: &Event) -> anyhow::Result<()>;
     fn suspend(&mut self, card: &CardId) -> anyhow::Result<()>;
 }
@@ -229,7 +236,10 @@ fn show_card(
         elapsed_ms: Some(elapsed_ms),
         response,
     };
-    let event = {
+    let Recorded {
+        event,
+        suspended_as_leech,
+    } = {
         let _writing = guard.writing();
         journal.answer(&card.id, pass, graded)?
     };
@@ -245,11 +255,14 @@ fn show_card(
             card.id
         ),
     };
-    if grade < Grade::GOOD {
+    session.answered(grade, event, elapsed_ms);
+    if suspended_as_leech {
+        session.drop_card(&card.id);
+        saved.push_str(" It is now a leech and suspended; `hone unsuspend` brings it back.");
+    } else if grade < Grade::GOOD {
         saved.push_str(" It comes back later in this session.");
     }
     *notice = Some(saved);
-    session.answered(grade, event, elapsed_ms);
     Ok(Step::Next)
 }
 

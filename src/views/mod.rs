@@ -1,17 +1,21 @@
 //! What commands print, as plain serializable structs. Their JSON field names are the public
 //! scripting contract documented in the README: add fields, never rename or remove one.
 
+pub mod progress;
+
+use std::collections::BTreeSet;
+
 use chrono::{DateTime, FixedOffset, SecondsFormat};
 use serde::Serialize;
 
-use std::collections::BTreeSet;
+pub use progress::{PlanView, ReadinessView, StatsView, WhyView};
 
 use crate::model::{Card, CardState, Deck, Event, StudyDay};
 use crate::queue::Entry;
 use crate::sm2;
 
 /// RFC 3339 with its UTC offset, to the second: `2026-11-23T09:15:00+01:00`.
-fn timestamp(at: DateTime<FixedOffset>) -> String {
+pub(crate) fn timestamp(at: DateTime<FixedOffset>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, false)
 }
 
@@ -82,7 +86,13 @@ impl DueCardView {
         let card = entry.card();
         let (state, due, repetitions, ease, interval_days) = match entry.state() {
             None => ("new", today, 0, sm2::INITIAL_EASE, 0),
-            Some(s) => ("review", s.due, s.repetitions, s.ease, s.interval_days),
+            Some(s) => {
+                let due = match entry {
+                    Entry::Review(_, _, due) => *due,
+                    Entry::New(_) => s.due,
+                };
+                ("review", due, s.repetitions, s.ease, s.interval_days)
+            }
         };
         DueCardView {
             card: card.id.to_string(),
@@ -287,6 +297,8 @@ pub struct StatusView {
     pub next_due: Option<String>,
     pub streak: u32,
     pub longest_streak: u32,
+    /// The interview date while a plan is active.
+    pub interview: Option<String>,
 }
 
 pub fn deck_view(deck: &Deck, due: usize, new: usize) -> DeckView {

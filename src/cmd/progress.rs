@@ -1,0 +1,131 @@
+//! `hone stats`, `hone readiness`, `hone plan` and `hone why`: progress, read from the log.
+
+use anyhow::{Context, anyhow};
+
+use crate::cli::{CardArgs, Filter, PlanArgs, ReadinessArgs, StatsArgs};
+use crate::model::{Grade, StudyDay};
+use crate::plan::{self, Plan};
+use crate::render;
+use crate::stats;
+use crate::views::{PlanView, ReadinessView, StatsView, WhyView};
+
+use super::{Ctx, UsageError, find_card, select};
+
+/// Seconds an answer takes when the log has no timings yet.
+const DEFAULT_SECONDS_PER_ANSWER: u64 = 30;
+
+pub fn stats(ctx: &mut Ctx, args: StatsArgs) -> anyhow::Result<()> {
+    let (catalog, agenda) = ctx.load()?;
+    let cards = select(&catalog, &args.filter)?;
+    let log = ctx.store.log()?;
+    let threshold = ctx.settings.leech_threshold;
+    let state = ctx.state()?;
+    let stats = stats::stats(
+        &cards,
+        state,
+        &log,
+        agenda.today,
+        threshold,
+        agenda.active_plan(),
+    );
+    let view = StatsView::of(&stats, args.filter.deck.as_ref().map(ToString::to_string));
+    if let Some(path) = &args.html {
+        let page = render::html::stats_page(&view);
+        std::fs::write(path, page).with_context(|| format!("cannot write {}", path.display()))?;
+        writeln!(ctx.out, "Wrote {}.", path.display())?;
+        return Ok(());
+    }
+    ctx.emit(args.json, &view, render::stats)
+}
+
+pub fn readiness(ctx: &mut Ctx, args: ReadinessArgs) -> anyhow::Result<()> {
+    let catalog = ctx.catalog()?;
+    let cards = select(&catalog, &args.filter)?;
+    let log = ctx.store.log()?;
+    let (today, threshold) = (ctx.today(), ctx.settings.leech_threshold);
+    let state = ctx.state()?;
+    let topics = stats::readiness(&cards, state, &log, threshold, args.every_tag);
+    ctx.emit(
+        args.json,
+        &ReadinessView::of(today, &topics),
+        render::readiness,
+    )
+}
+
+pub fn plan(ctx: &mut Ctx, args: PlanArgs) -> anyhow::Result<()> {
+    let today = ctx.today();
+    if let Some(date) = args.interview {
+        let interview = StudyDay::from_date(date);
+        if interview <= today {
+            return Err(UsageError(format!(
+                "the interview date {interview} must be after today ({today})"
+            ))
+            .into());
+        }
+        let plan = Plan { interview };
+        ctx.store.set_plan(Some(plan))?;
+        if today > plan.last_new_day() {
+            eprintln!(
+                "hone: warning: the interview is in fewer than {} days: no new cards will be introduced, only reviews",
+                plan::NEW_CARD_LEAD_DAYS + 1
+            );
+        }
+    } else if args.clear {
+        ctx.store.set_plan(None)?;
+    }
+    let (catalog, agenda) = ctx.load()?;
+    let log = ctx.store.log()?;
+    let timed: Vec<u64> = log.iter().filter_map(|e| e.graded()?.elapsed_ms).collect();
+    let seconds = match timed.len() {
+        0 => DEFAULT_SECONDS_PER_ANSWER,
+        n => (timed.iter().sum::<u64>() / n as u64 / 1000).max(1),
+    };
+    let all = select(&catalog, &Filter::default())?;
+    let state = ctx.state()?;
+    let unseen = all
+        .iter()
+        .filter(|c| !state.cards.contains_key(&c.id) && !state.suspended.contains(&c.id))
+        .count();
+    let days = match agenda.active_plan() {
+        Some(plan) => {
+            let seen = all
+                .iter()
+                .filter(|c| !state.suspended.contains(&c.id))
+                .filter_map(|c| Some((c.id.stable_hash(), *state.cards.get(&c.id)?)))
+                .collect();
+            let done = crate::queue::done_on(state.cards.values(), agenda.today).new as usize;
+            let good = Grade::new(4).ok_or_else(|| anyhow!("grade 4"))?;
+            plan::workload(plan, agenda.today, seen, unseen, done, good)
+        }
+        None => Vec::new(),
+    };
+    let view = PlanView::of(
+        agenda.today,
+        agenda.plan.as_ref(),
+        unseen,
+        agenda.limits,
+        seconds,
+        &days,
+    );
+    ctx.emit(args.json, &view, render::plan)
+}
+
+pub fn why(ctx: &mut Ctx, args: CardArgs) -> anyhow::Result<()> {
+    let (catalog, agenda) = ctx.load()?;
+    let card = find_card(&catalog, &args.card)?.id.clone();
+    let history = ctx.store.history(&card)?;
+    let day_start_hour = ctx.settings.day_start_hour;
+    let state = ctx.state()?.cards.get(&card).copied();
+    let plan_due = state
+        .as_ref()
+        .map(|s| plan::due_day(agenda.active_plan(), agenda.today, &card, s));
+    let steps = stats::explain(&history);
+    let view = WhyView::of(
+        card.as_str(),
+        state.as_ref(),
+        plan_due,
+        day_start_hour,
+        &steps,
+    );
+    ctx.emit(args.json, &view, render::why)
+}

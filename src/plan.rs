@@ -1,0 +1,299 @@
+//! The interview plan: how scheduling changes when an interview date is set. Pure.
+//!
+//! The rule, for an interview on day D (a study day):
+//! - **The last days.** The window is the `WINDOW_DAYS` days before D (D-3 to D-1). A card last
+//!   reviewed before the window is due no later than its day in the window, whatever its SM-2
+//!   interval: every card seen is reviewed again in the last days. A card's day in the window is
+//!   D-3 + (FNV-1a hash of its id mod 3), which spreads the load over the three days the same
+//!   way on every machine. The stored schedule is not changed; the plan only brings due days
+//!   forward, so clearing it restores plain SM-2.
+//! - **New cards.** New cards are introduced only until D-5 (`last_new_day`), so that each one
+//!   gets at least three reviews before D: on its first day, the next day (I = 1), and at the
+//!   latest on its day in the window. Each day until then introduces
+//!   ceil(new cards left at the start of the day / days left until D-5, inclusive), spreading
+//!   what is left evenly: more than the configured limit when time is short, fewer when there
+//!   is plenty. After D-5, no new cards.
+//! - **Reviews.** The reviews-per-day limit is lifted: every due card is shown, since a review
+//!   skipped now may not come round again before D.
+//! - On and after D the plan has no effect.
+
+use crate::model::{CardId, CardState, StudyDay};
+use crate::queue::Limits;
+use crate::sm2;
+
+/// Days before the interview in which every card seen comes up again.
+pub const WINDOW_DAYS: u32 = 3;
+/// Days before the interview after which no new card is introduced.
+pub const NEW_CARD_LEAD_DAYS: u32 = WINDOW_DAYS + 2;
+/// Reviews every new card gets before the interview, if every due card is answered.
+pub const MIN_REVIEWS: u32 = 3;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Plan {
+    pub interview: StudyDay,
+}
+
+impl Plan {
+    /// Whether the plan shapes the schedule on `today`.
+    pub fn active(&self, today: StudyDay) -> bool {
+        today < self.interview
+    }
+
+    pub fn window_start(&self) -> StudyDay {
+        self.interview.minus(WINDOW_DAYS)
+    }
+
+    pub fn last_new_day(&self) -> StudyDay {
+        self.interview.minus(NEW_CARD_LEAD_DAYS)
+    }
+
+    /// A card's day in the window, from a key that stands for it (its id's stable hash).
+    pub fn window_day(&self, key: u64) -> StudyDay {
+        self.window_start()
+            .plus((key % u64::from(WINDOW_DAYS)) as u32)
+    }
+
+    /// The day a reviewed card is due under the plan; `key` is its id's stable hash.
+    pub fn due(&self, key: u64, state: &CardState) -> StudyDay {
+        let latest = self.window_day(key);
+        if state.last_reviewed < self.window_start() && state.due > latest {
+            latest
+        } else {
+            state.due
+        }
+    }
+
+    /// Today's limits. `new_at_day_start`: cards never reviewed before today (those introduced
+    /// today included), so the figure does not move during the day.
+    pub fn limits(&self, today: StudyDay, new_at_day_start: usize) -> Limits {
+        let days_left = today.days_until(self.last_new_day()) + 1;
+        let new_per_day = if days_left <= 0 {
+            0
+        } else {
+            u32::try_from((new_at_day_start as u64).div_ceil(days_left as u64)).unwrap_or(u32::MAX)
+        };
+        Limits {
+            new_per_day,
+            reviews_per_day: u32::MAX,
+        }
+    }
+}
+
+/// Today's limits: the plan's while one is active, else the configured ones. `unseen` counts the
+/// cards never reviewed, `new_done_today` those introduced today.
+pub fn limits(
+    plan: Option<&Plan>,
+    today: StudyDay,
+    configured: Limits,
+    unseen: usize,
+    new_done_today: usize,
+) -> Limits {
+    match plan {
+        Some(plan) if plan.active(today) => plan.limits(today, unseen + new_done_today),
+        _ => configured,
+    }
+}
+
+/// The due day of a reviewed card, with the plan if one is active.
+pub fn due_day(plan: Option<&Plan>, today: StudyDay, card: &CardId, state: &CardState) -> StudyDay {
+    match plan {
+        Some(plan) if plan.active(today) => plan.due(card.stable_hash(), state),
+        _ => state.due,
+    }
+}
+
+/// Cards to study on one day of the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DayLoad {
+    pub day: StudyDay,
+    pub new: usize,
+    pub reviews: usize,
+}
+
+/// The workload from `today` to the day before the interview, if the learner answers every
+/// card shown with grade `assumed` (4 is typical): a simulation with the real scheduler. `seen`
+/// holds each reviewed card's key (its id's stable hash) and state; `new_done_today` counts the
+/// new cards already introduced today.
+pub fn workload(
+    plan: &Plan,
+    today: StudyDay,
+    mut seen: Vec<(u64, CardState)>,
+    mut new_left: usize,
+    new_done_today: usize,
+    assumed: crate::model::Grade,
+) -> Vec<DayLoad> {
+    let mut days = Vec::new();
+    let mut day = today;
+    let mut done = new_done_today;
+    let mut next_key = 0u64;
+    while day < plan.interview {
+        let limit = plan.limits(day, new_left + done).new_per_day as usize;
+        let new = new_left.min(limit.saturating_sub(done));
+        new_left -= new;
+        done = 0;
+        let mut reviews = 0;
+        for (key, state) in seen.iter_mut() {
+            if plan.due(*key, state) <= day {
+                *state = sm2::review(Some(state), assumed, day);
+                reviews += 1;
+            }
+        }
+        for _ in 0..new {
+            seen.push((next_key, sm2::review(None, assumed, day)));
+            next_key += 1;
+        }
+        days.push(DayLoad { day, new, reviews });
+        day = day.plus(1);
+    }
+    days
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Grade;
+
+    fn day(s: &str) -> StudyDay {
+        s.parse().unwrap()
+    }
+
+    fn plan() -> Plan {
+        Plan {
+            interview: day("2026-04-01"),
+        }
+    }
+
+    fn state(last: &str, due: &str) -> CardState {
+        CardState {
+            repetitions: 3,
+            ease: 2.5,
+            interval_days: 40,
+            due: day(due),
+            reviews: 3,
+            lapses: 0,
+            first_reviewed: day("2026-01-01"),
+            last_reviewed: day(last),
+        }
+    }
+
+    #[test]
+    fn cards_seen_before_the_window_come_back_in_it() {
+        let p = plan();
+        assert_eq!(p.window_start(), day("2026-03-29"));
+        assert_eq!(
+            p.due(0, &state("2026-03-10", "2026-04-20")),
+            day("2026-03-29")
+        );
+        assert_eq!(
+            p.due(2, &state("2026-03-10", "2026-04-20")),
+            day("2026-03-31")
+        );
+        assert_eq!(
+            p.due(0, &state("2026-03-10", "2026-03-15")),
+            day("2026-03-15"),
+            "an earlier due day stays"
+        );
+        assert_eq!(
+            p.due(0, &state("2026-03-29", "2026-05-01")),
+            day("2026-05-01"),
+            "reviewed in the window: done"
+        );
+    }
+
+    #[test]
+    fn the_window_days_spread_the_cards() {
+        let p = plan();
+        let mut per_day = std::collections::BTreeMap::new();
+        for i in 0..300 {
+            let card: CardId = format!("deck/card-{i}").parse().unwrap();
+            *per_day
+                .entry(due_day(
+                    Some(&p),
+                    day("2026-03-01"),
+                    &card,
+                    &state("2026-03-10", "2027-01-01"),
+                ))
+                .or_insert(0) += 1;
+        }
+        assert_eq!(per_day.len(), 3);
+        assert!(
+            per_day.values().all(|n| (70..130).contains(n)),
+            "{per_day:?}"
+        );
+    }
+
+    #[test]
+    fn new_cards_are_spread_over_the_days_until_d_minus_5() {
+        let p = plan();
+        assert_eq!(p.last_new_day(), day("2026-03-27"));
+        // 27 days from 03-01 to 03-27 inclusive: 100 cards need 4 a day.
+        assert_eq!(
+            p.limits(day("2026-03-01"), 100),
+            Limits {
+                new_per_day: 4,
+                reviews_per_day: u32::MAX
+            }
+        );
+        assert_eq!(
+            p.limits(day("2026-03-27"), 7).new_per_day,
+            7,
+            "the last day takes what is left"
+        );
+        assert_eq!(
+            p.limits(day("2026-03-28"), 7).new_per_day,
+            0,
+            "too late for new cards"
+        );
+        assert_eq!(p.limits(day("2026-03-01"), 0).new_per_day, 0);
+    }
+
+    #[test]
+    fn the_plan_stops_at_the_interview() {
+        let p = plan();
+        let s = state("2026-03-10", "2026-04-20");
+        let card: CardId = "d/c".parse().unwrap();
+        assert!(due_day(Some(&p), day("2026-03-31"), &card, &s) < p.interview);
+        assert_eq!(
+            due_day(Some(&p), day("2026-04-01"), &card, &s),
+            day("2026-04-20")
+        );
+        assert_eq!(
+            due_day(None, day("2026-03-31"), &card, &s),
+            day("2026-04-20")
+        );
+    }
+
+    #[test]
+    fn the_workload_introduces_every_card_in_time() {
+        let p = plan();
+        let load = workload(
+            &p,
+            day("2026-03-01"),
+            Vec::new(),
+            50,
+            0,
+            Grade::new(4).unwrap(),
+        );
+        assert_eq!(load.len(), 31);
+        assert_eq!(load.iter().map(|d| d.new).sum::<usize>(), 50);
+        assert!(
+            load.iter()
+                .filter(|d| d.day > p.last_new_day())
+                .all(|d| d.new == 0)
+        );
+        let reviews: usize = load.iter().map(|d| d.reviews).sum();
+        assert!(
+            reviews >= 50 * 2,
+            "each card's second and third review: {reviews}"
+        );
+        let window: usize = load
+            .iter()
+            .filter(|d| d.day >= p.window_start())
+            .map(|d| d.reviews)
+            .sum();
+        assert!(
+            window >= 50,
+            "every card comes back in the last days: {window}"
+        );
+    }
+}

@@ -1,0 +1,509 @@
+//! Text for `hone stats`, `hone readiness`, `hone plan` and `hone why`, with the calendar and
+//! the forecast drawn in Unicode blocks that read without colour and fit in 80 columns.
+
+use std::fmt::Write as _;
+
+use console::Style;
+
+use super::{Look, plural, table};
+use crate::views::progress::{DayCountView, StepView};
+use crate::views::{PlanView, ReadinessView, StatsView, WhyView};
+
+/// Shades for the calendar, from one answer to the busiest day; no answer is a dot.
+const SHADES: [char; 4] = ['░', '▒', '▓', '█'];
+/// Eighths of a bar, for the forecast.
+const EIGHTHS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+/// Rows of the forecast chart.
+const CHART_ROWS: u32 = 8;
+
+fn percent(rate: Option<f64>) -> String {
+    rate.map_or_else(|| "-".to_owned(), |r| format!("{:.0}%", r * 100.0))
+}
+
+pub fn duration(seconds: u64) -> String {
+    let (h, m) = (seconds / 3600, seconds % 3600 / 60);
+    match (h, m) {
+        (0, 0) if seconds > 0 => format!("{seconds}s"),
+        (0, m) => format!("{m}m"),
+        (h, m) => format!("{h}h {m:02}m"),
+    }
+}
+
+pub fn stats(view: &StatsView, look: Look) -> String {
+    let c = &view.cards;
+    let mut out = String::new();
+    if let Some(deck) = &view.deck {
+        let _ = writeln!(out, "Deck {deck}, {}", view.day);
+    }
+    let _ = writeln!(
+        out,
+        "Cards      {} in all · {} suspended · {}",
+        c.total,
+        c.suspended,
+        plural(c.leeches, "leech", "leeches")
+    );
+    let _ = writeln!(
+        out,
+        "           {} new · {} learning · {} young · {} mature",
+        c.new, c.learning, c.young, c.mature
+    );
+    let r = &view.reviews;
+    let _ = writeln!(
+        out,
+        "Reviews    {} today · {} in 7 days · {} in 30 days · {} in all",
+        r.today, r.last_7_days, r.last_30_days, r.all_time
+    );
+    let p = &view.practice;
+    if p.all_time > 0 {
+        let _ = writeln!(
+            out,
+            "Practice   {} today · {} in 30 days (repeats and cramming)",
+            p.today, p.last_30_days
+        );
+    }
+    let retention = &view.retention.overall;
+    let week: (u32, u32) = view
+        .retention
+        .by_day
+        .iter()
+        .rev()
+        .take(7)
+        .fold((0, 0), |(n, p), d| {
+            (n + d.recall.reviews, p + d.recall.passed)
+        });
+    let week_rate = (week.0 > 0).then(|| f64::from(week.1) / f64::from(week.0));
+    let _ = writeln!(
+        out,
+        "Retention  {} of {} reviews of cards seen before · last 7 review days: {}",
+        percent(retention.rate),
+        retention.reviews,
+        percent(week_rate)
+    );
+    let _ = writeln!(
+        out,
+        "Streak     {} (longest {})",
+        plural(view.streak.current as usize, "day", "days"),
+        view.streak.longest
+    );
+    let t = &view.time_spent_seconds;
+    let _ = writeln!(
+        out,
+        "Time       {} today · {} in 7 days · {} in all",
+        duration(t.today),
+        duration(t.last_7_days),
+        duration(t.all_time)
+    );
+    out.push_str("\nAnswers in the last year\n");
+    out.push_str(&calendar(&view.calendar, look.color));
+    out.push_str("\nCards due in the next 30 days\n");
+    out.push_str(&forecast(&view.forecast));
+    out
+}
+
+/// A GitHub-style calendar: a column per week, a row per weekday, darker for busier days.
+pub fn calendar(days: &[DayCountView], color: bool) -> String {
+    use chrono::{Datelike, NaiveDate};
+    let parsed: Vec<(NaiveDate, u32)> = days
+        .iter()
+        .filter_map(|d| Some((NaiveDate::parse_from_str(&d.day, "%Y-%m-%d").ok()?, d.count)))
+        .collect();
+    let Some(&(first, _)) = parsed.first() else {
+        return String::new();
+    };
+    let max = parsed.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
+    let offset = first.weekday().num_days_from_monday() as usize;
+    let weeks = (offset + parsed.len()).div_ceil(7);
+    let mut grid = vec![vec![' '; weeks]; 7];
+    let mut levels = vec![vec![0usize; weeks]; 7];
+    let mut months = vec![' '; weeks + 3];
+    for (i, (date, count)) in parsed.iter().enumerate() {
+        let (week, weekday) = ((offset + i) / 7, (offset + i) % 7);
+        let level = if *count == 0 {
+            0
+        } else {
+            (*count * 4).div_ceil(max).clamp(1, 4) as usize
+        };
+        grid[weekday][week] = if level == 0 { '·' } else { SHADES[level - 1] };
+        levels[weekday][week] = level;
+        // The first, partial month is named only if there is room before the next one.
+        if date.day() == 1 || (i == 0 && date.day() <= 10) {
+            let name = date.format("%b").to_string();
+            if months[week..(week + 3).min(months.len())]
+                .iter()
+                .all(|c| *c == ' ')
+            {
+                for (j, ch) in name.chars().enumerate() {
+                    if let Some(slot) = months.get_mut(week + j) {
+                        *slot = ch;
+                    }
+                }
+            }
+        }
+    }
+    let shades = [22, 28, 34, 40].map(|c| Style::new().color256(c).force_styling(true));
+    let mut out = format!("    {}\n", months.iter().collect::<String>().trim_end());
+    for (weekday, name) in ["Mon", "", "Wed", "", "Fri", "", "Sun"].iter().enumerate() {
+        let mut row = format!("{name:<4}");
+        for (week, cell) in grid[weekday].iter().enumerate() {
+            let level = levels[weekday][week];
+            if color && level > 0 {
+                row.push_str(&shades[level - 1].apply_to(cell).to_string());
+            } else {
+                row.push(*cell);
+            }
+        }
+        out.push_str(row.trim_end());
+        out.push('\n');
+    }
+    let _ = writeln!(
+        out,
+        "    less · {} more (busiest day: {max})",
+        SHADES
+            .iter()
+            .map(char::to_string)
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    out
+}
+
+/// A bar per day, eighth-block precise, with the scale on the left.
+pub fn forecast(days: &[DayCountView]) -> String {
+    let max = days.iter().map(|d| d.count).max().unwrap_or(0);
+    if max == 0 {
+        return "    nothing due\n".to_owned();
+    }
+    let label_width = max.to_string().len();
+    let mut out = String::new();
+    for row in (0..CHART_ROWS).rev() {
+        let label = if row + 1 == CHART_ROWS {
+            max.to_string()
+        } else {
+            String::new()
+        };
+        let mut line = format!("{label:>label_width$} │");
+        for day in days {
+            // The bar's height in eighths of a row, rounded up so that any card shows.
+            let eighths =
+                (u64::from(day.count) * u64::from(CHART_ROWS) * 8).div_ceil(u64::from(max));
+            let filled = eighths.saturating_sub(u64::from(row) * 8).min(8) as usize;
+            line.push(EIGHTHS[filled]);
+            line.push(' ');
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    let _ = writeln!(out, "{:>label_width$} └{}", 0, "─".repeat(days.len() * 2));
+    if let (Some(first), Some(last)) = (days.first(), days.last()) {
+        let span = days.len() * 2 - 5;
+        let _ = writeln!(
+            out,
+            "{:label_width$}  {}{:>span$}",
+            "",
+            &first.day[5..],
+            &last.day[5..]
+        );
+    }
+    out
+}
+
+pub fn readiness(view: &ReadinessView, _: Look) -> String {
+    if view.topics.is_empty() {
+        return "No cards.\n".to_owned();
+    }
+    let rows: Vec<Vec<String>> = view
+        .topics
+        .iter()
+        .map(|t| {
+            vec![
+                t.tag.clone(),
+                format!("{:.0}%", t.readiness * 100.0),
+                format!("{}/{}", t.seen, t.cards),
+                percent(t.retention.rate),
+                t.average_ease
+                    .map_or_else(|| "-".to_owned(), |e| format!("{e:.2}")),
+                t.lapses.to_string(),
+                t.leeches.to_string(),
+            ]
+        })
+        .collect();
+    let mut out = table(
+        &[
+            "TOPIC",
+            "READY",
+            "SEEN",
+            "RETENTION",
+            "EASE",
+            "LAPSES",
+            "LEECHES",
+        ],
+        &rows,
+    );
+    let next: Vec<&crate::views::progress::TopicView> = view
+        .topics
+        .iter()
+        .filter(|t| !t.weakest.is_empty())
+        .take(3)
+        .collect();
+    if !next.is_empty() {
+        out.push_str("\nDrill next:\n");
+        for topic in next {
+            let _ = writeln!(out, "  {}: {}", topic.tag, topic.weakest.join(", "));
+        }
+    }
+    out
+}
+
+pub fn plan(view: &PlanView, _: Look) -> String {
+    let mut out = String::new();
+    let Some(interview) = &view.interview else {
+        let _ = writeln!(
+            out,
+            "No interview plan: plain SM-2, {} new cards and {} reviews a day at most.\nSet one with `hone plan --interview YYYY-MM-DD`.",
+            view.new_per_day,
+            view.reviews_per_day
+                .map_or_else(|| "any number of".to_owned(), |n| n.to_string())
+        );
+        return out;
+    };
+    let days_left = view.days_left.unwrap_or(0);
+    if !view.active {
+        let _ = writeln!(
+            out,
+            "The interview on {interview} has passed; scheduling is plain SM-2 again.\n`hone plan --clear` removes the plan."
+        );
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "Interview on {interview}, {} from today.",
+        plural(days_left.max(0) as usize, "day", "days")
+    );
+    let _ = writeln!(
+        out,
+        "New cards until {}: {} left, {} today. From {} every card seen comes up again.\nEvery due card is shown each day (no review limit).",
+        view.last_new_day.as_deref().unwrap_or("-"),
+        view.new_cards_left,
+        view.new_per_day,
+        view.window_start.as_deref().unwrap_or("-"),
+    );
+    let _ = writeln!(
+        out,
+        "Workload if every answer is good (grade 4), at {}s an answer:\n",
+        view.seconds_per_answer
+    );
+    let weekly = view.days.len() > 35;
+    let rows: Vec<Vec<String>> = if weekly {
+        view.days
+            .chunks(7)
+            .map(|week| {
+                let new: usize = week.iter().map(|d| d.new).sum();
+                let reviews: usize = week.iter().map(|d| d.reviews).sum();
+                let minutes: u64 = week.iter().map(|d| d.minutes).sum();
+                vec![
+                    week[0].day.clone(),
+                    new.to_string(),
+                    reviews.to_string(),
+                    minutes.to_string(),
+                ]
+            })
+            .collect()
+    } else {
+        view.days
+            .iter()
+            .map(|d| {
+                vec![
+                    d.day.clone(),
+                    d.new.to_string(),
+                    d.reviews.to_string(),
+                    d.minutes.to_string(),
+                ]
+            })
+            .collect()
+    };
+    out.push_str(&table(
+        &[
+            if weekly { "WEEK OF" } else { "DAY" },
+            "NEW",
+            "REVIEWS",
+            "MINUTES",
+        ],
+        &rows,
+    ));
+    out
+}
+
+pub fn why(view: &WhyView, _: Look) -> String {
+    let mut out = match &view.state {
+        None => format!("{} is new: it has never been reviewed", view.card),
+        Some(s) => format!(
+            "{}: due {} (interval {}, ease {}, {})",
+            view.card,
+            s.due,
+            plural(s.interval_days as usize, "day", "days"),
+            crate::views::progress::number(s.ease),
+            plural(s.repetitions as usize, "repetition", "repetitions")
+        ),
+    };
+    let _ = writeln!(out, "; study days start at {:02}:00.", view.day_start_hour);
+    if let Some(day) = &view.plan_due {
+        let _ = writeln!(out, "The interview plan brings it forward to {day}.");
+    }
+    if view.steps.is_empty() {
+        return out;
+    }
+    out.push_str("\nEF' = EF + (0.1 − (5 − q) × (0.08 + (5 − q) × 0.02)), at least 1.3.\n");
+    for (i, step) in view.steps.iter().enumerate() {
+        out.push('\n');
+        let n = i + 1;
+        match step {
+            StepView::Review {
+                reviewed_at,
+                day,
+                day_start_hour,
+                grade,
+                undone,
+                repetitions_before,
+                repetitions_after,
+                ease_before,
+                ease_change,
+                ease_floored,
+                ease_after,
+                interval_formula,
+                interval_after,
+                due,
+                agrees,
+                ..
+            } => {
+                let start = day_start_hour
+                    .map_or_else(String::new, |h| format!(", days starting at {h:02}:00"));
+                let _ = writeln!(
+                    out,
+                    "{n}. {reviewed_at}: grade {grade}, study day {day}{start}"
+                );
+                let _ = writeln!(
+                    out,
+                    "   n {repetitions_before} → {repetitions_after}; {interval_formula}"
+                );
+                use crate::views::progress::number;
+                let floor = if *ease_floored {
+                    " (floored at 1.3)"
+                } else {
+                    ""
+                };
+                let _ = writeln!(
+                    out,
+                    "   EF {} {} {} = {}{floor}",
+                    number(*ease_before),
+                    if *ease_change < 0.0 { "−" } else { "+" },
+                    number(ease_change.abs()),
+                    number(*ease_after)
+                );
+                let _ = writeln!(
+                    out,
+                    "   due {day} + {} = {due}",
+                    plural(*interval_after as usize, "day", "days")
+                );
+                if *undone {
+                    out.push_str("   (taken back by an undo below)\n");
+                }
+                if !agrees {
+                    out.push_str(
+                        "   note: the log records a different result from this arithmetic\n",
+                    );
+                }
+            }
+            StepView::Practice {
+                reviewed_at,
+                grade,
+                undone,
+                ..
+            } => {
+                let _ = writeln!(
+                    out,
+                    "{n}. {reviewed_at}: grade {grade}, practice: the schedule did not change{}",
+                    if *undone { " (undone)" } else { "" }
+                );
+            }
+            StepView::Undo {
+                reviewed_at,
+                undoes,
+                restored,
+                ..
+            } => {
+                let after = match restored {
+                    Some(s) => format!("due {} again", s.due),
+                    None => "new again".to_owned(),
+                };
+                let _ = writeln!(
+                    out,
+                    "{n}. {reviewed_at}: undo of {undoes}: the card is {after}"
+                );
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn days(counts: &[u32], first: &str) -> Vec<DayCountView> {
+        let start: chrono::NaiveDate = first.parse().unwrap();
+        counts
+            .iter()
+            .enumerate()
+            .map(|(i, c)| DayCountView {
+                day: (start + chrono::Days::new(i as u64)).to_string(),
+                count: *c,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_forecast_fits_80_columns_and_reads_without_colour() {
+        let mut counts = vec![0; 30];
+        counts[0] = 16;
+        counts[5] = 8;
+        counts[29] = 1;
+        let chart = forecast(&days(&counts, "2026-03-01"));
+        assert!(chart.lines().all(|l| l.chars().count() <= 80), "{chart}");
+        let lines: Vec<&str> = chart.lines().collect();
+        assert!(lines[0].starts_with("16 │█"), "{chart}");
+        assert!(
+            lines[4].contains("█         █"),
+            "half height on day 6:\n{chart}"
+        );
+        let last = lines[7].trim_end().chars().last().unwrap();
+        assert!(
+            EIGHTHS[1..].contains(&last),
+            "the smallest bar still shows:\n{chart}"
+        );
+        assert!(chart.contains("03-01") && chart.contains("03-30"));
+    }
+
+    #[test]
+    fn the_calendar_has_a_row_per_weekday_and_a_column_per_week() {
+        let mut counts = vec![0; 365];
+        counts[364] = 4;
+        counts[363] = 1;
+        let text = calendar(&days(&counts, "2025-03-11"), false);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 9, "months, 7 weekdays, legend:\n{text}");
+        assert!(lines.iter().all(|l| l.chars().count() <= 80), "{text}");
+        assert!(text.contains('█') && text.contains('░') && text.contains('·'));
+        assert!(
+            lines[0].contains("Mar") && lines[0].contains("Jan"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(duration(0), "0m");
+        assert_eq!(duration(42), "42s");
+        assert_eq!(duration(600), "10m");
+        assert_eq!(duration(3 * 3600 + 5 * 60), "3h 05m");
+    }
+}

@@ -1,0 +1,206 @@
+//! `hone why`: a card's schedule explained, one logged entry at a time, with the SM-2 arithmetic
+//! redone from the state before each review (and checked against what was logged).
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, FixedOffset};
+
+use crate::model::{Action, CardState, Event, Grade, StudyDay};
+use crate::sm2::{self, Sm2};
+
+/// Which rule gave a review's interval.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum IntervalRule {
+    /// q >= 3 and n was 0: I = 1.
+    First,
+    /// q >= 3 and n was 1: I = 6.
+    Second,
+    /// q >= 3 and n was 2 or more: I = ceil(I × EF) with the EF before the review.
+    Multiply {
+        previous: u32,
+        ease: f64,
+        product: f64,
+    },
+    /// q < 3: n = 0 and I = 1.
+    Reset,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    Review {
+        id: String,
+        at: DateTime<FixedOffset>,
+        day: StudyDay,
+        day_start_hour: Option<u8>,
+        grade: Grade,
+        undone: bool,
+        before: Sm2,
+        after: Sm2,
+        rule: IntervalRule,
+        /// The EF change before the floor: 0.1 − (5 − q) × (0.08 + (5 − q) × 0.02).
+        ease_change: f64,
+        /// Whether the floor of 1.3 applied.
+        floored: bool,
+        due: StudyDay,
+        /// Whether redoing the arithmetic gives what the log recorded.
+        agrees: bool,
+    },
+    Practice {
+        id: String,
+        at: DateTime<FixedOffset>,
+        day: StudyDay,
+        grade: Grade,
+        undone: bool,
+    },
+    Undo {
+        id: String,
+        at: DateTime<FixedOffset>,
+        undoes: String,
+        restored: Option<CardState>,
+    },
+}
+
+/// The steps that led to a card's state, from its log entries in order.
+pub fn explain(history: &[Event]) -> Vec<Step> {
+    let undone: BTreeSet<&str> = history.iter().filter_map(Event::undoes).collect();
+    history
+        .iter()
+        .filter_map(|event| {
+            let was_undone = undone.contains(event.id.as_str());
+            Some(match &event.action {
+                Action::Review {
+                    answer,
+                    before,
+                    after,
+                } => {
+                    let prior = before.as_ref().map_or(sm2::NEW, Sm2::of);
+                    let computed = sm2::step(prior, answer.grade);
+                    let q = f64::from(answer.grade.value());
+                    let ease_change = 0.1 - (5.0 - q) * (0.08 + (5.0 - q) * 0.02);
+                    let rule = match (answer.grade >= Grade::PASS, prior.repetitions) {
+                        (false, _) => IntervalRule::Reset,
+                        (true, 0) => IntervalRule::First,
+                        (true, 1) => IntervalRule::Second,
+                        (true, _) => IntervalRule::Multiply {
+                            previous: prior.interval_days,
+                            ease: prior.ease,
+                            product: f64::from(prior.interval_days) * prior.ease,
+                        },
+                    };
+                    Step::Review {
+                        id: event.id.clone(),
+                        at: event.at,
+                        day: event.day,
+                        day_start_hour: event.day_start_hour,
+                        grade: answer.grade,
+                        undone: was_undone,
+                        before: prior,
+                        after: Sm2::of(after),
+                        rule,
+                        ease_change,
+                        floored: prior.ease + ease_change < sm2::MIN_EASE,
+                        due: after.due,
+                        agrees: computed == Sm2::of(after)
+                            && after.due == event.day.plus(computed.interval_days),
+                    }
+                }
+                Action::Practice { answer } => Step::Practice {
+                    id: event.id.clone(),
+                    at: event.at,
+                    day: event.day,
+                    grade: answer.grade,
+                    undone: was_undone,
+                },
+                Action::UndoReview { undoes, restored } => Step::Undo {
+                    id: event.id.clone(),
+                    at: event.at,
+                    undoes: undoes.clone(),
+                    restored: *restored,
+                },
+                Action::UndoPractice { undoes } => Step::Undo {
+                    id: event.id.clone(),
+                    at: event.at,
+                    undoes: undoes.clone(),
+                    restored: None,
+                },
+                Action::Suspend | Action::Unsuspend => return None,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::answer::{self, Moment};
+    use crate::model::{CardId, Graded, ReviewKind, ReviewState};
+
+    #[test]
+    fn each_review_is_explained_with_its_rule_and_agrees_with_the_log() {
+        let card: CardId = "api/rest".parse().unwrap();
+        let mut state = ReviewState::default();
+        let mut log = Vec::new();
+        for (i, q) in [5u8, 3, 3, 1].into_iter().enumerate() {
+            let at = DateTime::parse_from_rfc3339("2026-03-02T09:00:00+01:00").unwrap()
+                + chrono::Days::new(i as u64 * 7);
+            let graded = Graded {
+                grade: Grade::new(q).unwrap(),
+                elapsed_ms: None,
+                response: None,
+            };
+            let event = answer::answer(
+                &card,
+                graded,
+                ReviewKind::Scheduled,
+                state.cards.get(&card),
+                Moment {
+                    at,
+                    day_start_hour: 4,
+                },
+                format!("r{i}"),
+            );
+            state.apply(&event);
+            log.push(event);
+        }
+        let steps = explain(&log);
+        let rules: Vec<IntervalRule> = steps
+            .iter()
+            .map(|s| match s {
+                Step::Review {
+                    rule, agrees: true, ..
+                } => *rule,
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(rules[0], IntervalRule::First);
+        assert_eq!(rules[1], IntervalRule::Second);
+        // Third review: I = ceil(6 × EF before) with EF 2.6 - 0.14 = 2.46.
+        assert!(
+            matches!(rules[2], IntervalRule::Multiply { previous: 6, ease, product } if (ease - 2.46).abs() < 1e-9 && (product - 14.76).abs() < 1e-9)
+        );
+        assert_eq!(rules[3], IntervalRule::Reset);
+    }
+
+    #[test]
+    fn a_tampered_log_entry_is_flagged() {
+        let card: CardId = "api/rest".parse().unwrap();
+        let when = Moment {
+            at: DateTime::parse_from_rfc3339("2026-03-02T09:00:00+01:00").unwrap(),
+            day_start_hour: 4,
+        };
+        let graded = Graded {
+            grade: Grade::new(5).unwrap(),
+            elapsed_ms: None,
+            response: None,
+        };
+        let mut event =
+            answer::answer(&card, graded, ReviewKind::Scheduled, None, when, "r".into());
+        if let Action::Review { after, .. } = &mut event.action {
+            after.interval_days = 30;
+        }
+        assert!(matches!(
+            explain(&[event])[0],
+            Step::Review { agrees: false, .. }
+        ));
+    }
+}

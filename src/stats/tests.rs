@@ -1,0 +1,206 @@
+use chrono::DateTime;
+
+use super::*;
+use crate::answer::{self, Moment};
+use crate::model::{CardId, CardKind, Graded, ReviewKind};
+
+fn card(id: &str, tags: &[&str]) -> Card {
+    Card {
+        id: id.parse().unwrap(),
+        kind: CardKind::Question,
+        front: "f".into(),
+        back: "b".into(),
+        tags: tags.iter().map(|t| (*t).to_owned()).collect(),
+    }
+}
+
+fn day(s: &str) -> StudyDay {
+    s.parse().unwrap()
+}
+
+/// A log built by answering, in order, (card, grade, day, elapsed seconds).
+fn history(answers: &[(&str, u8, &str, u64)]) -> (ReviewState, Vec<Event>) {
+    let mut state = ReviewState::default();
+    let mut log = Vec::new();
+    for (i, (id, q, on, secs)) in answers.iter().enumerate() {
+        let card: CardId = id.parse().unwrap();
+        let at = DateTime::parse_from_rfc3339(&format!("{on}T09:00:00+00:00")).unwrap();
+        let graded = Graded {
+            grade: Grade::new(*q).unwrap(),
+            elapsed_ms: Some(secs * 1000),
+            response: None,
+        };
+        let event = answer::answer(
+            &card,
+            graded,
+            ReviewKind::Scheduled,
+            state.cards.get(&card),
+            Moment {
+                at,
+                day_start_hour: 4,
+            },
+            format!("e{i}"),
+        );
+        state.apply(&event);
+        log.push(event);
+    }
+    (state, log)
+}
+
+#[test]
+fn cards_are_counted_by_stage_and_leeches_on_top() {
+    let cards = [
+        card("d/new", &[]),
+        card("d/learn", &[]),
+        card("d/young", &[]),
+        card("d/sus", &[]),
+    ];
+    let refs: Vec<&Card> = cards.iter().collect();
+    let (mut state, log) = history(&[
+        ("d/learn", 5, "2026-03-01", 10),
+        ("d/young", 5, "2026-03-01", 10),
+        ("d/young", 5, "2026-03-02", 10),
+        ("d/sus", 5, "2026-03-01", 10),
+    ]);
+    state.suspended.insert("d/sus".parse().unwrap());
+    let stats = stats(&refs, &state, &log, day("2026-03-02"), 8, None);
+    assert_eq!(
+        stats.cards,
+        CardCounts {
+            total: 4,
+            new: 1,
+            learning: 1,
+            young: 1,
+            mature: 0,
+            suspended: 1,
+            leeches: 0
+        }
+    );
+    let leeches = super::stats(&refs, &state, &log, day("2026-03-02"), 0, None)
+        .cards
+        .leeches;
+    assert_eq!(
+        leeches, 3,
+        "with a threshold of 0 every reviewed card is a leech"
+    );
+}
+
+#[test]
+fn activity_counts_days_back_from_today() {
+    let cards = [card("d/a", &[]), card("d/b", &[])];
+    let refs: Vec<&Card> = cards.iter().collect();
+    let (state, log) = history(&[
+        ("d/a", 5, "2026-02-01", 30),
+        ("d/a", 5, "2026-02-25", 30),
+        ("d/b", 5, "2026-03-04", 20),
+        ("d/b", 2, "2026-03-10", 40),
+    ]);
+    let s = stats(&refs, &state, &log, day("2026-03-10"), 8, None);
+    assert_eq!(
+        s.activity.today,
+        Tally {
+            reviews: 1,
+            practice: 0,
+            time_ms: 40_000
+        }
+    );
+    assert_eq!(s.activity.last_7_days.reviews, 2);
+    assert_eq!(s.activity.last_30_days.reviews, 3);
+    assert_eq!(s.activity.all_time.time_ms, 120_000);
+    assert_eq!(s.calendar.len(), CALENDAR_DAYS as usize);
+    assert_eq!(s.calendar.last(), Some(&(day("2026-03-10"), 1)));
+}
+
+#[test]
+fn true_retention_counts_reviews_of_cards_seen_before_and_skips_undone_ones() {
+    let cards = [card("d/a", &[]), card("d/b", &[])];
+    let refs: Vec<&Card> = cards.iter().collect();
+    let (mut state, mut log) = history(&[
+        ("d/a", 1, "2026-03-01", 0), // first sight: not retention
+        ("d/a", 4, "2026-03-02", 0),
+        ("d/b", 5, "2026-03-01", 0),
+        ("d/b", 2, "2026-03-02", 0),
+        ("d/b", 3, "2026-03-03", 0),
+    ]);
+    let when = Moment {
+        at: log[4].at,
+        day_start_hour: 4,
+    };
+    let undo = answer::undo(&log[4], when, "u".into()).unwrap();
+    state.apply(&undo);
+    log.push(undo);
+    let s = stats(&refs, &state, &log, day("2026-03-03"), 8, None);
+    assert_eq!(
+        s.retention,
+        Recall {
+            reviews: 2,
+            passed: 1
+        }
+    );
+    assert_eq!(s.retention.rate(), Some(0.5));
+    assert_eq!(
+        s.retention_by_day,
+        [(
+            day("2026-03-02"),
+            Recall {
+                reviews: 2,
+                passed: 1
+            }
+        )]
+    );
+    assert_eq!(
+        s.streak.current, 3,
+        "an undone answer still marks a day of study"
+    );
+}
+
+#[test]
+fn the_forecast_counts_due_cards_per_day_with_overdue_today() {
+    let cards = [card("d/a", &[]), card("d/b", &[]), card("d/c", &[])];
+    let refs: Vec<&Card> = cards.iter().collect();
+    let (state, log) = history(&[
+        ("d/a", 5, "2026-03-01", 0),
+        ("d/b", 5, "2026-03-05", 0),
+        ("d/c", 5, "2026-03-06", 0),
+    ]);
+    let s = stats(&refs, &state, &log, day("2026-03-06"), 8, None);
+    assert_eq!(s.forecast.len(), FORECAST_DAYS as usize);
+    assert_eq!(s.forecast[0], (day("2026-03-06"), 2), "a (overdue) and b");
+    assert_eq!(s.forecast[1], (day("2026-03-07"), 1));
+}
+
+#[test]
+fn readiness_puts_the_least_ready_topic_first_and_names_what_to_drill() {
+    let cards = [
+        card("d/a1", &["alpha"]),
+        card("d/a2", &["alpha"]),
+        card("d/b1", &["beta", "extra"]),
+        card("d/b2", &["beta"]),
+    ];
+    let refs: Vec<&Card> = cards.iter().collect();
+    let (state, log) = history(&[
+        ("d/a1", 5, "2026-03-01", 0),
+        ("d/a1", 5, "2026-03-02", 0),
+        ("d/a2", 5, "2026-03-01", 0),
+        ("d/a2", 5, "2026-03-02", 0),
+        ("d/b1", 0, "2026-03-01", 0),
+    ]);
+    let topics = readiness(&refs, &state, &log, 8, false);
+    assert_eq!(
+        topics.iter().map(|t| t.tag.as_str()).collect::<Vec<_>>(),
+        ["beta", "alpha"]
+    );
+    let beta = &topics[0];
+    assert_eq!(
+        (beta.cards, beta.seen, beta.solid, beta.readiness),
+        (2, 1, 0, 0.0)
+    );
+    assert_eq!(
+        beta.weakest,
+        ["d/b1".parse::<CardId>().unwrap(), "d/b2".parse().unwrap()]
+    );
+    assert_eq!(topics[1].readiness, 1.0);
+    assert!(topics[1].average_ease.unwrap() > 2.5);
+    let every = readiness(&refs, &state, &log, 8, true);
+    assert!(every.iter().any(|t| t.tag == "extra"));
+}
