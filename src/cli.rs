@@ -79,8 +79,15 @@ pub enum Command {
     Answer(AnswerArgs),
     /// Show a card, its state and its review history
     Show(CardArgs),
-    /// Import a deck: a hone deck file (.md) or a TSV file (front TAB back per line)
+    /// Import a deck: hone (.md), Anki notes text, CSV, TSV or JSON; again to update it
     Import(ImportArgs),
+    /// Check a deck file without importing it: every problem, with its line
+    Check(CheckArgs),
+    /// Write a deck in a format hone (and Anki) can import, or the review log
+    Export(ExportArgs),
+    /// Remove, enable or disable a deck
+    #[command(subcommand)]
+    Deck(DeckCommand),
     /// Show or change settings
     Config(ConfigArgs),
     /// Take a card out of every review until it is unsuspended
@@ -249,9 +256,113 @@ pub struct ImportArgs {
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
 
-    /// Deck id to import into [default: the id in a hone deck file; required for TSV]
+    /// Deck id to import into [default: the id the file gives, else one from the file name]
     #[arg(long, value_name = "ID")]
     pub deck: Option<DeckId>,
+
+    /// The file's format [default: auto, from its content and extension]
+    #[arg(long, value_enum, default_value_t = FormatChoice::Auto)]
+    pub format: FormatChoice,
+
+    /// Check and report what would change, without changing anything
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The file to check
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// The file's format [default: auto, from its content and extension]
+    #[arg(long, value_enum, default_value_t = FormatChoice::Auto)]
+    pub format: FormatChoice,
+
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// A deck file format, or `auto` to recognise it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatChoice {
+    Auto,
+    Hone,
+    Anki,
+    Csv,
+    Tsv,
+    Json,
+}
+
+/// A format to export to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    Hone,
+    Anki,
+    Csv,
+    Tsv,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The deck to export; without it, every deck (JSON only)
+    #[arg(long, value_name = "ID", conflicts_with = "history")]
+    pub deck: Option<DeckId>,
+
+    /// The format to write
+    #[arg(
+        long,
+        value_enum,
+        required_unless_present = "history",
+        conflicts_with = "history"
+    )]
+    pub format: Option<ExportFormat>,
+
+    /// Write the review log (JSON Lines) instead of a deck
+    #[arg(long)]
+    pub history: bool,
+
+    /// Write to this file instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DeckCommand {
+    /// Remove an imported deck; its review history is kept unless --purge
+    Remove(DeckRemoveArgs),
+    /// Bring a disabled deck back into reviews
+    Enable(DeckIdArgs),
+    /// Leave a deck (built-in or imported) out of reviews, keeping its history
+    Disable(DeckIdArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DeckIdArgs {
+    /// The deck id
+    #[arg(value_name = "ID")]
+    pub deck: DeckId,
+}
+
+#[derive(Debug, Args)]
+pub struct DeckRemoveArgs {
+    /// The deck id
+    #[arg(value_name = "ID")]
+    pub deck: DeckId,
+
+    /// Also delete the deck's review history, for good
+    #[arg(long)]
+    pub purge: bool,
+
+    /// Do not ask for confirmation (needed for --purge without a terminal)
+    #[arg(long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]

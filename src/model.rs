@@ -215,6 +215,8 @@ pub struct Card {
     pub back: String,
     /// The deck's tags followed by the card's own, without repeats.
     pub tags: Vec<String>,
+    /// No longer in the file it was imported from: out of every queue, its history kept.
+    pub retired: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

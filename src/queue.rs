@@ -155,6 +155,7 @@ mod tests {
             front: "f".into(),
             back: "b".into(),
             tags: vec![],
+            retired: false,
         }
     }
 

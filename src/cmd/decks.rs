@@ -26,7 +26,13 @@ pub fn decks(ctx: &mut Ctx, args: JsonArgs) -> anyhow::Result<()> {
                     Some(_) => {}
                 }
             }
-            deck_view(deck, due, new)
+            deck_view(
+                deck,
+                catalog.deck_cards(deck).count(),
+                catalog.is_enabled(&deck.id),
+                due,
+                new,
+            )
         })
         .collect();
     ctx.emit(args.json, &DecksView { decks }, render::decks)

@@ -1,66 +1,153 @@
-//! `hone import FILE`: copy a hone deck file or a TSV file into the data dir as a deck.
-//! All or nothing: a file with any problem imports nothing and changes nothing.
+//! `hone import FILE` and `hone check FILE`: read a deck in any supported format, check all of
+//! it, and (for import) copy it into the data dir. All or nothing: a file with any problem
+//! imports nothing and changes nothing.
 
 use std::fs;
 use std::io::Read;
 use std::path::Path;
 
-use anyhow::{Context, anyhow};
+use anyhow::anyhow;
+use serde::Serialize;
 
-use crate::cli::ImportArgs;
-use crate::deck::parse::{LineError, parse_deck};
-use crate::deck::tsv::parse_tsv;
+use crate::cli::{CheckArgs, FormatChoice, ImportArgs};
+use crate::deck::decode::{MAX_FILE_BYTES, decode};
+use crate::deck::import::{Defaults, Format, detect, parse};
+use crate::deck::parse::{LineError, ParsedDeck};
+use crate::deck::table::slug;
 use crate::deck::{self, FileErrors};
-use crate::model::DeckSource;
+use crate::model::{Card, Deck, DeckSource};
+use crate::render::safe::visible;
 
 use super::{Ctx, UsageError};
 
-/// No real deck comes near this; a bigger file is refused before it is read into memory.
-const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// What an import did (or, with `--dry-run`, would do).
+#[derive(Debug, Serialize)]
+pub struct ImportView {
+    pub deck: String,
+    pub format: &'static str,
+    /// Cards in the file.
+    pub cards: usize,
+    pub added: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// Cards gone from the file, now retired with their history kept.
+    pub retired: usize,
+    /// Retired cards back in the file, in reviews again.
+    pub revived: usize,
+    pub dry_run: bool,
+}
 
-pub fn run(ctx: &mut Ctx, args: ImportArgs) -> anyhow::Result<()> {
-    let path = &args.file;
-    let shown = path.display().to_string();
-    let is_hone = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("md"));
-    // A TSV file names no deck, so it needs --deck; say so before reading anything.
-    let tsv_deck = match (is_hone, &args.deck) {
-        (true, _) => None,
-        (false, Some(id)) => Some(id),
-        (false, None) => {
-            return Err(UsageError(format!(
-                "{shown} is read as TSV, which names no deck: add --deck ID"
-            ))
-            .into());
-        }
-    };
-    let text = read_text(path, &shown)?;
-    let parsed = match tsv_deck {
-        None => parse_deck(&text).map(|mut d| {
-            if let Some(id) = &args.deck {
-                d.id = id.to_string();
-            }
-            d
-        }),
-        Some(id) => {
-            let title = path
-                .file_stem()
-                .map_or_else(|| id.to_string(), |s| s.to_string_lossy().into_owned());
-            parse_tsv(&text, id.as_str(), &title)
-        }
+#[derive(Debug, Serialize)]
+pub struct CheckView {
+    pub file: String,
+    pub format: &'static str,
+    pub deck: String,
+    pub cards: usize,
+}
+
+fn chosen(choice: FormatChoice) -> Option<Format> {
+    match choice {
+        FormatChoice::Auto => None,
+        FormatChoice::Hone => Some(Format::Hone),
+        FormatChoice::Anki => Some(Format::Anki),
+        FormatChoice::Csv => Some(Format::Csv),
+        FormatChoice::Tsv => Some(Format::Tsv),
+        FormatChoice::Json => Some(Format::Json),
     }
-    .map_err(|errors| FileErrors {
+}
+
+/// Reads, decodes and parses a deck file; every problem comes back with the file's name.
+fn read_deck(
+    path: &Path,
+    choice: FormatChoice,
+    deck_id: Option<&str>,
+) -> anyhow::Result<(ParsedDeck, Format)> {
+    let shown = visible(&path.display().to_string()).into_owned();
+    let located = |errors: Vec<LineError>| FileErrors {
         file: shown.clone(),
         errors,
-    })?;
+    };
+    let bytes = read_bytes(path, &shown)?;
+    let text = decode(&bytes).map_err(located)?;
+    let format =
+        chosen(choice).unwrap_or_else(|| detect(path.extension().and_then(|e| e.to_str()), &text));
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let defaults = Defaults {
+        id: slug(&stem, 64),
+        title: stem.clone(),
+    };
+    let deck = parse(format, &text, &defaults, deck_id).map_err(located)?;
+    if deck.id.is_empty() {
+        return Err(UsageError(format!(
+            "cannot name a deck after '{shown}': give it an id with --deck ID"
+        ))
+        .into());
+    }
+    Ok((deck, format))
+}
 
-    let deck =
+/// The bytes of a file a user named, refusing what is not a regular file of a sane size
+/// before reading it: a FIFO would block, `/dev/zero` never ends.
+fn read_bytes(path: &Path, shown: &str) -> anyhow::Result<Vec<u8>> {
+    let meta = fs::metadata(path).map_err(|e| anyhow!("cannot open {shown}: {e}"))?;
+    if meta.is_dir() {
+        return Err(anyhow!("{shown} is a directory, not a deck file"));
+    }
+    if !meta.is_file() {
+        return Err(anyhow!(
+            "{shown} is not a regular file (a FIFO, socket or device); save the deck to a file first"
+        ));
+    }
+    let limit = MAX_FILE_BYTES;
+    let too_big = || {
+        anyhow!(
+            "{shown} is larger than {} MiB, the limit for a deck file",
+            limit / 1024 / 1024
+        )
+    };
+    if meta.len() > limit {
+        return Err(too_big());
+    }
+    let file = fs::File::open(path).map_err(|e| anyhow!("cannot open {shown}: {e}"))?;
+    let mut bytes = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| anyhow!("cannot read {shown}: {e}"))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_big());
+    }
+    Ok(bytes)
+}
+
+pub fn check(ctx: &mut Ctx, args: CheckArgs) -> anyhow::Result<()> {
+    let (deck, format) = read_deck(&args.file, args.format, None)?;
+    let view = CheckView {
+        file: visible(&args.file.display().to_string()).into_owned(),
+        format: format.as_str(),
+        deck: deck.id,
+        cards: deck.cards.len(),
+    };
+    ctx.emit(args.json, &view, |v, _| {
+        format!(
+            "{}: no problems; {} cards for deck '{}' ({} format).\n",
+            v.file, v.cards, v.deck, v.format
+        )
+    })
+}
+
+pub fn run(ctx: &mut Ctx, args: ImportArgs) -> anyhow::Result<()> {
+    let override_id = args.deck.as_ref().map(ToString::to_string);
+    let (parsed, format) = read_deck(&args.file, args.format, override_id.as_deref())?;
+    let shown = visible(&args.file.display().to_string()).into_owned();
+    let incoming =
         deck::from_parsed(parsed, DeckSource::Imported).map_err(|e| anyhow!("{shown}: {e}"))?;
-    if deck::builtin_decks().iter().any(|d| d.id == deck.id) {
+    if deck::builtin_decks().iter().any(|d| d.id == incoming.id) {
         return Err(UsageError(format!(
             "'{}' is a built-in deck; import under another id with --deck ID",
-            deck.id
+            incoming.id
         ))
         .into());
     }
@@ -68,63 +155,84 @@ pub fn run(ctx: &mut Ctx, args: ImportArgs) -> anyhow::Result<()> {
         .store
         .imported_decks()?
         .into_iter()
-        .find(|d| d.id == deck.id);
-    let (mut added, mut updated, mut unchanged) = (0, 0, 0);
-    for card in &deck.cards {
-        match previous
-            .as_ref()
-            .and_then(|p| p.cards.iter().find(|c| c.id == card.id))
-        {
-            None => added += 1,
-            Some(old) if old == card => unchanged += 1,
-            Some(_) => updated += 1,
-        }
+        .find(|d| d.id == incoming.id);
+    let (merged, mut view) = merge(previous.as_ref(), incoming);
+    view.format = format.as_str();
+    view.dry_run = args.dry_run;
+    if !args.dry_run {
+        ctx.store.save_imported_deck(&merged)?;
     }
-    let gone = previous.as_ref().map_or(0, |p| {
-        p.cards
-            .iter()
-            .filter(|old| !deck.cards.iter().any(|c| c.id == old.id))
-            .count()
-    });
-    ctx.store.save_imported_deck(&deck)?;
-    writeln!(
-        ctx.out,
-        "Imported {} cards into deck '{}': {added} added, {updated} updated, {unchanged} unchanged, {gone} no longer in the file (their history is kept).",
-        deck.cards.len(),
-        deck.id
-    )?;
-    Ok(())
+    ctx.emit(args.json, &view, |v, _| {
+        let verb = if v.dry_run {
+            "Would import"
+        } else {
+            "Imported"
+        };
+        let mut text = format!(
+            "{verb} {} cards into deck '{}' ({}): {} added, {} updated, {} unchanged",
+            v.cards, v.deck, v.format, v.added, v.updated, v.unchanged
+        );
+        if v.revived > 0 {
+            text.push_str(&format!(", {} back from retirement", v.revived));
+        }
+        if v.retired > 0 {
+            text.push_str(&format!(
+                "; {} no longer in the file, retired with their history kept",
+                v.retired
+            ));
+        }
+        text.push_str(".\n");
+        text
+    })
 }
 
-/// Reads a deck file as UTF-8, naming the file, and the line of the first bad byte.
-fn read_text(path: &Path, shown: &str) -> anyhow::Result<String> {
-    let file = fs::File::open(path).with_context(|| format!("cannot open {shown}"))?;
-    let meta = file
-        .metadata()
-        .with_context(|| format!("cannot read {shown}"))?;
-    if meta.is_dir() {
-        return Err(anyhow!("{shown} is a directory, not a deck file"));
-    }
-    let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .with_context(|| format!("cannot read {shown}"))?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(anyhow!(
-            "{shown} is larger than {} MiB, the limit for a deck file",
-            MAX_FILE_BYTES / 1024 / 1024
-        ));
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        let line = 1 + good.iter().filter(|&&b| b == b'\n').count();
-        FileErrors {
-            file: shown.to_owned(),
-            errors: vec![LineError {
-                line,
-                message: "not valid UTF-8; save the file as UTF-8".to_owned(),
-            }],
+/// The deck to store after importing `incoming` over `previous`: the file's cards in its order,
+/// then every earlier card the file no longer has, retired. Nothing is ever dropped.
+fn merge(previous: Option<&Deck>, incoming: Deck) -> (Deck, ImportView) {
+    let mut view = ImportView {
+        deck: incoming.id.to_string(),
+        format: "",
+        cards: incoming.cards.len(),
+        added: 0,
+        updated: 0,
+        unchanged: 0,
+        retired: 0,
+        revived: 0,
+        dry_run: false,
+    };
+    let old = |card: &Card| previous.and_then(|p| p.cards.iter().find(|c| c.id == card.id));
+    for card in &incoming.cards {
+        match old(card) {
+            None => view.added += 1,
+            Some(before) => {
+                view.revived += usize::from(before.retired);
+                let same = before.kind == card.kind
+                    && before.front == card.front
+                    && before.back == card.back
+                    && before.tags == card.tags;
+                if same && !before.retired {
+                    view.unchanged += 1;
+                } else {
+                    view.updated += 1;
+                }
+            }
         }
-        .into()
-    })
+    }
+    let mut merged = incoming;
+    if let Some(previous) = previous {
+        let gone: Vec<Card> = previous
+            .cards
+            .iter()
+            .filter(|c| !merged.cards.iter().any(|n| n.id == c.id))
+            .cloned()
+            .collect();
+        for card in gone {
+            view.retired += usize::from(!card.retired);
+            merged.cards.push(Card {
+                retired: true,
+                ..card
+            });
+        }
+    }
+    (merged, view)
 }

@@ -3,7 +3,9 @@
 
 pub(crate) mod answer;
 mod config;
+mod deck_admin;
 mod decks;
+mod export;
 mod import;
 mod progress;
 mod review;
@@ -92,7 +94,7 @@ impl Ctx<'_> {
             }
             decks.push(imported);
         }
-        Ok(Catalog::new(decks))
+        Ok(Catalog::new(decks, self.store.disabled_decks()?))
     }
 
     pub fn state(&mut self) -> anyhow::Result<&ReviewState> {
@@ -138,21 +140,18 @@ impl Ctx<'_> {
 /// The cards a filter selects, in catalog order. A deck or tag that matches nothing is a usage
 /// error, so that a typo is not mistaken for "nothing due".
 pub fn select<'c>(catalog: &'c Catalog, filter: &Filter) -> Result<Vec<&'c Card>, UsageError> {
-    if let Some(id) = &filter.deck
-        && catalog.deck(id).is_none()
-    {
-        return Err(UsageError(format!(
-            "unknown deck '{id}'; `hone decks` lists them"
-        )));
-    }
-    let cards: Vec<&Card> = catalog
-        .cards()
-        .filter(|c| {
-            filter
-                .deck
-                .as_ref()
-                .is_none_or(|d| c.id.deck() == d.as_str())
-        })
+    // A deck named on the command line is used even if disabled: the user asked for it.
+    let cards: Vec<&Card> = match &filter.deck {
+        Some(id) => {
+            let deck = catalog.deck(id).ok_or_else(|| {
+                UsageError(format!("unknown deck '{id}'; `hone decks` lists them"))
+            })?;
+            catalog.deck_cards(deck).collect()
+        }
+        None => catalog.cards().collect(),
+    };
+    let cards: Vec<&Card> = cards
+        .into_iter()
         .filter(|c| {
             filter
                 .tag
@@ -261,6 +260,9 @@ pub fn run(command: Option<Command>, env: &Env, out: &mut dyn Write) -> anyhow::
         Some(Command::Answer(args)) => answer::run(&mut ctx, args),
         Some(Command::Show(args)) => show::run(&mut ctx, args),
         Some(Command::Import(args)) => import::run(&mut ctx, args),
+        Some(Command::Check(args)) => import::check(&mut ctx, args),
+        Some(Command::Export(args)) => export::run(&mut ctx, args),
+        Some(Command::Deck(command)) => deck_admin::run(&mut ctx, command),
         Some(Command::Config(args)) => config::run(&mut ctx, args),
         Some(Command::Suspend(args)) => suspend::suspend(&mut ctx, args, true),
         Some(Command::Unsuspend(args)) => suspend::suspend(&mut ctx, args, false),

@@ -3,11 +3,18 @@
 //!
 //! Parsing is pure: text in, cards or located errors out. Reading files is the caller's job.
 
+pub mod anki;
 mod builtin;
+pub mod decode;
+mod delimited;
+pub mod export;
+pub mod import;
+pub mod json;
 pub mod parse;
-pub mod tsv;
+pub mod table;
+pub mod write;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 
 use crate::model::{Card, CardId, CardKind, Deck, DeckId, DeckSource};
@@ -27,7 +34,7 @@ impl fmt::Display for FileErrors {
             if i > 0 {
                 writeln!(f)?;
             }
-            write!(f, "{}:{}: {}", self.file, e.line, e.message)?;
+            write!(f, "{}:{e}", self.file)?;
         }
         Ok(())
     }
@@ -70,6 +77,7 @@ pub fn from_parsed(parsed: ParsedDeck, source: DeckSource) -> Result<Deck, Strin
                     parsed.tags.iter().map(String::as_str),
                     c.tags.iter().map(String::as_str),
                 ),
+                retired: false,
             })
         })
         .collect::<Result<_, String>>()?;
@@ -98,6 +106,7 @@ pub fn builtin_decks() -> Vec<Deck> {
                         front: c.front.to_owned(),
                         back: c.back.to_owned(),
                         tags: merged_tags(d.tags.iter().copied(), c.tags.iter().copied()),
+                        retired: false,
                     })
                 })
                 .collect();
@@ -117,17 +126,23 @@ pub fn builtin_decks() -> Vec<Deck> {
 pub struct Catalog {
     decks: Vec<Deck>,
     index: HashMap<CardId, (usize, usize)>,
+    disabled: BTreeSet<DeckId>,
 }
 
 impl Catalog {
-    pub fn new(decks: Vec<Deck>) -> Catalog {
+    /// The catalog of `decks`, of which those in `disabled` stay out of reviews.
+    pub fn new(decks: Vec<Deck>, disabled: BTreeSet<DeckId>) -> Catalog {
         let mut index = HashMap::new();
         for (d, deck) in decks.iter().enumerate() {
             for (c, card) in deck.cards.iter().enumerate() {
                 index.insert(card.id.clone(), (d, c));
             }
         }
-        Catalog { decks, index }
+        Catalog {
+            decks,
+            index,
+            disabled,
+        }
     }
 
     pub fn decks(&self) -> &[Deck] {
@@ -138,13 +153,26 @@ impl Catalog {
         self.decks.iter().find(|d| &d.id == id)
     }
 
+    pub fn is_enabled(&self, deck: &DeckId) -> bool {
+        !self.disabled.contains(deck)
+    }
+
+    /// Any card, retired ones and those of disabled decks included.
     pub fn card(&self, id: &CardId) -> Option<&Card> {
         self.index.get(id).map(|&(d, c)| &self.decks[d].cards[c])
     }
 
-    /// Every card, in catalog order.
+    /// The cards of `deck` that are part of it now (not retired), in order.
+    pub fn deck_cards<'a>(&'a self, deck: &'a Deck) -> impl Iterator<Item = &'a Card> {
+        deck.cards.iter().filter(|c| !c.retired)
+    }
+
+    /// The cards in reviews: of enabled decks, not retired, in catalog order.
     pub fn cards(&self) -> impl Iterator<Item = &Card> {
-        self.decks.iter().flat_map(|d| d.cards.iter())
+        self.decks
+            .iter()
+            .filter(|d| self.is_enabled(&d.id))
+            .flat_map(|d| self.deck_cards(d))
     }
 }
 
@@ -156,7 +184,7 @@ mod tests {
     fn builtin_decks_are_compiled_in_with_unique_card_ids() {
         let decks = builtin_decks();
         assert!(decks.len() >= 2, "at least two built-in decks");
-        let catalog = Catalog::new(decks);
+        let catalog = Catalog::new(decks, BTreeSet::new());
         let total = catalog.cards().count();
         assert_eq!(
             catalog.index.len(),

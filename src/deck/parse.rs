@@ -39,12 +39,36 @@ pub enum ParsedKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineError {
     pub line: usize,
+    /// 1-based column in characters, where it helps.
+    pub column: Option<usize>,
     pub message: String,
 }
 
+impl LineError {
+    pub fn new(line: usize, message: impl Into<String>) -> Self {
+        LineError {
+            line,
+            column: None,
+            message: message.into(),
+        }
+    }
+
+    pub fn at(line: usize, column: usize, message: impl Into<String>) -> Self {
+        LineError {
+            line,
+            column: Some(column),
+            message: message.into(),
+        }
+    }
+}
+
+/// `line[:column]: message`, the form every located error takes.
 impl fmt::Display for LineError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.line, self.message)
+        match self.column {
+            Some(column) => write!(f, "{}:{column}: {}", self.line, self.message),
+            None => write!(f, "{}: {}", self.line, self.message),
+        }
     }
 }
 
@@ -103,7 +127,7 @@ const CARD_HEADING: &str = "## ";
 const SEPARATOR: &str = "---";
 
 /// Splits on LF, CRLF and a lone CR, so that line numbers agree with what editors show.
-fn split_lines(text: &str) -> Vec<&str> {
+pub fn split_lines(text: &str) -> Vec<&str> {
     let mut lines = Vec::new();
     let mut start = 0;
     let bytes = text.as_bytes();
@@ -131,16 +155,27 @@ fn split_lines(text: &str) -> Vec<&str> {
     lines
 }
 
+/// Whether `line` would end a part of a card or open or close a code fence.
+pub fn is_structural(line: &str) -> bool {
+    line.starts_with(CARD_HEADING) || line == SEPARATOR || fence_marker(line).is_some()
+}
+
+/// Whether `line` is a structural line written with leading backslashes, the first of which
+/// the parser removes. See "Escaping" in docs/deck-format.md.
+pub fn is_escaped(line: &str) -> bool {
+    line.starts_with('\\') && is_structural(line.trim_start_matches('\\'))
+}
+
 /// An open fenced code block: its fence character, length and line.
 #[derive(Clone, Copy)]
-struct Fence {
+pub struct Fence {
     marker: char,
     len: usize,
     line: usize,
 }
 
 /// The fence a line opens or closes, if it is a fence line (CommonMark: at most 3 spaces indent).
-fn fence_marker(line: &str) -> Option<(char, usize, &str)> {
+pub fn fence_marker(line: &str) -> Option<(char, usize, &str)> {
     let indent = line.len() - line.trim_start_matches(' ').len();
     if indent > 3 {
         return None;
@@ -152,7 +187,7 @@ fn fence_marker(line: &str) -> Option<(char, usize, &str)> {
 }
 
 /// Updates the open fence for one line and tells whether the line is inside (or is) a fence.
-fn track_fence(open: &mut Option<Fence>, line: &str, number: usize) -> bool {
+pub fn track_fence(open: &mut Option<Fence>, line: &str, number: usize) -> bool {
     match (*open, fence_marker(line)) {
         (None, Some((marker, len, _))) => {
             *open = Some(Fence {
@@ -194,7 +229,7 @@ pub fn parse_deck(text: &str) -> Result<ParsedDeck, Vec<LineError>> {
     let lines = split_lines(text);
     let mut errors = Vec::new();
     let err = |errors: &mut Vec<LineError>, line: usize, message: String| {
-        errors.push(LineError { line, message });
+        errors.push(LineError::new(line, message));
     };
 
     if lines.first().map(|l| l.trim_end()) != Some(FRONT_MATTER_FENCE) {
@@ -227,8 +262,14 @@ pub fn parse_deck(text: &str) -> Result<ParsedDeck, Vec<LineError>> {
 
     for (index, &raw) in lines.iter().enumerate().skip(close + 1) {
         let number = index + 1;
+        let escaped = draft.is_some() && is_escaped(raw.trim_end());
+        // An escaped line is text: it neither opens a fence nor ends a part of the card.
+        let (raw, in_code) = if escaped {
+            (&raw[1..], true)
+        } else {
+            (raw, track_fence(&mut fence, raw.trim_end(), number))
+        };
         let line = raw.trim_end();
-        let in_code = track_fence(&mut fence, line, number);
 
         if !in_code && line.starts_with(CARD_HEADING) {
             if let Some(done) = draft.take() {
@@ -336,10 +377,7 @@ fn parse_front_matter(lines: &[&str], errors: &mut Vec<LineError>) -> Option<Fro
                 .matches('\n')
                 .count();
             let message = e.message().trim().replace('\n', " ");
-            errors.push(LineError {
-                line,
-                message: format!("front matter: {message}"),
-            });
+            errors.push(LineError::new(line, format!("front matter: {message}")));
             return None;
         }
     };
@@ -351,25 +389,22 @@ fn parse_front_matter(lines: &[&str], errors: &mut Vec<LineError>) -> Option<Fro
     };
     let mut ok = true;
     if let Some(problem) = id_problem(&fm.id) {
-        errors.push(LineError {
-            line: line_of("id"),
-            message: format!("bad deck id: {problem}"),
-        });
+        errors.push(LineError::new(
+            line_of("id"),
+            format!("bad deck id: {problem}"),
+        ));
         ok = false;
     }
     if fm.title.trim().is_empty() {
-        errors.push(LineError {
-            line: line_of("title"),
-            message: "the deck title is empty".to_owned(),
-        });
+        errors.push(LineError::new(
+            line_of("title"),
+            "the deck title is empty".to_owned(),
+        ));
         ok = false;
     }
     for tag in &fm.tags {
         if let Some(problem) = tag_problem(tag) {
-            errors.push(LineError {
-                line: line_of("tags"),
-                message: problem,
-            });
+            errors.push(LineError::new(line_of("tags"), problem));
             ok = false;
         }
     }
@@ -382,7 +417,7 @@ fn parse_attribute(
     line: usize,
     errors: &mut Vec<LineError>,
 ) {
-    let mut push = |message: String| errors.push(LineError { line, message });
+    let mut push = |message: String| errors.push(LineError::new(line, message));
     let Some((key, value)) = attribute.split_once(':') else {
         push(format!(
             "expected a card attribute `- kind: ...` or `- tags: ...` here; if the question starts with a list, leave a blank line after the `## {}` heading",
@@ -427,6 +462,13 @@ fn parse_attribute(
     }
 }
 
+/// Card text in the form hone stores: LF line ends, no trailing whitespace on a line, no blank
+/// lines before or after. Every importer puts text in this form, so every export round-trips.
+pub fn canonical(text: &str) -> String {
+    let lines: Vec<String> = split_lines(text).into_iter().map(str::to_owned).collect();
+    trimmed_block(&lines)
+}
+
 /// Joins a card's lines without the blank lines around them.
 fn trimmed_block(lines: &[String]) -> String {
     let is_blank = |l: &&String| l.trim().is_empty();
@@ -455,26 +497,26 @@ fn finish_card(draft: CardDraft, cards: &mut Vec<ParsedCard>, errors: &mut Vec<L
     let line = card.line;
     card.front = trimmed_block(&front);
     if card.front.is_empty() {
-        errors.push(LineError {
+        errors.push(LineError::new(
             line,
-            message: format!("card '{}' has an empty question", card.id),
-        });
+            format!("card '{}' has an empty question", card.id),
+        ));
     }
     match back {
-        None => errors.push(LineError {
+        None => errors.push(LineError::new(
             line,
-            message: format!(
+            format!(
                 "card '{}' has no `---` line between its question and its answer",
                 card.id
             ),
-        }),
+        )),
         Some(back) => {
             card.back = trimmed_block(&back);
             if card.back.is_empty() {
-                errors.push(LineError {
+                errors.push(LineError::new(
                     line,
-                    message: format!("card '{}' has an empty answer", card.id),
-                });
+                    format!("card '{}' has an empty answer", card.id),
+                ));
             }
         }
     }

@@ -65,10 +65,10 @@ fn crlf_cr_and_a_bom_are_accepted_with_true_line_numbers() {
     let errors = parse_deck(&text).unwrap_err();
     assert_eq!(
         errors,
-        [LineError {
-            line: 9,
-            message: "card 'b' has no `---` line between its question and its answer".into()
-        }]
+        [LineError::new(
+            9,
+            "card 'b' has no `---` line between its question and its answer"
+        )]
     );
 }
 
@@ -168,4 +168,12 @@ fn ids_and_tags_are_checked() {
     assert!(tag_problem("system-design").is_none());
     assert!(tag_problem("System").is_some());
     assert!(tag_problem("").is_some());
+}
+
+#[test]
+fn an_escaped_line_is_text_without_its_first_backslash() {
+    let d = deck("## a\n\\## not a card\n\\---\n\\```\n---\n\\\\## two backslashes\n").unwrap();
+    assert_eq!(d.cards.len(), 1);
+    assert_eq!(d.cards[0].front, "## not a card\n---\n```");
+    assert_eq!(d.cards[0].back, "\\## two backslashes");
 }

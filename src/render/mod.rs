@@ -188,7 +188,12 @@ pub fn change(view: &ChangeView, _: Look) -> String {
 
 pub fn show(view: &ShowView, look: Look) -> String {
     let card = &view.card;
-    let mut out = format!("{} ({})", card.id, card.kind);
+    let mut out = format!(
+        "{} ({}{})",
+        card.id,
+        card.kind,
+        if card.retired { ", retired" } else { "" }
+    );
     if !card.tags.is_empty() {
         let _ = write!(out, "  tags: {}", card.tags.join(", "));
     }

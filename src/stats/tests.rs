@@ -11,6 +11,7 @@ fn card(id: &str, tags: &[&str]) -> Card {
         front: "f".into(),
         back: "b".into(),
         tags: tags.iter().map(|t| (*t).to_owned()).collect(),
+        retired: false,
     }
 }
 

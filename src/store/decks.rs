@@ -1,6 +1,7 @@
 //! Imported decks, kept as JSON in `decks/` of the data dir so that the file a user imported from
 //! may move or vanish. Only whole decks are written, atomically, under the exclusive lock.
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::io;
 
@@ -37,6 +38,9 @@ struct CardRecord {
     back: String,
     #[serde(default)]
     tags: Vec<String>,
+    /// Gone from the file of a later import: kept, with its history, out of every queue.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    retired: bool,
 }
 
 impl Store {
@@ -91,6 +95,7 @@ impl Store {
                     front: c.front.clone(),
                     back: c.back.clone(),
                     tags: c.tags.clone(),
+                    retired: c.retired,
                 })
                 .collect(),
         };
@@ -130,6 +135,7 @@ fn to_deck(file: DeckFile) -> Result<Deck, String> {
             front: record.front,
             back: record.back,
             tags: record.tags,
+            retired: record.retired,
         });
     }
     Ok(Deck {
@@ -139,4 +145,87 @@ fn to_deck(file: DeckFile) -> Result<Deck, String> {
         source: DeckSource::Imported,
         cards,
     })
+}
+
+/// Version of `deck-settings.json`.
+pub const DECK_SETTINGS_SCHEMA: u32 = 1;
+
+/// `deck-settings.json` in the data dir: the decks left out of reviews.
+#[derive(Serialize, Deserialize, Default)]
+struct DeckSettingsFile {
+    schema: u32,
+    #[serde(default)]
+    disabled: Vec<String>,
+}
+
+impl HasSchema for DeckSettingsFile {
+    fn schema(&self) -> u32 {
+        self.schema
+    }
+}
+
+impl Store {
+    fn deck_settings_path(&self) -> std::path::PathBuf {
+        self.root().join("deck-settings.json")
+    }
+
+    /// The decks left out of reviews.
+    pub fn disabled_decks(&self) -> Result<BTreeSet<DeckId>, StoreError> {
+        let path = self.deck_settings_path();
+        let bytes = match fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(BTreeSet::new()),
+            Err(e) => return Err(io_error(&path, "read")(e)),
+        };
+        let file: DeckSettingsFile = parse_versioned_file(&path, &bytes, DECK_SETTINGS_SCHEMA)?;
+        file.disabled
+            .iter()
+            .map(|id| {
+                id.parse().map_err(|reason| StoreError::Corrupt {
+                    path: path.clone(),
+                    line: None,
+                    reason,
+                })
+            })
+            .collect()
+    }
+
+    /// Leaves `deck` out of reviews (`enabled` false) or brings it back.
+    pub fn set_deck_enabled(&mut self, deck: &DeckId, enabled: bool) -> Result<(), StoreError> {
+        let path = self.deck_settings_path();
+        let unique = self.unique();
+        let _lock = self.exclusive()?;
+        let mut disabled = self.disabled_decks()?;
+        if enabled {
+            disabled.remove(deck);
+        } else {
+            disabled.insert(deck.clone());
+        }
+        let file = DeckSettingsFile {
+            schema: DECK_SETTINGS_SCHEMA,
+            disabled: disabled.iter().map(ToString::to_string).collect(),
+        };
+        let mut bytes = serde_json::to_vec_pretty(&file).map_err(|e| StoreError::Io {
+            action: "encode",
+            path: path.clone(),
+            source: io::Error::other(e),
+        })?;
+        bytes.push(b'\n');
+        remove_stale_temps(&path);
+        write_atomic(&path, &bytes, unique)
+    }
+
+    /// Deletes an imported deck's file. Its review history stays in the log.
+    pub fn remove_imported_deck(&mut self, deck: &DeckId) -> Result<bool, StoreError> {
+        let path = self.decks_dir().join(format!("{deck}.json"));
+        let _lock = self.exclusive()?;
+        match fs::remove_file(&path) {
+            Ok(()) => {
+                super::fsutil::sync_dir(self.decks_dir())?;
+                Ok(true)
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(io_error(&path, "remove")(e)),
+        }
+    }
 }

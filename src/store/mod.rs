@@ -234,6 +234,54 @@ impl Store {
         Ok(found)
     }
 
+    /// Writes every log entry, oldest first, one JSON line each in the log's own format.
+    pub fn write_history(&mut self, out: &mut dyn Write) -> Result<usize, anyhow::Error> {
+        let log = self.log()?;
+        for event in &log {
+            serde_json::to_writer(&mut *out, &LogLine::from(event))?;
+            out.write_all(b"\n")?;
+        }
+        Ok(log.len())
+    }
+
+    /// Deletes, for good, every log entry for the cards `purged` selects, from every log, and the
+    /// snapshot, which is rebuilt from what remains. Returns how many entries went.
+    pub fn purge(&mut self, purged: impl Fn(&CardId) -> bool) -> Result<usize, StoreError> {
+        let _lock = self.lock(Mode::Exclusive)?;
+        let mut removed = 0;
+        for name in self.log_names()? {
+            let path = self.paths.reviews.join(&name);
+            let bytes = fs::read(&path).map_err(io_error(&path, "read"))?;
+            let (events, _, _) = parse_log(&path, &bytes, 0)?;
+            let kept: Vec<&Event> = events.iter().filter(|e| !purged(&e.card)).collect();
+            if kept.len() == events.len() {
+                continue;
+            }
+            removed += events.len() - kept.len();
+            let mut text = String::new();
+            for event in kept {
+                let line =
+                    serde_json::to_string(&LogLine::from(event)).map_err(|e| StoreError::Io {
+                        action: "encode",
+                        path: path.clone(),
+                        source: io::Error::other(e),
+                    })?;
+                text.push_str(&line);
+                text.push('\n');
+            }
+            write_atomic(&path, text.as_bytes(), self.rng.next_u64())?;
+        }
+        if removed > 0 {
+            match fs::remove_file(&self.paths.snapshot) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(io_error(&self.paths.snapshot, "remove")(e)),
+            }
+            self.cache = None;
+        }
+        Ok(removed)
+    }
+
     /// Every log entry for `card`, oldest first.
     pub fn history(&mut self, card: &CardId) -> Result<Vec<Event>, StoreError> {
         let mut log = self.log()?;

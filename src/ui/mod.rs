@@ -6,3 +6,12 @@ mod review;
 mod terminal;
 
 pub use review::{Ended, Journal, Recorded, run_session};
+
+/// Asks a yes/no question on the terminal; no is the default.
+pub fn confirm(question: &str) -> std::io::Result<bool> {
+    dialoguer::Confirm::new()
+        .with_prompt(question)
+        .default(false)
+        .interact()
+        .map_err(|dialoguer::Error::IO(e)| e)
+}

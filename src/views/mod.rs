@@ -26,6 +26,9 @@ pub struct DeckView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     pub source: &'static str,
+    /// Whether the deck's cards come up in reviews.
+    pub enabled: bool,
+    /// Cards in the deck (retired ones not counted).
     pub cards: usize,
     /// Reviewed cards whose due day has come.
     pub due: usize,
@@ -46,6 +49,9 @@ pub struct CardView {
     pub front: String,
     pub back: String,
     pub tags: Vec<String>,
+    /// Gone from the file its deck was last imported from; kept with its history.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub retired: bool,
 }
 
 impl CardView {
@@ -57,6 +63,7 @@ impl CardView {
             front: card.front.clone(),
             back: card.back.clone(),
             tags: card.tags.clone(),
+            retired: card.retired,
         }
     }
 }
@@ -301,13 +308,14 @@ pub struct StatusView {
     pub interview: Option<String>,
 }
 
-pub fn deck_view(deck: &Deck, due: usize, new: usize) -> DeckView {
+pub fn deck_view(deck: &Deck, cards: usize, enabled: bool, due: usize, new: usize) -> DeckView {
     DeckView {
         id: deck.id.to_string(),
         title: deck.title.clone(),
         description: deck.description.clone(),
         source: deck.source.as_str(),
-        cards: deck.cards.len(),
+        enabled,
+        cards,
         due,
         new,
     }

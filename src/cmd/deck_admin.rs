@@ -1,0 +1,82 @@
+//! `hone deck remove|enable|disable ID`: decks in and out of reviews. Removing keeps the review
+//! history unless `--purge`, which asks first.
+
+use anyhow::anyhow;
+
+use crate::cli::{DeckCommand, DeckIdArgs, DeckRemoveArgs};
+use crate::deck::builtin_decks;
+use crate::ui;
+
+use super::{Ctx, UsageError};
+
+pub fn run(ctx: &mut Ctx, command: DeckCommand) -> anyhow::Result<()> {
+    match command {
+        DeckCommand::Enable(args) => set_enabled(ctx, args, true),
+        DeckCommand::Disable(args) => set_enabled(ctx, args, false),
+        DeckCommand::Remove(args) => remove(ctx, args),
+    }
+}
+
+fn set_enabled(ctx: &mut Ctx, args: DeckIdArgs, enabled: bool) -> anyhow::Result<()> {
+    let catalog = ctx.catalog()?;
+    if catalog.deck(&args.deck).is_none() {
+        return Err(UsageError(format!(
+            "unknown deck '{}'; `hone decks` lists them",
+            args.deck
+        ))
+        .into());
+    }
+    ctx.store.set_deck_enabled(&args.deck, enabled)?;
+    let state = if enabled {
+        "back in reviews"
+    } else {
+        "out of reviews; its history is kept"
+    };
+    writeln!(ctx.out, "Deck '{}' is {state}.", args.deck)?;
+    Ok(())
+}
+
+fn remove(ctx: &mut Ctx, args: DeckRemoveArgs) -> anyhow::Result<()> {
+    let id = &args.deck;
+    if builtin_decks().iter().any(|d| &d.id == id) {
+        return Err(UsageError(format!("'{id}' is built in and cannot be removed; `hone deck disable {id}` leaves it out of reviews")).into());
+    }
+    let deck = ctx
+        .store
+        .imported_decks()?
+        .into_iter()
+        .find(|d| &d.id == id);
+    let Some(deck) = deck else {
+        return Err(UsageError(format!("no imported deck '{id}'; `hone decks` lists them")).into());
+    };
+    if args.purge && !args.yes {
+        if !ctx.env.stdin_is_terminal {
+            return Err(UsageError(
+                "--purge deletes review history for good: add --yes to confirm".to_owned(),
+            )
+            .into());
+        }
+        let question = format!(
+            "Delete deck '{id}' and the review history of its {} cards for good?",
+            deck.cards.len()
+        );
+        if !ui::confirm(&question)? {
+            writeln!(ctx.out, "Nothing was removed.")?;
+            return Ok(());
+        }
+    }
+    ctx.store.remove_imported_deck(id)?;
+    if args.purge {
+        let removed = ctx.store.purge(|card| card.deck() == id.as_str())?;
+        writeln!(
+            ctx.out,
+            "Removed deck '{id}' and {removed} entries of its review history."
+        )?;
+    } else {
+        writeln!(
+            ctx.out,
+            "Removed deck '{id}'; its review history is kept, and importing the deck again brings it back."
+        )?;
+    }
+    ctx.store.set_deck_enabled(id, true).map_err(|e| anyhow!(e))
+}

@@ -1,0 +1,165 @@
+//! Writing a deck in each format hone imports, so that importing the result gives the same
+//! cards back: ids, kinds, tags and text.
+
+use serde::Serialize;
+
+use super::anki::{DEFINITION_TAG, id_to_guid};
+use super::delimited::quote;
+use super::import::Format;
+use super::write;
+use crate::model::{Card, CardKind, Deck};
+
+/// The card's id within its deck.
+fn local_id(card: &Card) -> &str {
+    card.id
+        .as_str()
+        .split_once('/')
+        .map_or(card.id.as_str(), |(_, id)| id)
+}
+
+/// `deck` in `format`. Retired cards stay out: they are no longer part of the deck.
+pub fn export(deck: &Deck, format: Format) -> String {
+    let live = Deck {
+        cards: deck.cards.iter().filter(|c| !c.retired).cloned().collect(),
+        ..deck.clone()
+    };
+    match format {
+        Format::Hone => write::hone(&live),
+        Format::Anki => anki(&live),
+        Format::Csv => csv(&live),
+        Format::Tsv => tsv(&live),
+        Format::Json => json(&live),
+    }
+}
+
+fn anki(deck: &Deck) -> String {
+    let title = deck.title.replace(['\n', '\r'], " ");
+    let mut out = format!(
+        "#separator:tab\n#html:false\n#deck:{title}\n#guid column:1\n#tags column:4\n#columns:GUID\tFront\tBack\tTags\n"
+    );
+    for card in &deck.cards {
+        let mut tags = card.tags.clone();
+        if card.kind == CardKind::Definition {
+            tags.push(DEFINITION_TAG.to_owned());
+        }
+        let fields = [
+            id_to_guid(local_id(card)),
+            card.front.clone(),
+            card.back.clone(),
+            tags.join(" "),
+        ];
+        out.push_str(
+            &fields
+                .iter()
+                .map(|f| quote(f, '\t'))
+                .collect::<Vec<_>>()
+                .join("\t"),
+        );
+        out.push('\n');
+    }
+    out
+}
+
+fn delimited(deck: &Deck, delimiter: char) -> String {
+    let mut out = ["id", "front", "back", "tags", "kind"].join(&delimiter.to_string());
+    out.push('\n');
+    for card in &deck.cards {
+        let fields = [
+            local_id(card),
+            &card.front,
+            &card.back,
+            &card.tags.join(" "),
+            card.kind.as_str(),
+        ];
+        out.push_str(
+            &fields
+                .iter()
+                .map(|f| quote(f, delimiter))
+                .collect::<Vec<_>>()
+                .join(&delimiter.to_string()),
+        );
+        out.push('\n');
+    }
+    out
+}
+
+fn csv(deck: &Deck) -> String {
+    delimited(deck, ',')
+}
+
+fn tsv(deck: &Deck) -> String {
+    delimited(deck, '\t')
+}
+
+#[derive(Serialize)]
+struct JsonDeck<'a> {
+    id: &'a str,
+    title: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    cards: Vec<JsonCard<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonCard<'a> {
+    id: &'a str,
+    kind: &'static str,
+    front: &'a str,
+    back: &'a str,
+    tags: &'a [String],
+}
+
+fn json(deck: &Deck) -> String {
+    let doc = JsonDeck {
+        id: deck.id.as_str(),
+        title: &deck.title,
+        description: deck.description.as_deref(),
+        cards: deck
+            .cards
+            .iter()
+            .map(|c| JsonCard {
+                id: local_id(c),
+                kind: c.kind.as_str(),
+                front: &c.front,
+                back: &c.back,
+                tags: &c.tags,
+            })
+            .collect(),
+    };
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deck::import::{Defaults, parse};
+    use crate::deck::{builtin_decks, from_parsed};
+    use crate::model::DeckSource;
+
+    /// Every built-in deck, written in every format and read back, is the same deck.
+    #[test]
+    fn every_format_round_trips_every_builtin_deck() {
+        for deck in builtin_decks() {
+            let deck = Deck {
+                source: DeckSource::Imported,
+                ..deck
+            };
+            for format in Format::ALL {
+                let text = export(&deck, format);
+                let defaults = Defaults {
+                    id: deck.id.to_string(),
+                    title: deck.title.clone(),
+                };
+                let parsed = parse(format, &text, &defaults, Some(deck.id.as_str()))
+                    .unwrap_or_else(|e| panic!("{} as {format}: {e:?}", deck.id));
+                let back = from_parsed(parsed, DeckSource::Imported).unwrap();
+                assert_eq!(back.cards, deck.cards, "{} as {format}", deck.id);
+                if matches!(format, Format::Hone | Format::Json | Format::Anki) {
+                    assert_eq!(back.title, deck.title, "{} as {format}", deck.id);
+                }
+            }
+        }
+    }
+}

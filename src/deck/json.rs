@@ -1,0 +1,212 @@
+//! JSON decks: an array of cards, or an object with the deck's `id`, `title`, `description` and
+//! its `cards` (what `hone export --format json` writes). A card is an object with `front` and
+//! `back` (or `question` and `answer`), and optionally `id`, `tags` and `kind`.
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use super::import::{Defaults, normal_tags};
+use super::parse::{LineError, ParsedCard, ParsedDeck, ParsedKind, canonical, id_problem};
+use super::table::{add_card, derived_id};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeckObject<'a> {
+    id: Option<String>,
+    title: Option<String>,
+    description: Option<String>,
+    #[serde(borrow)]
+    cards: Vec<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CardObject {
+    #[serde(alias = "question")]
+    front: String,
+    #[serde(alias = "answer")]
+    back: String,
+    id: Option<String>,
+    #[serde(default)]
+    tags: Tags,
+    kind: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(untagged)]
+enum Tags {
+    #[default]
+    None,
+    List(Vec<String>),
+    Text(String),
+}
+
+/// The line and column of byte `offset` of `text`.
+fn position(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = 1 + before.matches('\n').count();
+    let column = 1 + before.rsplit('\n').next().map_or(0, |l| l.chars().count());
+    (line, column)
+}
+
+pub fn parse_json(text: &str, defaults: &Defaults) -> Result<ParsedDeck, Vec<LineError>> {
+    let located = |e: serde_json::Error| {
+        let message = if e.is_data() {
+            format!("expected an array of cards, or an object with \"title\" and \"cards\": {e}")
+        } else {
+            format!("not valid JSON: {e}")
+        };
+        vec![LineError::at(e.line().max(1), e.column().max(1), message)]
+    };
+    // Untagged enums cannot borrow raw values, so the shape is chosen by the first character.
+    let (mut deck, raw_cards) = if text.trim_start().starts_with('{') {
+        let object: DeckObject = serde_json::from_str(text).map_err(located)?;
+        let deck = ParsedDeck {
+            id: object.id.unwrap_or_else(|| defaults.id.clone()),
+            title: object.title.unwrap_or_else(|| defaults.title.clone()),
+            description: object.description,
+            tags: Vec::new(),
+            cards: Vec::new(),
+        };
+        (deck, object.cards)
+    } else {
+        let cards: Vec<&RawValue> = serde_json::from_str(text).map_err(located)?;
+        let deck = ParsedDeck {
+            id: defaults.id.clone(),
+            title: defaults.title.clone(),
+            description: None,
+            tags: Vec::new(),
+            cards: Vec::new(),
+        };
+        (deck, cards)
+    };
+    let mut errors = Vec::new();
+    if let Some(problem) = id_problem(&deck.id) {
+        errors.push(LineError::new(1, format!("bad deck id: {problem}")));
+    }
+    for raw in raw_cards {
+        let offset = raw.get().as_ptr() as usize - text.as_ptr() as usize;
+        let (line, column) = position(text, offset);
+        let card: CardObject = match serde_json::from_str(raw.get()) {
+            Ok(card) => card,
+            Err(e) => {
+                errors.push(LineError::at(line, column, format!("not a card: {e}")));
+                continue;
+            }
+        };
+        let (front, back) = (canonical(&card.front), canonical(&card.back));
+        if front.is_empty() || back.is_empty() {
+            let which = if front.is_empty() { "front" } else { "back" };
+            errors.push(LineError::at(
+                line,
+                column,
+                format!("the card's {which} is empty"),
+            ));
+            continue;
+        }
+        let id = card.id.unwrap_or_else(|| derived_id(&front));
+        if let Some(problem) = id_problem(&id) {
+            errors.push(LineError::at(
+                line,
+                column,
+                format!("bad card id: {problem}"),
+            ));
+            continue;
+        }
+        let kind = match card.kind.as_deref() {
+            None | Some("question") => ParsedKind::Question,
+            Some("definition") => ParsedKind::Definition,
+            Some(other) => {
+                errors.push(LineError::at(
+                    line,
+                    column,
+                    format!(
+                        "unknown card kind '{}': use definition or question",
+                        other.escape_debug()
+                    ),
+                ));
+                continue;
+            }
+        };
+        let tags = match &card.tags {
+            Tags::None => Vec::new(),
+            Tags::List(list) => normal_tags(list.iter().map(String::as_str)),
+            Tags::Text(text) => normal_tags(text.split([' ', ','])),
+        };
+        add_card(
+            ParsedCard {
+                id,
+                line,
+                kind,
+                tags,
+                front,
+                back,
+            },
+            &mut deck.cards,
+            &mut errors,
+        );
+    }
+    if deck.cards.is_empty() && errors.is_empty() {
+        errors.push(LineError::new(1, "the file has no cards"));
+    }
+    if errors.is_empty() {
+        Ok(deck)
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn defaults() -> Defaults {
+        Defaults {
+            id: "mine".into(),
+            title: "Mine".into(),
+        }
+    }
+
+    #[test]
+    fn an_array_of_cards_with_positions() {
+        let text = "[\n  {\"front\": \"Q1\", \"back\": \"A1\", \"tags\": [\"Go\"]},\n  {\"question\": \"Q2\", \"answer\": \"A2\", \"kind\": \"definition\", \"id\": \"q2\"}\n]";
+        let deck = parse_json(text, &defaults()).unwrap();
+        assert_eq!(deck.cards.len(), 2);
+        assert_eq!(
+            (
+                deck.cards[1].id.as_str(),
+                deck.cards[1].line,
+                deck.cards[1].kind
+            ),
+            ("q2", 3, ParsedKind::Definition)
+        );
+        assert_eq!(deck.cards[0].tags, ["go"]);
+    }
+
+    #[test]
+    fn a_deck_object_names_the_deck() {
+        let deck = parse_json(
+            "{\"id\": \"x\", \"title\": \"X\", \"cards\": [{\"front\": \"a\", \"back\": \"b\"}]}",
+            &defaults(),
+        )
+        .unwrap();
+        assert_eq!((deck.id.as_str(), deck.title.as_str()), ("x", "X"));
+    }
+
+    #[test]
+    fn every_bad_card_is_located() {
+        let text = "[\n{\"front\": \"\", \"back\": \"b\"},\n{\"front\": \"a\"},\n{\"front\": \"a\", \"back\": \"b\", \"colour\": 1}\n]";
+        let errors = parse_json(text, &defaults()).unwrap_err();
+        assert_eq!(
+            errors
+                .iter()
+                .map(|e| (e.line, e.column))
+                .collect::<Vec<_>>(),
+            [(2, Some(1)), (3, Some(1)), (4, Some(1))]
+        );
+        assert!(errors[1].message.contains("missing field `back`"));
+        assert!(errors[2].message.contains("colour"));
+        let syntax = parse_json("[{\"front\": \"a\",\n}", &defaults()).unwrap_err();
+        assert_eq!(syntax[0].line, 2);
+    }
+}
