@@ -88,6 +88,12 @@ pub enum Command {
     /// Remove, enable or disable a deck
     #[command(subcommand)]
     Deck(DeckCommand),
+    /// Check the data dir, and say how to repair or restore it
+    Doctor(JsonArgs),
+    /// Back up the data dir now, or list the backups
+    Backup(BackupArgs),
+    /// Put the data dir back as a backup has it; the current state is backed up first
+    Restore(RestoreArgs),
     /// Show or change settings
     Config(ConfigArgs),
     /// Take a card out of every review until it is unsuspended
@@ -241,6 +247,28 @@ pub struct PlanArgs {
     /// Print JSON instead of text
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// List the backups instead of making one
+    #[arg(long)]
+    pub list: bool,
+
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The backup to restore, as `hone backup --list` names it
+    #[arg(value_name = "BACKUP")]
+    pub backup: String,
+
+    /// Do not ask for confirmation (needed without a terminal)
+    #[arg(long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]

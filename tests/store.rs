@@ -90,25 +90,54 @@ fn a_log_line_from_a_newer_hone_is_refused() {
 }
 
 #[test]
-fn a_corrupt_snapshot_is_refused_and_left_byte_identical() {
-    for garbage in [
-        &b""[..],
-        &[0u8; 64][..],
-        &b"{\"schema\": 1, \"logs\": {"[..],
-        &b"\xff\xfe not json"[..],
-    ] {
+fn a_damaged_snapshot_is_reported_set_aside_intact_and_rebuilt_from_the_log() {
+    let cases: [(&[u8], &str); 4] = [
+        (b"", "the file is empty"),
+        (&[0u8; 64], "only zero bytes"),
+        (b"{\"schema\": 1, \"logs\": {", "cut short"),
+        (b"\xff\xfe not json", "not a valid hone file"),
+    ];
+    for (garbage, reason) in cases {
         let hone = Hone::new();
         answer_some(&hone);
+        let due_before = hone.ok(&["due", "--json"]);
         fs::write(snapshot(&hone), garbage).unwrap();
         let log_before = fs::read(the_log(&hone)).unwrap();
-        for args in [&["due", "--count"][..], &["answer", "api/rest", "4"]] {
-            let out = hone.run_at(NOW, args);
-            assert_eq!(out.status.code(), Some(1), "{args:?} on {garbage:?}");
-            assert!(stderr(&out).contains("snapshot.json"), "{}", stderr(&out));
-            assert!(stderr(&out).contains("left untouched"), "{}", stderr(&out));
-        }
-        assert_eq!(fs::read(snapshot(&hone)).unwrap(), garbage);
-        assert_eq!(fs::read(the_log(&hone)).unwrap(), log_before);
+
+        let out = hone.run_at(NOW, &["due", "--json"]);
+        assert!(out.status.success(), "{reason}: {}", stderr(&out));
+        let warning = stderr(&out);
+        assert!(
+            warning.contains("snapshot.json") && warning.contains(reason),
+            "{warning}"
+        );
+        assert!(
+            warning.contains("set aside, intact")
+                && warning.contains("rebuilt from the review logs"),
+            "{warning}"
+        );
+        assert_eq!(
+            common::stdout(&out),
+            due_before,
+            "the rebuilt state is the log's"
+        );
+
+        let damaged: Vec<_> = fs::read_dir(hone.data_dir().join("local/damaged"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(damaged.len(), 1);
+        assert_eq!(
+            fs::read(&damaged[0]).unwrap(),
+            garbage,
+            "kept byte for byte"
+        );
+        assert_eq!(
+            fs::read(the_log(&hone)).unwrap(),
+            log_before,
+            "the log is never touched"
+        );
+        hone.ok(&["answer", "api/rest", "4"]);
     }
 }
 

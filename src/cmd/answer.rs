@@ -26,6 +26,7 @@ use super::{Ctx, UsageError, find_card};
 const MAX_BATCH: usize = 1024;
 
 pub fn run(ctx: &mut Ctx, args: AnswerArgs) -> anyhow::Result<()> {
+    ctx.before_writing();
     if args.stdin {
         return from_stdin(ctx, args.json);
     }

@@ -65,6 +65,8 @@ fn remove(ctx: &mut Ctx, args: DeckRemoveArgs) -> anyhow::Result<()> {
             return Ok(());
         }
     }
+    ctx.store
+        .backup(if args.purge { "purge" } else { "remove" }, ctx.now)?;
     ctx.store.remove_imported_deck(id)?;
     if args.purge {
         let removed = ctx.store.purge(|card| card.deck() == id.as_str())?;

@@ -160,6 +160,7 @@ pub fn run(ctx: &mut Ctx, args: ImportArgs) -> anyhow::Result<()> {
     view.format = format.as_str();
     view.dry_run = args.dry_run;
     if !args.dry_run {
+        ctx.store.backup("import", ctx.now)?;
         ctx.store.save_imported_deck(&merged)?;
     }
     ctx.emit(args.json, &view, |v, _| {

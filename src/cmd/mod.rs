@@ -5,6 +5,7 @@ pub(crate) mod answer;
 mod config;
 mod deck_admin;
 mod decks;
+mod doctor;
 mod export;
 mod import;
 mod progress;
@@ -109,6 +110,14 @@ impl Ctx<'_> {
         let state = self.state()?;
         let agenda = agenda(today, limits, plan, &catalog, state);
         Ok((catalog, agenda))
+    }
+
+    /// Makes the periodic backup if one is due, before a command writes. A failed backup does
+    /// not stop the command: it is reported, and the write goes ahead.
+    pub fn before_writing(&mut self) {
+        if let Err(e) = self.store.backup_if_due(self.now) {
+            eprintln!("hone: warning: the periodic backup failed: {e:#}");
+        }
     }
 
     /// Prints warnings the store collected (repaired or skipped files) to stderr.
@@ -263,6 +272,9 @@ pub fn run(command: Option<Command>, env: &Env, out: &mut dyn Write) -> anyhow::
         Some(Command::Check(args)) => import::check(&mut ctx, args),
         Some(Command::Export(args)) => export::run(&mut ctx, args),
         Some(Command::Deck(command)) => deck_admin::run(&mut ctx, command),
+        Some(Command::Doctor(args)) => doctor::doctor(&mut ctx, args),
+        Some(Command::Backup(args)) => doctor::backup(&mut ctx, args),
+        Some(Command::Restore(args)) => doctor::restore(&mut ctx, args),
         Some(Command::Config(args)) => config::run(&mut ctx, args),
         Some(Command::Suspend(args)) => suspend::suspend(&mut ctx, args, true),
         Some(Command::Unsuspend(args)) => suspend::suspend(&mut ctx, args, false),

@@ -127,7 +127,8 @@ pub fn run(ctx: &mut Ctx, args: ReviewArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     // Refuse now, not after the first answer, if answers cannot be saved.
-    ctx.store.record(|_, _| Ok((Vec::new(), ())))?;
+    ctx.store.check_writable()?;
+    ctx.before_writing();
     ctx.out.flush()?;
 
     let mut journal = StoreJournal {

@@ -11,6 +11,7 @@ use crate::views::{ChangeView, StateView};
 use super::{Ctx, find_card};
 
 pub fn suspend(ctx: &mut Ctx, args: CardArgs, suspend: bool) -> anyhow::Result<()> {
+    ctx.before_writing();
     let catalog = ctx.catalog()?;
     let card = find_card(&catalog, &args.card)?.id.clone();
     let when = ctx.moment();
@@ -39,6 +40,7 @@ pub fn suspend(ctx: &mut Ctx, args: CardArgs, suspend: bool) -> anyhow::Result<(
 }
 
 pub fn undo(ctx: &mut Ctx, args: JsonArgs) -> anyhow::Result<()> {
+    ctx.before_writing();
     let when = ctx.moment();
     let own_log = ctx.store.own_log()?;
     let undone: std::collections::BTreeSet<&str> =

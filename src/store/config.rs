@@ -30,12 +30,17 @@ pub fn load(path: &Path) -> Result<Settings, StoreError> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Settings::default()),
         Err(e) => return Err(io_error(path, "read")(e)),
     };
+    parse(path, &text)
+}
+
+/// The settings in a config file's text; `path` names it in errors.
+pub fn parse(path: &Path, text: &str) -> Result<Settings, StoreError> {
     let corrupt = |line: Option<u64>, reason: String| StoreError::Corrupt {
         path: path.to_path_buf(),
         line,
         reason,
     };
-    let file: ConfigFile = toml::from_str(&text).map_err(|e| {
+    let file: ConfigFile = toml::from_str(text).map_err(|e| {
         let line = e
             .span()
             .map(|s| 1 + text[..s.start.min(text.len())].matches('\n').count() as u64);

@@ -7,8 +7,9 @@ use std::io;
 
 use serde::{Deserialize, Serialize};
 
+use super::files::{HasSchema, parse_versioned_file};
 use super::fsutil::{create_dir_all, io_error, remove_stale_temps, write_atomic};
-use super::{HasSchema, Store, StoreError, parse_versioned_file};
+use super::{Store, StoreError};
 use crate::model::{Card, CardId, CardKind, Deck, DeckId, DeckSource};
 
 /// Version of `decks/<id>.json`.
@@ -228,4 +229,13 @@ impl Store {
             Err(e) => Err(io_error(&path, "remove")(e)),
         }
     }
+}
+
+/// What loading does with an imported deck file's bytes, for the fuzzers.
+pub(super) fn fuzz_deck_file(bytes: &[u8]) {
+    let path = std::path::Path::new("deck.json");
+    if let Ok(file) = parse_versioned_file::<DeckFile>(path, bytes, DECK_SCHEMA) {
+        let _ = to_deck(file);
+    }
+    let _ = parse_versioned_file::<DeckSettingsFile>(path, bytes, DECK_SETTINGS_SCHEMA);
 }

@@ -2,40 +2,45 @@
 //!
 //! Layout (see ARCHITECTURE.md):
 //! - `reviews/<device>.jsonl`: append-only review logs, one per device, the source of truth;
-//! - `decks/<deck>.json`: imported decks;
+//! - `decks/<deck>.json`: imported decks; `deck-settings.json`: disabled decks;
 //! - `plan.json`: the interview date, if one is set;
 //! - `local/snapshot.json`: every card's state, a checkpoint derived from the logs;
-//! - `local/device.json`, `local/lock`, `local/torn/`: this machine's own files.
+//! - `local/device.json`, `local/lock`, `local/torn/`, `local/damaged/`, `local/backups/`: this
+//!   machine's own files.
 //!
 //! An answer is acknowledged only after its log line is fsynced. The snapshot may lag behind the
-//! logs (it records how many bytes of each it reflects); loading replays the rest. Nothing here
-//! decides what to review or how to schedule it.
+//! logs (it records how many bytes of each it reflects); loading replays the rest. A damaged
+//! snapshot is set aside and rebuilt from the logs; a damaged log line is reported and refused.
+//! Nothing here decides what to review or how to schedule it.
 
-mod fsutil;
-mod lock;
-mod records;
-
+mod backup;
 pub mod config;
 pub mod decks;
+mod doctor;
+mod files;
+mod fsutil;
+mod lock;
+mod log;
 mod plan;
+mod records;
+mod snapshot;
 
 use std::collections::BTreeMap;
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::fs;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use crate::model::{CardId, Event, ReviewState, StudyDay};
-use fsutil::{create_dir_all, io_error, remove_stale_temps, sync_dir, write_atomic};
+use crate::model::{Event, ReviewState};
+pub use backup::{BACKUP_EVERY_MINUTES, BackupInfo, RestoreReport};
+pub use doctor::{Check, Status};
+use fsutil::{create_dir_all, io_error, sync_dir};
 pub(crate) use lock::Lock;
 use lock::Mode;
-use records::{
-    DEVICE_SCHEMA, DeviceFile, FileVersion, LOG_SCHEMA, LineVersion, LogLine, LogPosition,
-    SNAPSHOT_SCHEMA, SnapshotFile, StateRecord,
-};
+use records::LogPosition;
 
 /// Once the logs hold this many bytes the snapshot does not reflect, a writer rewrites it, so
 /// that loading never replays more than about this much.
@@ -43,13 +48,13 @@ const CHECKPOINT_BYTES: u64 = 256 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("cannot {action} {}: {source}", path.display())]
+    #[error("cannot {action} {}: {source}", shown(path))]
     Io {
         action: &'static str,
         path: PathBuf,
         source: io::Error,
     },
-    #[error("{}{}: {reason}; the file was left untouched", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
+    #[error("{}{}: {reason}; the file was left untouched", shown(path), line.map(|l| format!(":{l}")).unwrap_or_default())]
     Corrupt {
         path: PathBuf,
         line: Option<u64>,
@@ -57,7 +62,7 @@ pub enum StoreError {
     },
     #[error(
         "{}{} was written by a newer hone (format version {found}; this hone reads up to {supported}); upgrade hone to use this data dir; the file was left untouched",
-        path.display(), line.map(|l| format!(":{l}")).unwrap_or_default()
+        shown(path), line.map(|l| format!(":{l}")).unwrap_or_default()
     )]
     NewerSchema {
         path: PathBuf,
@@ -65,8 +70,15 @@ pub enum StoreError {
         found: u32,
         supported: u32,
     },
-    #[error("data dir busy: another hone process held {} for {}s; try again", path.display(), waited.as_secs_f32())]
+    #[error("data dir busy: another hone process held {} for {}s; try again", shown(path), waited.as_secs_f32())]
     Busy { path: PathBuf, waited: Duration },
+    #[error("{0}")]
+    Refused(String),
+}
+
+/// A path as it may be shown on a terminal: control characters escaped.
+pub fn shown(path: &Path) -> String {
+    crate::render::safe::visible(&path.display().to_string()).into_owned()
 }
 
 struct Paths {
@@ -78,6 +90,8 @@ struct Paths {
     device: PathBuf,
     lock: PathBuf,
     torn: PathBuf,
+    damaged: PathBuf,
+    backups: PathBuf,
 }
 
 impl Paths {
@@ -90,6 +104,8 @@ impl Paths {
             device: local.join("device.json"),
             lock: local.join("lock"),
             torn: local.join("torn"),
+            damaged: local.join("damaged"),
+            backups: local.join("backups"),
             local,
             root,
         }
@@ -200,6 +216,33 @@ impl Store {
         Ok(value)
     }
 
+    /// Proves that answers can be saved, before a session asks for the first one: creates the
+    /// directories, takes the lock, and writes, fsyncs and removes a small file beside the logs.
+    pub fn check_writable(&mut self) -> Result<(), StoreError> {
+        self.prepare_dirs()?;
+        let _lock = self.lock(Mode::Exclusive)?;
+        self.refresh()?;
+        self.device()?;
+        let probe = self
+            .paths
+            .reviews
+            .join(format!(".probe-{:016x}", self.rng.next_u64()));
+        let result = (|| {
+            let mut file = fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&probe)
+                .map_err(io_error(&probe, "create"))?;
+            file.write_all(&[b'\n'; 4096])
+                .map_err(io_error(&probe, "write"))?;
+            file.sync_all().map_err(io_error(&probe, "sync"))
+        })();
+        let removed = fs::remove_file(&probe);
+        result?;
+        removed.map_err(io_error(&probe, "remove"))?;
+        sync_dir(&self.paths.reviews)
+    }
+
     /// Rewrites the snapshot if the logs hold anything it does not reflect. Call when a batch of
     /// work ends, so the next process starts from a short replay.
     pub fn checkpoint(&mut self) -> Result<(), StoreError> {
@@ -218,93 +261,6 @@ impl Store {
         Ok(())
     }
 
-    /// Every entry of every log, oldest first (entries at the same moment in log order).
-    pub fn log(&mut self) -> Result<Vec<Event>, StoreError> {
-        let mut found = Vec::new();
-        if !self.paths.reviews.exists() {
-            return Ok(found);
-        }
-        let _lock = self.lock(Mode::Shared)?;
-        for name in self.log_names()? {
-            let path = self.paths.reviews.join(&name);
-            let bytes = fs::read(&path).map_err(io_error(&path, "read"))?;
-            found.extend(parse_log(&path, &bytes, 0)?.0);
-        }
-        found.sort_by_key(|e| e.at);
-        Ok(found)
-    }
-
-    /// Writes every log entry, oldest first, one JSON line each in the log's own format.
-    pub fn write_history(&mut self, out: &mut dyn Write) -> Result<usize, anyhow::Error> {
-        let log = self.log()?;
-        for event in &log {
-            serde_json::to_writer(&mut *out, &LogLine::from(event))?;
-            out.write_all(b"\n")?;
-        }
-        Ok(log.len())
-    }
-
-    /// Deletes, for good, every log entry for the cards `purged` selects, from every log, and the
-    /// snapshot, which is rebuilt from what remains. Returns how many entries went.
-    pub fn purge(&mut self, purged: impl Fn(&CardId) -> bool) -> Result<usize, StoreError> {
-        let _lock = self.lock(Mode::Exclusive)?;
-        let mut removed = 0;
-        for name in self.log_names()? {
-            let path = self.paths.reviews.join(&name);
-            let bytes = fs::read(&path).map_err(io_error(&path, "read"))?;
-            let (events, _, _) = parse_log(&path, &bytes, 0)?;
-            let kept: Vec<&Event> = events.iter().filter(|e| !purged(&e.card)).collect();
-            if kept.len() == events.len() {
-                continue;
-            }
-            removed += events.len() - kept.len();
-            let mut text = String::new();
-            for event in kept {
-                let line =
-                    serde_json::to_string(&LogLine::from(event)).map_err(|e| StoreError::Io {
-                        action: "encode",
-                        path: path.clone(),
-                        source: io::Error::other(e),
-                    })?;
-                text.push_str(&line);
-                text.push('\n');
-            }
-            write_atomic(&path, text.as_bytes(), self.rng.next_u64())?;
-        }
-        if removed > 0 {
-            match fs::remove_file(&self.paths.snapshot) {
-                Ok(()) => {}
-                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                Err(e) => return Err(io_error(&self.paths.snapshot, "remove")(e)),
-            }
-            self.cache = None;
-        }
-        Ok(removed)
-    }
-
-    /// Every log entry for `card`, oldest first.
-    pub fn history(&mut self, card: &CardId) -> Result<Vec<Event>, StoreError> {
-        let mut log = self.log()?;
-        log.retain(|e| &e.card == card);
-        Ok(log)
-    }
-
-    /// Every entry of this machine's own log, in the order written.
-    pub fn own_log(&mut self) -> Result<Vec<Event>, StoreError> {
-        if !self.paths.device.exists() {
-            return Ok(Vec::new());
-        }
-        let _lock = self.lock(Mode::Shared)?;
-        let name = format!("{}.jsonl", self.device()?);
-        let path = self.paths.reviews.join(name);
-        let bytes = match fs::read(&path) {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(io_error(&path, "read")(e)),
-        };
-        Ok(parse_log(&path, &bytes, 0)?.0)
-    }
-
     fn prepare_dirs(&self) -> Result<(), StoreError> {
         for dir in [&self.paths.reviews, &self.paths.local] {
             if !dir.is_dir() {
@@ -314,28 +270,24 @@ impl Store {
         Ok(())
     }
 
-    fn log_names(&self) -> Result<Vec<String>, StoreError> {
-        let entries = match fs::read_dir(&self.paths.reviews) {
-            Ok(entries) => entries,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(io_error(&self.paths.reviews, "list")(e)),
-        };
-        let mut names = Vec::new();
-        for entry in entries {
-            let entry = entry.map_err(io_error(&self.paths.reviews, "list"))?;
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if name.ends_with(".jsonl") && !name.starts_with('.') {
-                names.push(name);
-            }
-        }
-        names.sort();
-        Ok(names)
-    }
-
     /// Brings the cache up to date with the files. Call only under a lock.
     fn refresh(&mut self) -> Result<(), StoreError> {
         if self.cache.is_none() {
-            self.cache = Some(self.read_snapshot()?);
+            let cache = match self.read_snapshot() {
+                Ok(cache) => cache,
+                Err(StoreError::Corrupt { path, reason, .. }) => {
+                    // The snapshot is derived from the logs: set the damaged one aside, intact,
+                    // and rebuild. Only the logs are the truth.
+                    let kept = self.set_aside(&path);
+                    self.warnings.push(format!(
+                        "{}: {reason}; {kept}; the state was rebuilt from the review logs",
+                        shown(&path)
+                    ));
+                    Cache::default()
+                }
+                Err(e) => return Err(e),
+            };
+            self.cache = Some(cache);
         }
         let names = self.log_names()?;
         let cache = self.cache.get_or_insert_with(Cache::default);
@@ -353,7 +305,7 @@ impl Store {
             // over from the logs themselves.
             self.warnings.push(format!(
                 "a review log in {} changed outside hone; rebuilt the state from the logs",
-                self.paths.reviews.display()
+                shown(&self.paths.reviews)
             ));
             *cache = Cache::default();
         }
@@ -364,8 +316,8 @@ impl Store {
                 continue;
             }
             let path = self.paths.reviews.join(name);
-            let tail = read_from(&path, position.bytes)?;
-            let (events, consumed, lines) = parse_log(&path, &tail, position.lines)?;
+            let tail = log::read_from(&path, position.bytes)?;
+            let (events, consumed, lines) = log::parse_log(&path, &tail, position.lines)?;
             for event in &events {
                 cache.state.apply(event);
             }
@@ -378,7 +330,7 @@ impl Store {
                 cache.torn.insert(name.clone(), read.bytes);
                 self.warnings.push(format!(
                     "{}:{}: ignored an incomplete last line, left by a write that was cut short; it was never acknowledged",
-                    path.display(),
+                    shown(&path),
                     read.lines + 1
                 ));
             }
@@ -386,166 +338,22 @@ impl Store {
         Ok(())
     }
 
-    fn read_snapshot(&self) -> Result<Cache, StoreError> {
-        let path = &self.paths.snapshot;
-        let bytes = match fs::read(path) {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Cache::default()),
-            Err(e) => return Err(io_error(path, "read")(e)),
-        };
-        let file: SnapshotFile = parse_versioned_file(path, &bytes, SNAPSHOT_SCHEMA)?;
-        let corrupt = |id: &str, reason: String| StoreError::Corrupt {
-            path: path.clone(),
-            line: None,
-            reason: format!("card '{}': {reason}", id.escape_debug()),
-        };
-        let mut state = ReviewState::default();
-        for (id, record) in file.cards {
-            let card: CardId = id.parse().map_err(|e| corrupt(&id, e))?;
-            state
-                .cards
-                .insert(card, record.to_state().map_err(|e| corrupt(&id, e))?);
-        }
-        for id in file.suspended {
-            state
-                .suspended
-                .insert(id.parse().map_err(|e| corrupt(&id, e))?);
-        }
-        state.active_days = file
-            .active_days
-            .into_iter()
-            .map(StudyDay::from_date)
-            .collect();
-        Ok(Cache {
-            state,
-            read: file.logs.clone(),
-            snapshot: file.logs,
-            torn: BTreeMap::new(),
-        })
-    }
-
-    /// Writes the snapshot of the cache. Call only under the exclusive lock, after `refresh`.
-    fn write_snapshot(&mut self) -> Result<(), StoreError> {
-        let Some(cache) = self.cache.as_mut() else {
-            return Ok(());
-        };
-        let file = SnapshotFile {
-            schema: SNAPSHOT_SCHEMA,
-            logs: cache.read.clone(),
-            cards: cache
-                .state
-                .cards
-                .iter()
-                .map(|(id, s)| (id.to_string(), StateRecord::from(s)))
-                .collect(),
-            suspended: cache
-                .state
-                .suspended
-                .iter()
-                .map(CardId::to_string)
-                .collect(),
-            active_days: cache.state.active_days.iter().map(|d| d.date()).collect(),
-        };
-        let mut bytes = serde_json::to_vec(&file).map_err(|e| StoreError::Io {
-            action: "encode",
-            path: self.paths.snapshot.clone(),
-            source: io::Error::other(e),
-        })?;
-        bytes.push(b'\n');
-        remove_stale_temps(&self.paths.snapshot);
-        write_atomic(&self.paths.snapshot, &bytes, self.rng.next_u64())?;
-        cache.snapshot = cache.read.clone();
-        Ok(())
-    }
-
-    /// This device's id, created on first use. Call only under the exclusive lock.
-    fn device(&mut self) -> Result<String, StoreError> {
-        if let Some(device) = &self.device {
-            return Ok(device.clone());
-        }
-        let path = &self.paths.device;
-        let device = match fs::read(path) {
-            Ok(bytes) => parse_versioned_file::<DeviceFile>(path, &bytes, DEVICE_SCHEMA)?.device,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                let device = format!("{:016x}", self.rng.next_u64());
-                let file = DeviceFile {
-                    schema: DEVICE_SCHEMA,
-                    device: device.clone(),
-                };
-                let bytes = serde_json::to_vec(&file).unwrap_or_default();
-                write_atomic(path, &bytes, self.rng.next_u64())?;
-                device
-            }
-            Err(e) => return Err(io_error(path, "read")(e)),
-        };
-        if device.is_empty()
-            || !device
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-')
+    /// Moves a damaged file into `local/damaged/`, intact, and says where it went.
+    fn set_aside(&mut self, path: &Path) -> String {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let target = self
+            .paths
+            .damaged
+            .join(format!("{name}.{:016x}", self.rng.next_u64()));
+        match create_dir_all(&self.paths.damaged)
+            .and_then(|()| fs::rename(path, &target).map_err(io_error(path, "move")))
         {
-            return Err(StoreError::Corrupt {
-                path: path.clone(),
-                line: None,
-                reason: "the device id must be letters, digits and '-'".to_owned(),
-            });
+            Ok(()) => format!("set aside, intact, as {}", shown(&target)),
+            Err(_) => "left in place (the data dir cannot be written)".to_owned(),
         }
-        self.device = Some(device.clone());
-        Ok(device)
-    }
-
-    /// Appends entries to this device's log and fsyncs it. Call only under the exclusive lock,
-    /// after `refresh`. On failure the log is cut back to where it was, so no partial line stays.
-    fn append(&mut self, events: &[Event]) -> Result<(), StoreError> {
-        if events.is_empty() {
-            return Ok(());
-        }
-        let name = format!("{}.jsonl", self.device()?);
-        let path = self.paths.reviews.join(&name);
-        let mut text = String::new();
-        for event in events {
-            let line =
-                serde_json::to_string(&LogLine::from(event)).map_err(|e| StoreError::Io {
-                    action: "encode",
-                    path: path.clone(),
-                    source: io::Error::other(e),
-                })?;
-            text.push_str(&line);
-            text.push('\n');
-        }
-        let cache = self.cache.get_or_insert_with(Cache::default);
-        let position = cache.read.get(&name).copied().unwrap_or_default();
-        if let Some(&start) = cache.torn.get(&name) {
-            set_aside_torn_tail(&path, start, &self.paths.torn, &name)?;
-        }
-        let existed = path.exists();
-        let mut file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&path)
-            .map_err(io_error(&path, "open"))?;
-        let written = file
-            .write_all(text.as_bytes())
-            .map_err(io_error(&path, "append to"))
-            .and_then(|()| file.sync_data().map_err(io_error(&path, "sync")));
-        if let Err(e) = written {
-            let _ = file.set_len(position.bytes).and_then(|()| file.sync_data());
-            return Err(e);
-        }
-        if !existed {
-            sync_dir(&self.paths.reviews)?;
-        }
-        cache.torn.remove(&name);
-        for event in events {
-            cache.state.apply(event);
-        }
-        cache.read.insert(
-            name,
-            LogPosition {
-                bytes: position.bytes + text.len() as u64,
-                lines: position.lines + events.len() as u64,
-            },
-        );
-        Ok(())
     }
 
     pub(crate) fn decks_dir(&self) -> &Path {
@@ -566,132 +374,26 @@ impl Store {
     }
 }
 
-fn read_from(path: &Path, offset: u64) -> Result<Vec<u8>, StoreError> {
-    let mut file = File::open(path).map_err(io_error(path, "read"))?;
-    file.seek(SeekFrom::Start(offset))
-        .map_err(io_error(path, "read"))?;
-    let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes)
-        .map_err(io_error(path, "read"))?;
-    Ok(bytes)
-}
+/// Entry points for the fuzzers and their regression tests: every loader of bytes from disk.
+#[doc(hidden)]
+pub mod fuzzing {
+    use std::path::Path;
 
-/// Parses the complete lines of a log chunk that starts after `lines_before` lines. Returns the
-/// entries, the bytes consumed (up to the last newline) and the lines consumed.
-fn parse_log(
-    path: &Path,
-    bytes: &[u8],
-    lines_before: u64,
-) -> Result<(Vec<Event>, u64, u64), StoreError> {
-    let complete = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    let mut events = Vec::new();
-    let mut number = lines_before;
-    let lines = match complete {
-        0 => None,
-        _ => Some(bytes[..complete - 1].split(|&b| b == b'\n')),
-    };
-    for raw in lines.into_iter().flatten() {
-        number += 1;
-        let corrupt = |reason: String| StoreError::Corrupt {
-            path: path.to_path_buf(),
-            line: Some(number),
-            reason,
-        };
-        let text = std::str::from_utf8(raw).map_err(|_| corrupt("not valid UTF-8".to_owned()))?;
-        if text.trim().is_empty() {
-            continue;
+    /// Parses a review log the way loading does.
+    pub fn log(bytes: &[u8]) {
+        let _ = super::log::parse_log(Path::new("fuzz.jsonl"), bytes, 0);
+    }
+
+    /// Parses a snapshot the way loading does.
+    pub fn snapshot(bytes: &[u8]) {
+        let _ = super::snapshot::parse_snapshot(Path::new("snapshot.json"), bytes);
+    }
+
+    /// Parses an imported deck file, a plan, deck settings and a config file.
+    pub fn other_files(bytes: &[u8]) {
+        super::decks::fuzz_deck_file(bytes);
+        if let Ok(text) = std::str::from_utf8(bytes) {
+            let _ = super::config::parse(Path::new("config.toml"), text);
         }
-        let line: LogLine = match serde_json::from_str(text) {
-            Ok(line) => line,
-            Err(e) => {
-                if let Ok(version) = serde_json::from_str::<LineVersion>(text)
-                    && version.v > LOG_SCHEMA
-                {
-                    return Err(newer(path, Some(number), version.v, LOG_SCHEMA));
-                }
-                return Err(corrupt(format!("not a review record: {e}")));
-            }
-        };
-        if line.v > LOG_SCHEMA {
-            return Err(newer(path, Some(number), line.v, LOG_SCHEMA));
-        }
-        events.push(line.into_event().map_err(corrupt)?);
     }
-    Ok((events, complete as u64, number - lines_before))
-}
-
-fn newer(path: &Path, line: Option<u64>, found: u32, supported: u32) -> StoreError {
-    StoreError::NewerSchema {
-        path: path.to_path_buf(),
-        line,
-        found,
-        supported,
-    }
-}
-
-/// Parses a whole JSON file that carries `"schema": N`, telling a newer format from damage.
-fn parse_versioned_file<T: serde::de::DeserializeOwned + HasSchema>(
-    path: &Path,
-    bytes: &[u8],
-    supported: u32,
-) -> Result<T, StoreError> {
-    let corrupt = |reason: String| StoreError::Corrupt {
-        path: path.to_path_buf(),
-        line: None,
-        reason,
-    };
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(corrupt("the file is empty".to_owned()));
-    }
-    if bytes.iter().all(|&b| b == 0) {
-        return Err(corrupt("the file holds only zero bytes".to_owned()));
-    }
-    match serde_json::from_slice::<T>(bytes) {
-        Ok(file) if file.schema() > supported => Err(newer(path, None, file.schema(), supported)),
-        Ok(file) => Ok(file),
-        Err(e) => match serde_json::from_slice::<FileVersion>(bytes) {
-            Ok(v) if v.schema > supported => Err(newer(path, None, v.schema, supported)),
-            _ => Err(StoreError::Corrupt {
-                path: path.to_path_buf(),
-                line: Some(e.line() as u64),
-                reason: format!("not a valid hone file: {e}"),
-            }),
-        },
-    }
-}
-
-trait HasSchema {
-    fn schema(&self) -> u32;
-}
-
-impl HasSchema for SnapshotFile {
-    fn schema(&self) -> u32 {
-        self.schema
-    }
-}
-
-impl HasSchema for DeviceFile {
-    fn schema(&self) -> u32 {
-        self.schema
-    }
-}
-
-/// Moves an incomplete last line out of a log (into `torn_dir`, for inspection) and cuts the log
-/// back to its last complete line, so the next append starts on a line of its own.
-fn set_aside_torn_tail(
-    log: &Path,
-    start: u64,
-    torn_dir: &Path,
-    name: &str,
-) -> Result<(), StoreError> {
-    let fragment = read_from(log, start)?;
-    create_dir_all(torn_dir)?;
-    let kept = torn_dir.join(format!("{name}.{start}"));
-    fs::write(&kept, &fragment).map_err(io_error(&kept, "write"))?;
-    let file = OpenOptions::new()
-        .write(true)
-        .open(log)
-        .map_err(io_error(log, "open"))?;
-    file.set_len(start).map_err(io_error(log, "truncate"))?;
-    file.sync_data().map_err(io_error(log, "sync"))
 }

@@ -7,8 +7,9 @@ use std::io;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::files::{HasSchema, parse_versioned_file};
 use super::fsutil::{io_error, remove_stale_temps, write_atomic};
-use super::{HasSchema, Store, StoreError, parse_versioned_file};
+use super::{Store, StoreError};
 use crate::model::StudyDay;
 use crate::plan::Plan;
 

@@ -1,0 +1,430 @@
+//! Backups of the data dir in `local/backups/<id>/`: copies of the review logs, imported decks,
+//! plan and deck settings, with a manifest. Made before imports, deck removals and restores, and
+//! at most every 30 minutes of use; thinned to a bounded number.
+//!
+//! Thinning keeps the 3 newest backups, the newest of each of the last 12 days, of each of the
+//! last 10 weeks and of each of the last 9 months (as Anki keeps 12 daily, 10 weekly and 9
+//! monthly backups): at most 34.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Datelike, FixedOffset, Utc};
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+use super::files::{HasSchema, parse_versioned_file};
+use super::fsutil::{create_dir_all, io_error, sync_dir, write_atomic};
+use super::lock::Mode;
+use super::{Store, StoreError};
+
+/// Minutes of use between two automatic backups.
+pub const BACKUP_EVERY_MINUTES: i64 = 30;
+const KEEP_NEWEST: usize = 3;
+const KEEP_DAYS: i64 = 12;
+const KEEP_WEEKS: i64 = 10;
+const KEEP_MONTHS: i32 = 9;
+/// Version of a backup's `manifest.json`.
+const MANIFEST_SCHEMA: u32 = 1;
+const MANIFEST: &str = "manifest.json";
+
+#[derive(Serialize, Deserialize)]
+struct Manifest {
+    schema: u32,
+    created: DateTime<Utc>,
+    reason: String,
+    files: Vec<ManifestFile>,
+}
+
+impl HasSchema for Manifest {
+    fn schema(&self) -> u32 {
+        self.schema
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct ManifestFile {
+    /// Relative to the data dir, with `/`.
+    path: String,
+    bytes: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackupInfo {
+    pub id: String,
+    pub created: DateTime<Utc>,
+    pub reason: String,
+    pub files: usize,
+    pub bytes: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RestoreReport {
+    pub id: String,
+    pub restored: usize,
+    pub removed: usize,
+    /// The backup of the state before the restore, if there was anything to keep.
+    pub safety: Option<String>,
+}
+
+impl Store {
+    /// The files that make up the collection, relative to the data dir: everything but `local/`.
+    fn collection_files(&self) -> Result<Vec<String>, StoreError> {
+        let mut files = Vec::new();
+        for (dir, ext) in [("reviews", ".jsonl"), ("decks", ".json")] {
+            let path = self.paths.root.join(dir);
+            let entries = match fs::read_dir(&path) {
+                Ok(entries) => entries,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(io_error(&path, "list")(e)),
+            };
+            for entry in entries {
+                let name = entry
+                    .map_err(io_error(&path, "list"))?
+                    .file_name()
+                    .to_string_lossy()
+                    .into_owned();
+                if name.ends_with(ext) && !name.starts_with('.') {
+                    files.push(format!("{dir}/{name}"));
+                }
+            }
+        }
+        for name in ["plan.json", "deck-settings.json"] {
+            if self.paths.root.join(name).is_file() {
+                files.push(name.to_owned());
+            }
+        }
+        files.sort();
+        Ok(files)
+    }
+
+    /// Every backup, oldest first. Incomplete ones (a crash while writing) are left out.
+    pub fn backups(&self) -> Result<Vec<BackupInfo>, StoreError> {
+        let dir = &self.paths.backups;
+        let entries = match fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(io_error(dir, "list")(e)),
+        };
+        let mut backups = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(io_error(dir, "list"))?;
+            let id = entry.file_name().to_string_lossy().into_owned();
+            if id.starts_with('.') {
+                continue;
+            }
+            let path = entry.path().join(MANIFEST);
+            let Ok(bytes) = fs::read(&path) else { continue };
+            let manifest: Manifest = parse_versioned_file(&path, &bytes, MANIFEST_SCHEMA)?;
+            backups.push(BackupInfo {
+                id,
+                created: manifest.created,
+                reason: manifest.reason,
+                files: manifest.files.len(),
+                bytes: manifest.files.iter().map(|f| f.bytes).sum(),
+            });
+        }
+        backups.sort_by(|a, b| a.created.cmp(&b.created).then(a.id.cmp(&b.id)));
+        Ok(backups)
+    }
+
+    /// Backs up the collection now, unless there is nothing in it yet.
+    pub fn backup(
+        &mut self,
+        reason: &str,
+        now: DateTime<FixedOffset>,
+    ) -> Result<Option<BackupInfo>, StoreError> {
+        if !self.paths.root.is_dir() {
+            return Ok(None);
+        }
+        let _lock = self.exclusive()?;
+        let made = self.backup_locked(reason, now)?;
+        self.thin(now)?;
+        Ok(made)
+    }
+
+    /// Backs up the collection if the newest backup is more than `BACKUP_EVERY_MINUTES` old.
+    pub fn backup_if_due(
+        &mut self,
+        now: DateTime<FixedOffset>,
+    ) -> Result<Option<BackupInfo>, StoreError> {
+        let newest = self.backups()?.into_iter().map(|b| b.created).max();
+        let due = newest
+            .is_none_or(|t| (now.with_timezone(&Utc) - t).num_minutes() >= BACKUP_EVERY_MINUTES);
+        if due {
+            self.backup("periodic", now)
+        } else {
+            Ok(None)
+        }
+    }
+
+    fn backup_locked(
+        &mut self,
+        reason: &str,
+        now: DateTime<FixedOffset>,
+    ) -> Result<Option<BackupInfo>, StoreError> {
+        let files = self.collection_files()?;
+        if files.is_empty() {
+            return Ok(None);
+        }
+        let created = now.with_timezone(&Utc);
+        let mut id = format!("{}-{reason}", created.format("%Y%m%dT%H%M%SZ"));
+        let mut n = 1;
+        while self.paths.backups.join(&id).exists() {
+            n += 1;
+            id = format!("{}-{reason}-{n}", created.format("%Y%m%dT%H%M%SZ"));
+        }
+        let temp = self
+            .paths
+            .backups
+            .join(format!(".tmp-{id}-{:016x}", self.rng.next_u64()));
+        let result = self.write_backup(&temp, &id, reason, created, &files);
+        if result.is_err() {
+            let _ = fs::remove_dir_all(&temp);
+        }
+        result
+    }
+
+    fn write_backup(
+        &mut self,
+        temp: &Path,
+        id: &str,
+        reason: &str,
+        created: DateTime<Utc>,
+        files: &[String],
+    ) -> Result<Option<BackupInfo>, StoreError> {
+        let mut manifest = Manifest {
+            schema: MANIFEST_SCHEMA,
+            created,
+            reason: reason.to_owned(),
+            files: Vec::new(),
+        };
+        for relative in files {
+            let from = self.paths.root.join(relative);
+            let to = temp.join(relative);
+            if let Some(parent) = to.parent() {
+                create_dir_all(parent)?;
+            }
+            let bytes = fs::copy(&from, &to).map_err(io_error(&from, "back up"))?;
+            fs::File::open(&to)
+                .and_then(|f| f.sync_all())
+                .map_err(io_error(&to, "sync"))?;
+            manifest.files.push(ManifestFile {
+                path: relative.clone(),
+                bytes,
+            });
+        }
+        let text = serde_json::to_vec_pretty(&manifest).map_err(|e| StoreError::Io {
+            action: "encode",
+            path: temp.join(MANIFEST),
+            source: io::Error::other(e),
+        })?;
+        write_atomic(&temp.join(MANIFEST), &text, self.rng.next_u64())?;
+        let target = self.paths.backups.join(id);
+        fs::rename(temp, &target).map_err(io_error(&target, "create"))?;
+        sync_dir(&self.paths.backups)?;
+        Ok(Some(BackupInfo {
+            id: id.to_owned(),
+            created,
+            reason: reason.to_owned(),
+            files: manifest.files.len(),
+            bytes: manifest.files.iter().map(|f| f.bytes).sum(),
+        }))
+    }
+
+    /// Deletes the backups the thinning rule does not keep, and leftovers of interrupted ones.
+    fn thin(&mut self, now: DateTime<FixedOffset>) -> Result<(), StoreError> {
+        for id in to_thin(&self.backups()?, now.with_timezone(&Utc)) {
+            let path = self.paths.backups.join(&id);
+            fs::remove_dir_all(&path).map_err(io_error(&path, "remove"))?;
+        }
+        if let Ok(entries) = fs::read_dir(&self.paths.backups) {
+            for entry in entries.flatten() {
+                if entry.file_name().to_string_lossy().starts_with(".tmp-") {
+                    let _ = fs::remove_dir_all(entry.path());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Puts the collection back as backup `id` has it, after backing up the current state.
+    pub fn restore(
+        &mut self,
+        id: &str,
+        now: DateTime<FixedOffset>,
+    ) -> Result<RestoreReport, StoreError> {
+        let dir = self.paths.backups.join(id);
+        let manifest_path = dir.join(MANIFEST);
+        if id.contains(['/', '\\']) || id.starts_with('.') || !manifest_path.is_file() {
+            return Err(StoreError::Refused(format!(
+                "no backup '{}'; `hone doctor` lists them",
+                crate::render::safe::visible(id)
+            )));
+        }
+        let _lock = self.exclusive()?;
+        let bytes = fs::read(&manifest_path).map_err(io_error(&manifest_path, "read"))?;
+        let manifest: Manifest = parse_versioned_file(&manifest_path, &bytes, MANIFEST_SCHEMA)?;
+        let mut contents: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+        for file in &manifest.files {
+            let source = dir.join(&file.path);
+            let unsafe_path = Path::new(&file.path)
+                .components()
+                .any(|c| !matches!(c, std::path::Component::Normal(_)));
+            let bytes = fs::read(&source).map_err(io_error(&source, "read"))?;
+            if unsafe_path || bytes.len() as u64 != file.bytes {
+                return Err(StoreError::Refused(format!(
+                    "backup '{id}' is damaged ({} is not as its manifest says); nothing was restored",
+                    super::shown(&source)
+                )));
+            }
+            contents.push((self.paths.root.join(&file.path), bytes));
+        }
+        let safety = self.backup_locked("before-restore", now)?.map(|b| b.id);
+        let mut removed = 0;
+        for relative in self.collection_files()? {
+            if !manifest.files.iter().any(|f| f.path == relative) {
+                let path = self.paths.root.join(&relative);
+                fs::remove_file(&path).map_err(io_error(&path, "remove"))?;
+                removed += 1;
+            }
+        }
+        for (path, bytes) in &contents {
+            if let Some(parent) = path.parent() {
+                create_dir_all(parent)?;
+            }
+            write_atomic(path, bytes, self.rng.next_u64())?;
+        }
+        match fs::remove_file(&self.paths.snapshot) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io_error(&self.paths.snapshot, "remove")(e)),
+        }
+        self.cache = None;
+        Ok(RestoreReport {
+            id: id.to_owned(),
+            restored: contents.len(),
+            removed,
+            safety,
+        })
+    }
+
+    pub(super) fn lock_for_doctor(&self) -> (Result<super::Lock, StoreError>, bool) {
+        match super::Lock::acquire(
+            &self.paths.lock,
+            Mode::Exclusive,
+            std::time::Duration::from_millis(500),
+        ) {
+            Ok(lock) => (Ok(lock), true),
+            Err(_) => (self.lock(Mode::Shared), false),
+        }
+    }
+}
+
+/// The backups the thinning rule drops, given all of them (any order) and the moment.
+pub fn to_thin(backups: &[BackupInfo], now: DateTime<Utc>) -> Vec<String> {
+    let mut newest_first: Vec<&BackupInfo> = backups.iter().collect();
+    newest_first.sort_by(|a, b| b.created.cmp(&a.created).then(b.id.cmp(&a.id)));
+    let mut keep: BTreeSet<&str> = newest_first
+        .iter()
+        .take(KEEP_NEWEST)
+        .map(|b| b.id.as_str())
+        .collect();
+    let mut days = BTreeSet::new();
+    let mut weeks = BTreeSet::new();
+    let mut months = BTreeSet::new();
+    for backup in &newest_first {
+        let age_days = (now.date_naive() - backup.created.date_naive()).num_days();
+        let date = backup.created.date_naive();
+        if age_days < KEEP_DAYS && days.insert(date) {
+            keep.insert(&backup.id);
+        }
+        if age_days < KEEP_WEEKS * 7 && weeks.insert(date.iso_week()) {
+            keep.insert(&backup.id);
+        }
+        let months_ago = (now.year() - date.year()) * 12 + now.month() as i32 - date.month() as i32;
+        if months_ago < KEEP_MONTHS && months.insert((date.year(), date.month())) {
+            keep.insert(&backup.id);
+        }
+    }
+    newest_first
+        .iter()
+        .filter(|b| !keep.contains(b.id.as_str()))
+        .map(|b| b.id.clone())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn backup(id: &str, at: &str) -> BackupInfo {
+        BackupInfo {
+            id: id.into(),
+            created: at.parse().unwrap(),
+            reason: "periodic".into(),
+            files: 1,
+            bytes: 1,
+        }
+    }
+
+    #[test]
+    fn thinning_keeps_the_newest_and_one_per_day_week_and_month() {
+        let now: DateTime<Utc> = "2026-06-30T12:00:00Z".parse().unwrap();
+        let mut all = Vec::new();
+        // Every 30 minutes for the last two days, then one a day back to last year.
+        for i in 0..96 {
+            all.push(backup(
+                &format!("recent-{i:03}"),
+                &(now - chrono::Duration::minutes(30 * i)).to_rfc3339(),
+            ));
+        }
+        for d in 2..400 {
+            all.push(backup(
+                &format!("old-{d:03}"),
+                &(now - chrono::Duration::days(d)).to_rfc3339(),
+            ));
+        }
+        let dropped = to_thin(&all, now);
+        let kept: Vec<&BackupInfo> = all.iter().filter(|b| !dropped.contains(&b.id)).collect();
+        assert!(
+            kept.len()
+                <= KEEP_NEWEST + KEEP_DAYS as usize + KEEP_WEEKS as usize + KEEP_MONTHS as usize,
+            "{}",
+            kept.len()
+        );
+        for id in ["recent-000", "recent-001", "recent-002"] {
+            assert!(kept.iter().any(|b| b.id == id), "{id} is among the newest");
+        }
+        for d in 0..KEEP_DAYS {
+            let day = (now - chrono::Duration::days(d)).date_naive();
+            assert!(
+                kept.iter().any(|b| b.created.date_naive() == day),
+                "one from {day}"
+            );
+        }
+        assert!(
+            kept.iter()
+                .any(|b| b.created < now - chrono::Duration::days(200)),
+            "a monthly one"
+        );
+        assert!(
+            !kept
+                .iter()
+                .any(|b| b.created < now - chrono::Duration::days(300)),
+            "nothing older than 9 months"
+        );
+    }
+
+    #[test]
+    fn a_few_backups_are_all_kept() {
+        let now: DateTime<Utc> = "2026-06-30T12:00:00Z".parse().unwrap();
+        let all = [
+            backup("a", "2026-06-30T10:00:00Z"),
+            backup("b", "2026-06-29T10:00:00Z"),
+        ];
+        assert!(to_thin(&all, now).is_empty());
+    }
+}

@@ -1,0 +1,298 @@
+//! `hone doctor`: every file of the data dir checked, and the snapshot compared with a replay of
+//! the logs it claims to reflect. Reads only (the write probe removes what it writes).
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io;
+
+use super::log::parse_log;
+use super::records::LogPosition;
+use super::snapshot::parse_snapshot;
+use super::{Store, StoreError, shown};
+use crate::model::ReviewState;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Ok,
+    /// Something hone works around by itself, or that deserves a look.
+    Warning,
+    /// Something that stops hone, or loses data, until it is fixed.
+    Failed,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Warning => "warning",
+            Status::Failed => "failed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    pub name: String,
+    pub status: Status,
+    pub detail: String,
+}
+
+fn check(name: impl Into<String>, status: Status, detail: impl Into<String>) -> Check {
+    Check {
+        name: name.into(),
+        status,
+        detail: detail.into(),
+    }
+}
+
+impl Store {
+    /// Checks the data dir; the result lists every check, passed or not.
+    pub fn doctor(&mut self) -> Vec<Check> {
+        let mut checks = Vec::new();
+        if !self.paths.root.is_dir() {
+            checks.push(check(
+                "data dir",
+                Status::Ok,
+                format!(
+                    "{} does not exist yet: nothing recorded",
+                    shown(&self.paths.root)
+                ),
+            ));
+            return checks;
+        }
+        checks.push(check("data dir", Status::Ok, shown(&self.paths.root)));
+        let (lock, exclusive) = self.lock_for_doctor();
+        match &lock {
+            Ok(_) if exclusive => checks.push(check(
+                "lock",
+                Status::Ok,
+                "no other hone process is using the data dir",
+            )),
+            Ok(_) => checks.push(check(
+                "lock",
+                Status::Warning,
+                "another hone process is writing; some checks were skipped",
+            )),
+            Err(e) => {
+                checks.push(check("lock", Status::Failed, e.to_string()));
+                return checks;
+            }
+        }
+        let logs = self.check_logs(&mut checks);
+        self.check_snapshot(&logs, &mut checks);
+        self.check_files(&mut checks);
+        if exclusive {
+            drop(lock);
+            match self.check_writable() {
+                Ok(()) => checks.push(check("writable", Status::Ok, "answers can be saved")),
+                Err(e) => checks.push(check("writable", Status::Failed, e.to_string())),
+            }
+        }
+        checks.push(self.check_backups());
+        checks
+    }
+
+    /// Parses every log whole. Returns each log's bytes, for the snapshot check.
+    fn check_logs(&self, checks: &mut Vec<Check>) -> BTreeMap<String, Vec<u8>> {
+        let mut logs = BTreeMap::new();
+        let names = match self.log_names() {
+            Ok(names) => names,
+            Err(e) => {
+                checks.push(check("review logs", Status::Failed, e.to_string()));
+                return logs;
+            }
+        };
+        if names.is_empty() {
+            checks.push(check("review logs", Status::Ok, "none yet"));
+        }
+        for name in names {
+            let path = self.paths.reviews.join(&name);
+            let label = format!("log {name}");
+            let bytes = match fs::read(&path) {
+                Ok(bytes) => bytes,
+                Err(e) => {
+                    checks.push(check(
+                        label,
+                        Status::Failed,
+                        format!("cannot read {}: {e}", shown(&path)),
+                    ));
+                    continue;
+                }
+            };
+            match parse_log(&path, &bytes, 0) {
+                Ok((events, consumed, lines)) if consumed < bytes.len() as u64 => checks.push(check(
+                    label,
+                    Status::Warning,
+                    format!(
+                        "{} entries, and an incomplete last line (line {}) left by a write cut short; it was never acknowledged and is set aside before the next answer",
+                        events.len(),
+                        lines + 1
+                    ),
+                )),
+                Ok((events, _, _)) => checks.push(check(label, Status::Ok, format!("{} entries", events.len()))),
+                Err(e) => checks.push(check(label, Status::Failed, e.to_string())),
+            }
+            logs.insert(name, bytes);
+        }
+        logs
+    }
+
+    /// The snapshot must equal the replay of the part of each log it says it reflects.
+    fn check_snapshot(&self, logs: &BTreeMap<String, Vec<u8>>, checks: &mut Vec<Check>) {
+        let path = &self.paths.snapshot;
+        let bytes = match fs::read(path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                checks.push(check(
+                    "snapshot",
+                    Status::Ok,
+                    "not written yet; the state is built from the logs",
+                ));
+                return;
+            }
+            Err(e) => {
+                checks.push(check(
+                    "snapshot",
+                    Status::Failed,
+                    format!("cannot read {}: {e}", shown(path)),
+                ));
+                return;
+            }
+        };
+        let (state, positions) = match parse_snapshot(path, &bytes) {
+            Ok(parsed) => parsed,
+            Err(StoreError::Corrupt { reason, .. }) => {
+                let detail = format!(
+                    "{reason}; the next command sets it aside, intact, and rebuilds it from the logs"
+                );
+                checks.push(check("snapshot", Status::Warning, detail));
+                return;
+            }
+            Err(e) => {
+                checks.push(check("snapshot", Status::Failed, e.to_string()));
+                return;
+            }
+        };
+        let mut replayed = ReviewState::default();
+        for (name, LogPosition { bytes: upto, .. }) in &positions {
+            let Some(log) = logs.get(name).filter(|log| log.len() as u64 >= *upto) else {
+                let detail = format!(
+                    "older than the log {name}, which was replaced; the next command rebuilds it from the logs"
+                );
+                checks.push(check("snapshot", Status::Warning, detail));
+                return;
+            };
+            let Ok((events, _, _)) =
+                parse_log(&self.paths.reviews.join(name), &log[..*upto as usize], 0)
+            else {
+                checks.push(check(
+                    "snapshot",
+                    Status::Warning,
+                    format!("reflects part of {name}, which does not parse"),
+                ));
+                return;
+            };
+            for event in &events {
+                replayed.apply(event);
+            }
+        }
+        if replayed == state {
+            let cards = state.cards.len();
+            checks.push(check(
+                "snapshot",
+                Status::Ok,
+                format!("matches a replay of the logs ({cards} cards reviewed)"),
+            ));
+        } else {
+            let differ = replayed
+                .cards
+                .iter()
+                .filter(|(id, s)| state.cards.get(*id) != Some(*s))
+                .count()
+                + state
+                    .cards
+                    .keys()
+                    .filter(|id| !replayed.cards.contains_key(*id))
+                    .count();
+            checks.push(check(
+                "snapshot",
+                Status::Failed,
+                format!("{differ} cards differ from a replay of the logs; remove {} and hone rebuilds it from the logs", shown(path)),
+            ));
+        }
+    }
+
+    /// The other files of the data dir, and what interrupted writes left behind.
+    fn check_files(&mut self, checks: &mut Vec<Check>) {
+        if self.paths.device.exists() {
+            match self.device() {
+                Ok(device) => checks.push(check(
+                    "device",
+                    Status::Ok,
+                    format!("this machine writes reviews/{device}.jsonl"),
+                )),
+                Err(e) => checks.push(check("device", Status::Failed, e.to_string())),
+            }
+        }
+        match self.imported_decks() {
+            Ok(decks) => checks.push(check(
+                "imported decks",
+                Status::Ok,
+                format!("{} decks", decks.len()),
+            )),
+            Err(e) => checks.push(check("imported decks", Status::Failed, e.to_string())),
+        }
+        if let Err(e) = self.plan() {
+            checks.push(check("plan", Status::Failed, e.to_string()));
+        }
+        if let Err(e) = self.disabled_decks() {
+            checks.push(check("deck settings", Status::Failed, e.to_string()));
+        }
+        let mut leftovers = 0;
+        for dir in [
+            &self.paths.root,
+            &self.paths.local,
+            &self.paths.reviews,
+            &self.paths.decks,
+        ] {
+            if let Ok(entries) = fs::read_dir(dir) {
+                leftovers += entries
+                    .flatten()
+                    .filter(|e| {
+                        let name = e.file_name().to_string_lossy().into_owned();
+                        name.contains(".tmp-") || name.starts_with(".probe-")
+                    })
+                    .count();
+            }
+        }
+        if leftovers > 0 {
+            let detail = format!(
+                "{leftovers} temporary files left by an interrupted write; the next write removes them"
+            );
+            checks.push(check("temporary files", Status::Warning, detail));
+        }
+    }
+
+    fn check_backups(&self) -> Check {
+        match self.backups() {
+            Ok(backups) => match backups.last() {
+                None => check(
+                    "backups",
+                    Status::Warning,
+                    "none yet: one is made at the next import, removal or 30 minutes of use",
+                ),
+                Some(newest) => check(
+                    "backups",
+                    Status::Ok,
+                    format!(
+                        "{} kept; newest {} ({})",
+                        backups.len(),
+                        newest.id,
+                        newest.reason
+                    ),
+                ),
+            },
+            Err(e) => check("backups", Status::Failed, e.to_string()),
+        }
+    }
+}

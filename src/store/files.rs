@@ -1,0 +1,69 @@
+//! Whole JSON files that carry `"schema": N`: parsed so that a newer format is reported as such
+//! and damage is reported precisely, never mistaken for an old version.
+
+use std::path::Path;
+
+use super::StoreError;
+use super::records::{DeviceFile, FileVersion, SnapshotFile};
+
+pub(super) trait HasSchema {
+    fn schema(&self) -> u32;
+}
+
+impl HasSchema for SnapshotFile {
+    fn schema(&self) -> u32 {
+        self.schema
+    }
+}
+
+impl HasSchema for DeviceFile {
+    fn schema(&self) -> u32 {
+        self.schema
+    }
+}
+
+pub(super) fn newer(path: &Path, line: Option<u64>, found: u32, supported: u32) -> StoreError {
+    StoreError::NewerSchema {
+        path: path.to_path_buf(),
+        line,
+        found,
+        supported,
+    }
+}
+
+/// Parses a whole JSON file that carries `"schema": N`, telling a newer format from damage.
+pub(super) fn parse_versioned_file<T: serde::de::DeserializeOwned + HasSchema>(
+    path: &Path,
+    bytes: &[u8],
+    supported: u32,
+) -> Result<T, StoreError> {
+    let corrupt = |line: Option<u64>, reason: String| StoreError::Corrupt {
+        path: path.to_path_buf(),
+        line,
+        reason,
+    };
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(corrupt(None, "the file is empty".to_owned()));
+    }
+    if bytes.iter().all(|&b| b == 0) {
+        return Err(corrupt(None, "the file holds only zero bytes".to_owned()));
+    }
+    match serde_json::from_slice::<T>(bytes) {
+        Ok(file) if file.schema() > supported => Err(newer(path, None, file.schema(), supported)),
+        Ok(file) if file.schema() == 0 => {
+            Err(corrupt(None, "format version 0 does not exist".to_owned()))
+        }
+        Ok(file) => Ok(file),
+        Err(e) => match serde_json::from_slice::<FileVersion>(bytes) {
+            Ok(v) if v.schema > supported => Err(newer(path, None, v.schema, supported)),
+            _ => {
+                let reason = if e.is_eof() {
+                    format!("cut short, as by a crash or a full disk: {e}")
+                } else {
+                    format!("not a valid hone file: {e}")
+                };
+                Err(corrupt(Some(e.line() as u64), reason))
+            }
+        },
+    }
+}
