@@ -11,6 +11,8 @@ pub mod cli;
 mod cmd;
 pub mod deck;
 pub mod env;
+#[doc(hidden)]
+pub mod fuzz_targets;
 pub mod model;
 pub mod plan;
 pub mod queue;

@@ -328,3 +328,110 @@ fn a_busy_data_dir_is_refused_after_a_bounded_wait_with_exit_75() {
     hone.ok(&["answer", "api/rest", "4"]);
     assert_eq!(hone.log_lines().len(), 6);
 }
+
+#[test]
+fn writers_importers_and_readers_at_once_lose_nothing() {
+    let hone = Hone::new();
+    let ids = card_ids(&hone, 120);
+    let started = std::time::Instant::now();
+    let mut workers = Vec::new();
+    // Four answerers, each waiting for every acknowledgement.
+    for w in 0..4 {
+        let cards: Vec<String> = ids.iter().skip(w * 30).take(30).cloned().collect();
+        let mut child = hone
+            .command(&["answer", "--stdin", "--json"])
+            .env("HONE_LOCK_TIMEOUT", "5")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        workers.push(thread::spawn(move || {
+            let mut stdin = child.stdin.take().unwrap();
+            let mut acks = BufReader::new(child.stdout.take().unwrap());
+            let mut acknowledged = Vec::new();
+            for card in &cards {
+                if stdin.write_all(answer_line(card, 4).as_bytes()).is_err() {
+                    break;
+                }
+                let mut ack = String::new();
+                if acks.read_line(&mut ack).unwrap_or(0) == 0 {
+                    break;
+                }
+                let ack: Value = serde_json::from_str(&ack).unwrap();
+                acknowledged.push(ack["review_id"].as_str().unwrap().to_owned());
+            }
+            drop(stdin);
+            let out = child.wait_with_output().unwrap();
+            let code = out.status.code();
+            assert!(
+                code == Some(0)
+                    || (code == Some(75)
+                        && String::from_utf8_lossy(&out.stderr).contains("data dir busy")),
+                "{code:?}"
+            );
+            acknowledged
+        }));
+    }
+    // Two importers re-importing their decks.
+    let importers: Vec<_> = (0..2)
+        .map(|i| {
+            let file = hone.write(
+                &format!("deck{i}.tsv"),
+                &format!("question {i}\tanswer\nanother {i}\tanswer\n"),
+            );
+            let mut cmd = hone.command(&["import", file.to_str().unwrap()]);
+            cmd.env("HONE_LOCK_TIMEOUT", "5");
+            thread::spawn(move || {
+                for _ in 0..10 {
+                    let code = cmd.output().unwrap().status.code();
+                    assert!(code == Some(0) || code == Some(75), "{code:?}");
+                }
+                Vec::new()
+            })
+        })
+        .collect();
+    // Four readers, timed.
+    let readers: Vec<_> = (0..4)
+        .map(|r| {
+            let mut cmd = hone.command(&[["due", "stats", "decks", "next"][r], "--json"]);
+            thread::spawn(move || {
+                let mut slowest = std::time::Duration::ZERO;
+                for _ in 0..15 {
+                    let t = std::time::Instant::now();
+                    assert!(cmd.output().unwrap().status.success());
+                    slowest = slowest.max(t.elapsed());
+                }
+                slowest
+            })
+        })
+        .collect();
+    let mut acknowledged = Vec::new();
+    for worker in workers.into_iter().chain(importers) {
+        acknowledged.extend(worker.join().unwrap());
+    }
+    let slowest = readers
+        .into_iter()
+        .map(|r| r.join().unwrap())
+        .max()
+        .unwrap();
+    assert!(
+        slowest < std::time::Duration::from_secs(3),
+        "a reader waited {slowest:?}"
+    );
+    let logged: std::collections::BTreeSet<String> = hone
+        .log_lines()
+        .iter()
+        .map(|l| l["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        acknowledged.iter().all(|id| logged.contains(id)),
+        "an acknowledged answer is missing"
+    );
+    assert!(
+        acknowledged.len() >= 100,
+        "most answers went through: {}",
+        acknowledged.len()
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+}

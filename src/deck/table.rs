@@ -41,9 +41,11 @@ pub fn parse_table(
 ) -> Result<ParsedDeck, Vec<LineError>> {
     let rows = records(text, delimiter, 1)?;
     let mut errors = Vec::new();
+    // A CSV file always starts with a header. A TSV file may not: its first row is a header
+    // only if every field names a column, so a card whose answer is "answer" stays a card.
     let header = rows
         .first()
-        .filter(|r| r.fields.iter().any(|f| column(&f.text).is_some()));
+        .filter(|r| delimiter != '\t' || r.fields.iter().all(|f| column(&f.text).is_some()));
     let columns: Vec<Column> =
         match header {
             Some(header) => {
@@ -76,15 +78,7 @@ pub fn parse_table(
                 }
                 columns
             }
-            None if delimiter == '\t' => vec![Column::Front, Column::Back],
-            None => {
-                let line = rows.first().map_or(1, |r| r.line);
-                errors.push(LineError::new(
-                    line,
-                    "the first row must name the columns: front,back (and optionally id,tags,kind)",
-                ));
-                Vec::new()
-            }
+            None => vec![Column::Front, Column::Back],
         };
     if !errors.is_empty() {
         return Err(errors);
@@ -350,7 +344,12 @@ mod tests {
         assert!(
             parse_table("a,b\n", ',', &defaults()).unwrap_err()[0]
                 .message
-                .contains("must name the columns")
+                .contains("unknown column 'a'")
+        );
+        let deck = parse_table("question 0\tanswer\n", '\t', &defaults()).unwrap();
+        assert_eq!(
+            deck.cards[0].back, "answer",
+            "a TSV row is a header only if every field names a column"
         );
     }
 }

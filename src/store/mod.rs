@@ -146,6 +146,8 @@ pub struct Store {
     cache: Option<Cache>,
     device: Option<String>,
     warnings: Vec<String>,
+    /// Whether leftovers of interrupted writes were removed in this process.
+    cleaned: bool,
 }
 
 impl Store {
@@ -159,6 +161,7 @@ impl Store {
             cache: None,
             device: None,
             warnings: Vec::new(),
+            cleaned: false,
         }
     }
 
@@ -198,6 +201,7 @@ impl Store {
     ) -> Result<T, anyhow::Error> {
         self.prepare_dirs()?;
         let _lock = self.lock(Mode::Exclusive)?;
+        self.remove_leftovers();
         self.refresh()?;
         let state = std::mem::take(&mut self.cache.get_or_insert_with(Cache::default).state);
         let decided = decide(&state, self);
@@ -221,6 +225,7 @@ impl Store {
     pub fn check_writable(&mut self) -> Result<(), StoreError> {
         self.prepare_dirs()?;
         let _lock = self.lock(Mode::Exclusive)?;
+        self.remove_leftovers();
         self.refresh()?;
         self.device()?;
         let probe = self
@@ -338,6 +343,32 @@ impl Store {
         Ok(())
     }
 
+    /// Removes what interrupted writes left behind: temporary files and write probes. Call only
+    /// under the exclusive lock, when no other writer can be mid-write; once per process is
+    /// enough.
+    fn remove_leftovers(&mut self) {
+        if std::mem::replace(&mut self.cleaned, true) {
+            return;
+        }
+        for dir in [
+            &self.paths.root,
+            &self.paths.local,
+            &self.paths.reviews,
+            &self.paths.decks,
+        ] {
+            let Ok(entries) = fs::read_dir(dir) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name.starts_with('.') && (name.contains(".tmp-") || name.starts_with(".probe-"))
+                {
+                    let _ = fs::remove_file(entry.path());
+                }
+            }
+        }
+    }
+
     /// Moves a damaged file into `local/damaged/`, intact, and says where it went.
     fn set_aside(&mut self, path: &Path) -> String {
         let name = path
@@ -360,9 +391,11 @@ impl Store {
         &self.paths.decks
     }
 
-    pub(crate) fn exclusive(&self) -> Result<Lock, StoreError> {
+    pub(crate) fn exclusive(&mut self) -> Result<Lock, StoreError> {
         self.prepare_dirs()?;
-        self.lock(Mode::Exclusive)
+        let lock = self.lock(Mode::Exclusive)?;
+        self.remove_leftovers();
+        Ok(lock)
     }
 
     pub(crate) fn shared(&self) -> Result<Lock, StoreError> {

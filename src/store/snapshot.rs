@@ -98,3 +98,65 @@ impl Store {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::model::CardState;
+
+    fn day(n: u32) -> StudyDay {
+        StudyDay::from_date(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()).plus(n)
+    }
+
+    fn any_state() -> impl Strategy<Value = ReviewState> {
+        let card = (0u8..40).prop_map(|n| {
+            format!("deck-{}/card-{n}", n % 3)
+                .parse::<CardId>()
+                .unwrap()
+        });
+        let card_state = (
+            0u32..30,
+            1.3f64..4.0,
+            0u32..5000,
+            0u32..4000,
+            0u32..100,
+            0u32..20,
+        )
+            .prop_map(
+                |(repetitions, ease, interval_days, due, reviews, lapses)| CardState {
+                    repetitions,
+                    ease,
+                    interval_days,
+                    due: day(due),
+                    reviews,
+                    lapses,
+                    first_reviewed: day(0),
+                    last_reviewed: day(due / 2),
+                },
+            );
+        (
+            proptest::collection::btree_map(card.clone(), card_state, 0..30),
+            proptest::collection::btree_set(card, 0..5),
+            proptest::collection::btree_set((0u32..3000).prop_map(day), 0..20),
+        )
+            .prop_map(|(cards, suspended, active_days)| ReviewState {
+                cards,
+                suspended,
+                active_days,
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn a_snapshot_round_trips_exactly(state in any_state(), bytes in 0u64..1_000_000, lines in 0u64..10_000) {
+            let logs = BTreeMap::from([("abc.jsonl".to_owned(), LogPosition { bytes, lines })]);
+            let encoded = encode(&state, &logs).unwrap();
+            let (back, back_logs) = parse_snapshot(Path::new("snapshot.json"), &encoded).unwrap();
+            prop_assert_eq!(back, state);
+            prop_assert_eq!(back_logs, logs);
+        }
+    }
+}
