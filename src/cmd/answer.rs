@@ -33,7 +33,7 @@ pub fn run(ctx: &mut Ctx, args: AnswerArgs) -> anyhow::Result<()> {
     let (Some(card), Some(grade)) = (args.card, args.grade) else {
         return Err(UsageError("give CARD-ID and GRADE, or --stdin".to_owned()).into());
     };
-    let catalog = ctx.catalog()?;
+    let catalog = ctx.index()?;
     let card = find_card(&catalog, &card)?.id.clone();
     let grade = Grade::new(grade).ok_or_else(|| UsageError(format!("grade {grade} is not 0-5")))?;
     let at = ctx.now;
@@ -140,7 +140,8 @@ fn parse_line(
 }
 
 fn from_stdin(ctx: &mut Ctx, json: bool) -> anyhow::Result<()> {
-    let catalog = ctx.catalog()?;
+    let catalog = ctx.index()?;
+    catalog.index();
     // Our own buffer, so we can see whether more input is already waiting.
     let mut input = BufReader::with_capacity(64 * 1024, std::io::stdin().lock());
     let mut batch = Vec::new();

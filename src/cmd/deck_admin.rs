@@ -18,7 +18,7 @@ pub fn run(ctx: &mut Ctx, command: DeckCommand) -> anyhow::Result<()> {
 }
 
 fn set_enabled(ctx: &mut Ctx, args: DeckIdArgs, enabled: bool) -> anyhow::Result<()> {
-    let catalog = ctx.catalog()?;
+    let catalog = ctx.index()?;
     if catalog.deck(&args.deck).is_none() {
         return Err(UsageError(format!(
             "unknown deck '{}'; `hone decks` lists them",
@@ -43,7 +43,7 @@ fn remove(ctx: &mut Ctx, args: DeckRemoveArgs) -> anyhow::Result<()> {
     }
     let deck = ctx
         .store
-        .imported_decks()?
+        .imported_decks(crate::store::decks::Load::Index)?
         .into_iter()
         .find(|d| &d.id == id);
     let Some(deck) = deck else {

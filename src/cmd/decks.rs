@@ -7,7 +7,7 @@ use crate::views::{CardView, CardsView, DecksView, deck_view};
 use super::{Ctx, select};
 
 pub fn decks(ctx: &mut Ctx, args: JsonArgs) -> anyhow::Result<()> {
-    let catalog = ctx.catalog()?;
+    let catalog = ctx.index()?;
     let today = ctx.today();
     let state = ctx.state()?;
     let decks = catalog

@@ -15,7 +15,9 @@ use crate::deck::import::{Defaults, Format, detect, parse};
 use crate::deck::parse::{LineError, ParsedDeck};
 use crate::deck::table::slug;
 use crate::deck::{self, FileErrors};
-use crate::model::{Card, Deck, DeckSource};
+use std::collections::{HashMap, HashSet};
+
+use crate::model::{Card, CardId, Deck, DeckSource};
 use crate::render::safe::visible;
 
 use super::{Ctx, UsageError};
@@ -153,7 +155,7 @@ pub fn run(ctx: &mut Ctx, args: ImportArgs) -> anyhow::Result<()> {
     }
     let previous = ctx
         .store
-        .imported_decks()?
+        .imported_decks(crate::store::decks::Load::Full)?
         .into_iter()
         .find(|d| d.id == incoming.id);
     let (merged, mut view) = merge(previous.as_ref(), incoming);
@@ -201,9 +203,12 @@ fn merge(previous: Option<&Deck>, incoming: Deck) -> (Deck, ImportView) {
         revived: 0,
         dry_run: false,
     };
-    let old = |card: &Card| previous.and_then(|p| p.cards.iter().find(|c| c.id == card.id));
+    // Maps, so that re-importing a large deck stays linear.
+    let old: HashMap<&CardId, &Card> = previous
+        .map(|p| p.cards.iter().map(|c| (&c.id, c)).collect())
+        .unwrap_or_default();
     for card in &incoming.cards {
-        match old(card) {
+        match old.get(&card.id) {
             None => view.added += 1,
             Some(before) => {
                 view.revived += usize::from(before.retired);
@@ -219,21 +224,23 @@ fn merge(previous: Option<&Deck>, incoming: Deck) -> (Deck, ImportView) {
             }
         }
     }
+    let incoming_ids: HashSet<&CardId> = incoming.cards.iter().map(|c| &c.id).collect();
+    let gone: Vec<Card> = previous
+        .map(|p| {
+            p.cards
+                .iter()
+                .filter(|c| !incoming_ids.contains(&c.id))
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
     let mut merged = incoming;
-    if let Some(previous) = previous {
-        let gone: Vec<Card> = previous
-            .cards
-            .iter()
-            .filter(|c| !merged.cards.iter().any(|n| n.id == c.id))
-            .cloned()
-            .collect();
-        for card in gone {
-            view.retired += usize::from(!card.retired);
-            merged.cards.push(Card {
-                retired: true,
-                ..card
-            });
-        }
+    for card in gone {
+        view.retired += usize::from(!card.retired);
+        merged.cards.push(Card {
+            retired: true,
+            ..card
+        });
     }
     (merged, view)
 }

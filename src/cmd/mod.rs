@@ -23,11 +23,14 @@ use crate::answer::Moment;
 use crate::cli::{self, Command, Filter};
 use crate::deck::{self, Catalog};
 use crate::env::Env;
-use crate::model::{Card, CardId, ReviewState, StudyDay};
+use std::collections::BTreeSet;
+
+use crate::model::{Card, CardId, DeckId, ReviewState, StudyDay};
 use crate::plan::Plan;
 use crate::queue::{self, Entry, Limits};
 use crate::render::Look;
 use crate::settings::Settings;
+use crate::store::decks::Load;
 use crate::store::{self, Store};
 
 /// Text is wrapped to the terminal, but never wider than this: long lines are hard to read.
@@ -82,10 +85,21 @@ impl Ctx<'_> {
         }
     }
 
-    /// Built-in decks, then imported ones. An imported deck may not shadow a built-in one.
+    /// Built-in decks, then imported ones, with all their text. An imported deck may not shadow a
+    /// built-in one.
     pub fn catalog(&mut self) -> anyhow::Result<Catalog> {
+        self.load_catalog(Load::Full)
+    }
+
+    /// The catalog without the question and answer text of imported cards: what queues, counts
+    /// and statistics need, read at a fraction of the cost. `with_text` adds it where needed.
+    pub fn index(&mut self) -> anyhow::Result<Catalog> {
+        self.load_catalog(Load::Index)
+    }
+
+    fn load_catalog(&mut self, load: Load) -> anyhow::Result<Catalog> {
         let mut decks = deck::builtin_decks();
-        for imported in self.store.imported_decks()? {
+        for imported in self.store.imported_decks(load)? {
             if decks.iter().any(|d| d.id == imported.id) {
                 eprintln!(
                     "hone: warning: ignoring the imported deck '{}': a built-in deck has that id",
@@ -98,13 +112,36 @@ impl Ctx<'_> {
         Ok(Catalog::new(decks, self.store.disabled_decks()?))
     }
 
+    /// Reads the text of `cards` into a catalog from `index`. Built-in cards have theirs.
+    pub fn with_text(&mut self, catalog: &mut Catalog, cards: &[CardId]) -> anyhow::Result<()> {
+        let mut by_deck: std::collections::BTreeMap<&str, BTreeSet<&str>> =
+            std::collections::BTreeMap::new();
+        for id in cards {
+            let deck = catalog.deck(&id.deck().parse().map_err(|e: String| anyhow::anyhow!(e))?);
+            if deck.is_some_and(|d| d.source == crate::model::DeckSource::Imported) {
+                by_deck
+                    .entry(id.deck())
+                    .or_default()
+                    .insert(&id.as_str()[id.deck().len() + 1..]);
+            }
+        }
+        for (deck, locals) in by_deck {
+            let deck_id: DeckId = deck.parse().map_err(|e: String| anyhow::anyhow!(e))?;
+            for (local, (front, back)) in self.store.card_texts(&deck_id, &locals)? {
+                let id = CardId::new(&deck_id, &local).map_err(|e| anyhow::anyhow!(e))?;
+                catalog.set_text(&id, front, back);
+            }
+        }
+        Ok(())
+    }
+
     pub fn state(&mut self) -> anyhow::Result<&ReviewState> {
         Ok(self.store.state()?)
     }
 
     /// The catalog, the review state and today's agenda: what every queue is built from.
     pub fn load(&mut self) -> anyhow::Result<(Catalog, Agenda)> {
-        let catalog = self.catalog()?;
+        let catalog = self.index()?;
         let plan = self.store.plan()?;
         let (today, limits) = (self.today(), self.limits());
         let state = self.state()?;

@@ -39,7 +39,7 @@ pub fn stats(ctx: &mut Ctx, args: StatsArgs) -> anyhow::Result<()> {
 }
 
 pub fn readiness(ctx: &mut Ctx, args: ReadinessArgs) -> anyhow::Result<()> {
-    let catalog = ctx.catalog()?;
+    let catalog = ctx.index()?;
     let cards = select(&catalog, &args.filter)?;
     let log = ctx.store.log()?;
     let (today, threshold) = (ctx.today(), ctx.settings.leech_threshold);

@@ -81,7 +81,7 @@ pub fn run(ctx: &mut Ctx, args: ReviewArgs) -> anyhow::Result<()> {
             "hone review needs a terminal; scripts can use `hone next --json` and `hone answer` (or `hone answer --stdin`)"
         ));
     }
-    let (catalog, mut agenda) = ctx.load()?;
+    let (mut catalog, mut agenda) = ctx.load()?;
     let cards = select(&catalog, &args.filter)?;
     let today = agenda.today;
     let state = ctx.state()?;
@@ -106,9 +106,9 @@ pub fn run(ctx: &mut Ctx, args: ReviewArgs) -> anyhow::Result<()> {
                 (false, Entry::Review(..)) => Pass::Review,
             };
             (entry.card().id.clone(), pass)
-        });
-    let mut session = Session::new(entries);
-    if session.current().is_none() {
+        })
+        .collect::<Vec<_>>();
+    if entries.is_empty() {
         let next = queue::next_due_after(cards.iter().copied(), state, today, agenda.active_plan());
         let streak = stats::streak(&state.active_days, today);
         let mut message = "Nothing due today".to_owned();
@@ -130,6 +130,9 @@ pub fn run(ctx: &mut Ctx, args: ReviewArgs) -> anyhow::Result<()> {
     ctx.store.check_writable()?;
     ctx.before_writing();
     ctx.out.flush()?;
+    let ids: Vec<CardId> = entries.iter().map(|(id, _)| id.clone()).collect();
+    ctx.with_text(&mut catalog, &ids)?;
+    let mut session = Session::new(entries);
 
     let mut journal = StoreJournal {
         store: &mut ctx.store,
@@ -148,6 +151,7 @@ pub fn run(ctx: &mut Ctx, args: ReviewArgs) -> anyhow::Result<()> {
     let today = ctx.today();
     let state = ctx.state()?;
     let streak = stats::streak(&state.active_days, today);
+    let cards = select(&catalog, &args.filter)?;
     let next = queue::next_due_after(cards.iter().copied(), state, today, agenda.active_plan());
     let mut out = format!(
         "{} in {minutes}m {seconds:02}s: {share}% recalled at the first try",

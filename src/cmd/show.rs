@@ -7,8 +7,10 @@ use crate::views::ShowView;
 use super::{Ctx, find_card};
 
 pub fn run(ctx: &mut Ctx, args: CardArgs) -> anyhow::Result<()> {
-    let catalog = ctx.catalog()?;
-    let card = find_card(&catalog, &args.card)?;
+    let mut catalog = ctx.index()?;
+    let id = find_card(&catalog, &args.card)?.id.clone();
+    ctx.with_text(&mut catalog, std::slice::from_ref(&id))?;
+    let card = find_card(&catalog, &id)?;
     let state = ctx.state()?;
     let (current, suspended) = (
         state.cards.get(&card.id).copied(),

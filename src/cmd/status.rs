@@ -58,30 +58,38 @@ pub fn due(ctx: &mut Ctx, args: DueArgs) -> anyhow::Result<()> {
 }
 
 pub fn next(ctx: &mut Ctx, args: NextArgs) -> anyhow::Result<()> {
-    let (catalog, agenda) = ctx.load()?;
+    let (mut catalog, agenda) = ctx.load()?;
     let cards = select(&catalog, &args.filter)?;
     let today = agenda.today;
     let state = ctx.state()?;
     let queue = todays_queue(&cards, state, &agenda);
-    let card = queue.first().map(|entry| {
-        let card = entry.card();
-        NextCardView {
-            due: DueCardView::of(entry, today),
-            kind: card.kind.as_str(),
-            front: card.front.clone(),
-            back: card.back.clone(),
-            tags: card.tags.clone(),
-        }
-    });
-    let next_due = match card {
+    let first = queue
+        .first()
+        .map(|entry| (entry.card().id.clone(), DueCardView::of(entry, today)));
+    let remaining = queue.len();
+    let next_due = match first {
         Some(_) => None,
         None => queue::next_due_after(cards.iter().copied(), state, today, agenda.active_plan())
             .map(|d| d.to_string()),
     };
+    let card = match first {
+        None => None,
+        Some((id, due)) => {
+            // Only this card's text is read, not the whole deck's.
+            ctx.with_text(&mut catalog, std::slice::from_ref(&id))?;
+            catalog.card(&id).map(|card| NextCardView {
+                due,
+                kind: card.kind.as_str(),
+                front: card.front.clone(),
+                back: card.back.clone(),
+                tags: card.tags.clone(),
+            })
+        }
+    };
     let view = NextView {
         day: today.to_string(),
         card,
-        remaining: queue.len(),
+        remaining,
         next_due,
     };
     ctx.emit(args.json, &view, render::next)

@@ -12,7 +12,7 @@ use super::{Ctx, find_card};
 
 pub fn suspend(ctx: &mut Ctx, args: CardArgs, suspend: bool) -> anyhow::Result<()> {
     ctx.before_writing();
-    let catalog = ctx.catalog()?;
+    let catalog = ctx.index()?;
     let card = find_card(&catalog, &args.card)?.id.clone();
     let when = ctx.moment();
     ctx.store.record(|state, store| {

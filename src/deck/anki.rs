@@ -11,7 +11,7 @@
 use super::delimited::records;
 use super::import::{Defaults, normal_tags};
 use super::parse::{LineError, ParsedCard, ParsedDeck, ParsedKind, canonical, id_problem};
-use super::table::{add_card, derived_id, slug};
+use super::table::{Cards, derived_id, slug};
 
 /// The tag that carries hone's `definition` kind through Anki, which has no card kinds.
 pub const DEFINITION_TAG: &str = "hone-kind-definition";
@@ -129,7 +129,7 @@ pub fn parse_anki(
             return Err(errors);
         }
     };
-    let mut cards: Vec<ParsedCard> = Vec::new();
+    let mut cards = Cards::default();
     for row in &rows {
         if let Some((column, line)) = special.iter().find(|(c, _)| *c >= row.fields.len()) {
             errors.push(LineError::new(
@@ -192,20 +192,17 @@ pub fn parse_anki(
         } else {
             ParsedKind::Question
         };
-        add_card(
-            ParsedCard {
-                id,
-                line: row.line,
-                kind,
-                tags: normal_tags(raw_tags),
-                front,
-                back,
-            },
-            &mut cards,
-            &mut errors,
-        );
+        let card = ParsedCard {
+            id,
+            line: row.line,
+            kind,
+            tags: normal_tags(raw_tags),
+            front,
+            back,
+        };
+        cards.add(card, &mut errors);
     }
-    if cards.is_empty() && errors.is_empty() {
+    if cards.cards.is_empty() && errors.is_empty() {
         errors.push(LineError::new(header_lines + 1, "the file has no notes"));
     }
     if !errors.is_empty() {
@@ -226,7 +223,7 @@ pub fn parse_anki(
         title,
         description: None,
         tags: Vec::new(),
-        cards,
+        cards: cards.cards,
     })
 }
 

@@ -7,7 +7,7 @@ use serde_json::value::RawValue;
 
 use super::import::{Defaults, normal_tags};
 use super::parse::{LineError, ParsedCard, ParsedDeck, ParsedKind, canonical, id_problem};
-use super::table::{add_card, derived_id};
+use super::table::{Cards, derived_id};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -81,6 +81,7 @@ pub fn parse_json(text: &str, defaults: &Defaults) -> Result<ParsedDeck, Vec<Lin
         (deck, cards)
     };
     let mut errors = Vec::new();
+    let mut cards = Cards::default();
     if let Some(problem) = id_problem(&deck.id) {
         errors.push(LineError::new(1, format!("bad deck id: {problem}")));
     }
@@ -133,7 +134,7 @@ pub fn parse_json(text: &str, defaults: &Defaults) -> Result<ParsedDeck, Vec<Lin
             Tags::List(list) => normal_tags(list.iter().map(String::as_str)),
             Tags::Text(text) => normal_tags(text.split([' ', ','])),
         };
-        add_card(
+        cards.add(
             ParsedCard {
                 id,
                 line,
@@ -142,10 +143,10 @@ pub fn parse_json(text: &str, defaults: &Defaults) -> Result<ParsedDeck, Vec<Lin
                 front,
                 back,
             },
-            &mut deck.cards,
             &mut errors,
         );
     }
+    deck.cards = cards.cards;
     if deck.cards.is_empty() && errors.is_empty() {
         errors.push(LineError::new(1, "the file has no cards"));
     }

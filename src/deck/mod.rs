@@ -14,6 +14,7 @@ pub mod parse;
 pub mod table;
 pub mod write;
 
+use std::cell::OnceCell;
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 
@@ -121,27 +122,55 @@ pub fn builtin_decks() -> Vec<Deck> {
         .collect()
 }
 
-/// All decks hone knows, built-in first and then imported, each in deck-id order, with an index
-/// from card id to card. The order of cards here is the order new cards are introduced in.
+/// All decks hone knows, built-in first and then imported, each in deck-id order. The order of
+/// cards here is the order new cards are introduced in.
 pub struct Catalog {
     decks: Vec<Deck>,
-    index: HashMap<CardId, (usize, usize)>,
     disabled: BTreeSet<DeckId>,
+    /// Card id to position, built on the first `index` call: a single lookup is cheaper as a
+    /// scan of one deck than building a map of every card.
+    index: OnceCell<HashMap<CardId, (usize, usize)>>,
 }
 
 impl Catalog {
     /// The catalog of `decks`, of which those in `disabled` stay out of reviews.
     pub fn new(decks: Vec<Deck>, disabled: BTreeSet<DeckId>) -> Catalog {
-        let mut index = HashMap::new();
-        for (d, deck) in decks.iter().enumerate() {
-            for (c, card) in deck.cards.iter().enumerate() {
-                index.insert(card.id.clone(), (d, c));
-            }
-        }
         Catalog {
             decks,
-            index,
             disabled,
+            index: OnceCell::new(),
+        }
+    }
+
+    /// Builds the id index, for callers about to look up many cards.
+    pub fn index(&self) -> &Self {
+        self.index.get_or_init(|| {
+            let mut index = HashMap::new();
+            for (d, deck) in self.decks.iter().enumerate() {
+                for (c, card) in deck.cards.iter().enumerate() {
+                    index.insert(card.id.clone(), (d, c));
+                }
+            }
+            index
+        });
+        self
+    }
+
+    /// Puts question and answer text into the catalog's cards, for catalogs read without it.
+    pub fn set_text(&mut self, id: &CardId, front: String, back: String) {
+        let position = match self.index.get() {
+            Some(index) => index.get(id).copied(),
+            None => self
+                .decks
+                .iter()
+                .enumerate()
+                .find(|(_, d)| d.id.as_str() == id.deck())
+                .and_then(|(d, deck)| deck.cards.iter().position(|c| &c.id == id).map(|c| (d, c))),
+        };
+        if let Some((d, c)) = position {
+            let card = &mut self.decks[d].cards[c];
+            card.front = front;
+            card.back = back;
         }
     }
 
@@ -159,7 +188,16 @@ impl Catalog {
 
     /// Any card, retired ones and those of disabled decks included.
     pub fn card(&self, id: &CardId) -> Option<&Card> {
-        self.index.get(id).map(|&(d, c)| &self.decks[d].cards[c])
+        match self.index.get() {
+            Some(index) => index.get(id).map(|&(d, c)| &self.decks[d].cards[c]),
+            None => self
+                .decks
+                .iter()
+                .find(|d| d.id.as_str() == id.deck())?
+                .cards
+                .iter()
+                .find(|c| &c.id == id),
+        }
     }
 
     /// The cards of `deck` that are part of it now (not retired), in order.
@@ -186,10 +224,18 @@ mod tests {
         assert!(decks.len() >= 2, "at least two built-in decks");
         let catalog = Catalog::new(decks, BTreeSet::new());
         let total = catalog.cards().count();
+        catalog.index();
         assert_eq!(
-            catalog.index.len(),
-            total,
+            catalog.index.get().map(HashMap::len),
+            Some(total),
             "card ids are unique across decks"
+        );
+        let some = catalog.cards().nth(total / 2).unwrap().id.clone();
+        let fresh = Catalog::new(builtin_decks(), BTreeSet::new());
+        assert_eq!(
+            fresh.card(&some),
+            catalog.card(&some),
+            "lookups agree with and without the index"
         );
     }
 

@@ -256,6 +256,9 @@ pub fn parse_deck(text: &str) -> Result<ParsedDeck, Vec<LineError>> {
     let front_matter = parse_front_matter(&lines[1..close], &mut errors);
 
     let mut cards: Vec<ParsedCard> = Vec::new();
+    // Each id and the line that first defines it: a map, so a large deck stays linear.
+    let mut first_lines: std::collections::HashMap<String, usize> =
+        std::collections::HashMap::new();
     let mut draft: Option<CardDraft> = None;
     let mut section = Section::Preamble;
     let mut fence: Option<Fence> = None;
@@ -278,15 +281,14 @@ pub fn parse_deck(text: &str) -> Result<ParsedDeck, Vec<LineError>> {
             let id = line[CARD_HEADING.len()..].trim().to_owned();
             if let Some(problem) = id_problem(&id) {
                 err(&mut errors, number, format!("bad card id: {problem}"));
-            } else if let Some(first) = cards.iter().find(|c| c.id == id) {
+            } else if let Some(first) = first_lines.get(&id) {
                 err(
                     &mut errors,
                     number,
-                    format!(
-                        "duplicate card id '{id}' (first defined on line {})",
-                        first.line
-                    ),
+                    format!("duplicate card id '{id}' (first defined on line {first})"),
                 );
+            } else {
+                first_lines.insert(id.clone(), number);
             }
             draft = Some(CardDraft {
                 card: ParsedCard {

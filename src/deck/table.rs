@@ -4,6 +4,8 @@
 //! from their question, so re-importing an edited file keeps the history of every card whose
 //! question stayed.
 
+use std::collections::HashMap;
+
 use super::delimited::{Field, records};
 use super::import::{Defaults, normal_tags};
 use super::parse::{
@@ -84,7 +86,7 @@ pub fn parse_table(
         return Err(errors);
     }
 
-    let mut cards: Vec<ParsedCard> = Vec::new();
+    let mut cards = Cards::default();
     let names: Vec<&str> = columns
         .iter()
         .map(|c| match c {
@@ -122,11 +124,11 @@ pub fn parse_table(
             get(Column::Tags),
             get(Column::Kind),
         ) {
-            Ok(card) => add_card(card, &mut cards, &mut errors),
+            Ok(card) => cards.add(card, &mut errors),
             Err(e) => errors.extend(e),
         }
     }
-    if cards.is_empty() && errors.is_empty() {
+    if cards.cards.is_empty() && errors.is_empty() {
         errors.push(LineError::new(1, "the file has no cards"));
     }
     if !errors.is_empty() {
@@ -137,7 +139,7 @@ pub fn parse_table(
         title: defaults.title.clone(),
         description: None,
         tags: Vec::new(),
-        cards,
+        cards: cards.cards,
     })
 }
 
@@ -207,17 +209,27 @@ fn card(
     }
 }
 
-/// Adds a card unless its id is taken, which is reported with the line that took it.
-pub fn add_card(card: ParsedCard, cards: &mut Vec<ParsedCard>, errors: &mut Vec<LineError>) {
-    match cards.iter().find(|c| c.id == card.id) {
-        Some(first) => errors.push(LineError::new(
-            card.line,
-            format!(
-                "the same card id '{}' as line {}: give each card its own id, or its own question",
-                card.id, first.line
-            ),
-        )),
-        None => cards.push(card),
+/// Cards being read from a file, each id once. Duplicates are found with a map, so that reading
+/// stays linear in the size of the file.
+#[derive(Default)]
+pub struct Cards {
+    pub cards: Vec<ParsedCard>,
+    lines: HashMap<String, usize>,
+}
+
+impl Cards {
+    /// Adds a card unless its id is taken, which is reported with the line that took it.
+    pub fn add(&mut self, card: ParsedCard, errors: &mut Vec<LineError>) {
+        match self.lines.get(&card.id) {
+            Some(first) => errors.push(LineError::new(
+                card.line,
+                format!("the same card id '{}' as line {first}: give each card its own id, or its own question", card.id),
+            )),
+            None => {
+                self.lines.insert(card.id.clone(), card.line);
+                self.cards.push(card);
+            }
+        }
     }
 }
 

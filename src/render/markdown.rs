@@ -157,6 +157,7 @@ impl Renderer {
             .initial_indent(&first)
             .subsequent_indent(&rest)
             .word_separator(textwrap::WordSeparator::AsciiSpace)
+            .wrap_algorithm(textwrap::WrapAlgorithm::FirstFit)
             .break_words(false);
         self.lines.extend(
             textwrap::wrap(&text, options)

@@ -73,7 +73,10 @@ impl Store {
     /// The files that make up the collection, relative to the data dir: everything but `local/`.
     fn collection_files(&self) -> Result<Vec<String>, StoreError> {
         let mut files = Vec::new();
-        for (dir, ext) in [("reviews", ".jsonl"), ("decks", ".json")] {
+        for (dir, exts) in [
+            ("reviews", &[".jsonl"][..]),
+            ("decks", &[".jsonl", ".json"][..]),
+        ] {
             let path = self.paths.root.join(dir);
             let entries = match fs::read_dir(&path) {
                 Ok(entries) => entries,
@@ -86,7 +89,7 @@ impl Store {
                     .file_name()
                     .to_string_lossy()
                     .into_owned();
-                if name.ends_with(ext) && !name.starts_with('.') {
+                if exts.iter().any(|ext| name.ends_with(ext)) && !name.starts_with('.') {
                     files.push(format!("{dir}/{name}"));
                 }
             }

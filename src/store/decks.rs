@@ -1,9 +1,12 @@
-//! Imported decks, kept as JSON in `decks/` of the data dir so that the file a user imported from
-//! may move or vanish. Only whole decks are written, atomically, under the exclusive lock.
+//! Imported decks, kept in `decks/<id>.jsonl` of the data dir so that the file a user imported
+//! from may move or vanish: a header line, then one JSON line per card. Only whole decks are
+//! written, atomically, under the exclusive lock. Queues need only ids, kinds and tags, which
+//! start every card line, so they are read without parsing the text (`Load::Index`).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -12,11 +15,13 @@ use super::fsutil::{create_dir_all, io_error, remove_stale_temps, write_atomic};
 use super::{Store, StoreError};
 use crate::model::{Card, CardId, CardKind, Deck, DeckId, DeckSource};
 
-/// Version of `decks/<id>.json`.
-pub const DECK_SCHEMA: u32 = 1;
+/// Version of the legacy `decks/<id>.json` (one JSON document), still read.
+const LEGACY_DECK_SCHEMA: u32 = 1;
+/// Version of `decks/<id>.jsonl`: a header line, then a line per card.
+pub const DECK_SCHEMA: u32 = 2;
 
 #[derive(Serialize, Deserialize)]
-struct DeckFile {
+struct LegacyDeckFile {
     schema: u32,
     id: String,
     title: String,
@@ -25,35 +30,233 @@ struct DeckFile {
     cards: Vec<CardRecord>,
 }
 
-impl HasSchema for DeckFile {
+impl HasSchema for LegacyDeckFile {
     fn schema(&self) -> u32 {
         self.schema
     }
 }
 
+/// The first line of `decks/<id>.jsonl`.
+#[derive(Serialize, Deserialize)]
+struct DeckHeader {
+    schema: u32,
+    id: String,
+    title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    /// How many card lines follow, so a file cut short at a line end is still caught.
+    cards: usize,
+}
+
+impl HasSchema for DeckHeader {
+    fn schema(&self) -> u32 {
+        self.schema
+    }
+}
+
+/// One card line. The field order is fixed so that the lean reader can take the id, kind, tags
+/// and retirement from the start of the line without parsing the text.
 #[derive(Serialize, Deserialize)]
 struct CardRecord {
     id: String,
     kind: String,
-    front: String,
-    back: String,
     #[serde(default)]
     tags: Vec<String>,
     /// Gone from the file of a later import: kept, with its history, out of every queue.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     retired: bool,
+    front: String,
+    back: String,
+}
+
+/// How much of each card to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Load {
+    /// Ids, kinds, tags and retirement: what queues, counts and statistics need.
+    Index,
+    /// Everything, question and answer text included.
+    Full,
+}
+
+/// A card line's id, kind, tags and retirement, read from the fixed start of a line that hone
+/// wrote, without parsing the text after it. `None` for a line in any other shape.
+fn scan_card(line: &[u8]) -> Option<(&str, &str, Vec<&str>, bool)> {
+    fn string<'a>(rest: &mut &'a [u8]) -> Option<&'a str> {
+        let end = rest.iter().position(|&b| b == b'"')?;
+        let (text, tail) = rest.split_at(end);
+        if text.contains(&b'\\') {
+            return None; // escapes: leave this line to the full parser
+        }
+        *rest = &tail[1..];
+        std::str::from_utf8(text).ok()
+    }
+    let mut rest = line.strip_prefix(b"{\"id\":\"")?;
+    let id = string(&mut rest)?;
+    rest = rest.strip_prefix(b",\"kind\":\"")?;
+    let kind = string(&mut rest)?;
+    rest = rest.strip_prefix(b",\"tags\":[")?;
+    let mut tags = Vec::new();
+    while let Some(tail) = rest.strip_prefix(b"\"") {
+        rest = tail;
+        tags.push(string(&mut rest)?);
+        rest = rest.strip_prefix(b",").unwrap_or(rest);
+    }
+    rest = rest.strip_prefix(b"]")?;
+    let retired = match rest.strip_prefix(b",\"retired\":true") {
+        Some(tail) => {
+            rest = tail;
+            true
+        }
+        None => false,
+    };
+    rest.starts_with(b",\"front\":")
+        .then_some((id, kind, tags, retired))
+}
+
+fn card_of(
+    deck: &DeckId,
+    id: &str,
+    kind: &str,
+    tags: Vec<String>,
+    retired: bool,
+    text: Option<(String, String)>,
+) -> Result<Card, String> {
+    let kind = match kind {
+        "definition" => CardKind::Definition,
+        "question" => CardKind::Question,
+        other => {
+            return Err(format!(
+                "card '{}': unknown kind '{}'",
+                id.escape_debug(),
+                other.escape_debug()
+            ));
+        }
+    };
+    let (front, back) = text.unwrap_or_default();
+    Ok(Card {
+        id: CardId::new(deck, id)?,
+        kind,
+        front,
+        back,
+        tags,
+        retired,
+    })
+}
+
+/// Reads a deck file's bytes: the legacy single document, or a header and card lines.
+fn parse_deck_file(path: &Path, bytes: &[u8], load: Load) -> Result<Deck, StoreError> {
+    let corrupt = |line: Option<u64>, reason: String| StoreError::Corrupt {
+        path: path.to_path_buf(),
+        line,
+        reason,
+    };
+    let is_legacy = path.extension().is_some_and(|e| e == "json");
+    if is_legacy {
+        let file: LegacyDeckFile = parse_versioned_file(path, bytes, LEGACY_DECK_SCHEMA)?;
+        let id: DeckId = file.id.parse().map_err(|e| corrupt(None, e))?;
+        let mut cards = Vec::with_capacity(file.cards.len());
+        for r in file.cards {
+            let text = (load == Load::Full).then_some((r.front, r.back));
+            cards.push(
+                card_of(&id, &r.id, &r.kind, r.tags, r.retired, text)
+                    .map_err(|e| corrupt(None, e))?,
+            );
+        }
+        return Ok(Deck {
+            id,
+            title: file.title,
+            description: file.description,
+            source: DeckSource::Imported,
+            cards,
+        });
+    }
+    let mut lines = bytes.split(|&b| b == b'\n');
+    let header_line = lines.next().unwrap_or_default();
+    let header: DeckHeader = parse_versioned_file(path, header_line, DECK_SCHEMA)?;
+    let id: DeckId = header.id.parse().map_err(|e| corrupt(Some(1), e))?;
+    let mut cards = Vec::with_capacity(header.cards);
+    for (index, line) in lines.enumerate() {
+        let number = index as u64 + 2;
+        if line.is_empty() {
+            continue;
+        }
+        let card = match (load, scan_card(line)) {
+            (Load::Index, Some((card, kind, tags, retired))) => card_of(
+                &id,
+                card,
+                kind,
+                tags.into_iter().map(str::to_owned).collect(),
+                retired,
+                None,
+            ),
+            _ => match serde_json::from_slice::<CardRecord>(line) {
+                Ok(r) => card_of(
+                    &id,
+                    &r.id,
+                    &r.kind,
+                    r.tags,
+                    r.retired,
+                    (load == Load::Full).then_some((r.front, r.back)),
+                ),
+                Err(e) => Err(format!("not a card: {e}")),
+            },
+        };
+        cards.push(card.map_err(|e| corrupt(Some(number), e))?);
+    }
+    if cards.len() != header.cards || !bytes.ends_with(b"\n") {
+        return Err(corrupt(
+            None,
+            format!(
+                "cut short: the header promises {} cards, the file holds {}",
+                header.cards,
+                cards.len()
+            ),
+        ));
+    }
+    Ok(Deck {
+        id,
+        title: header.title,
+        description: header.description,
+        source: DeckSource::Imported,
+        cards,
+    })
+}
+
+/// A deck as its `decks/<id>.jsonl` file.
+fn encode_deck(deck: &Deck) -> Result<Vec<u8>, serde_json::Error> {
+    let header = DeckHeader {
+        schema: DECK_SCHEMA,
+        id: deck.id.to_string(),
+        title: deck.title.clone(),
+        description: deck.description.clone(),
+        cards: deck.cards.len(),
+    };
+    let mut bytes = serde_json::to_vec(&header)?;
+    bytes.push(b'\n');
+    for c in &deck.cards {
+        let record = CardRecord {
+            id: c.id.as_str()[deck.id.as_str().len() + 1..].to_owned(),
+            kind: c.kind.as_str().to_owned(),
+            tags: c.tags.clone(),
+            retired: c.retired,
+            front: c.front.clone(),
+            back: c.back.clone(),
+        };
+        serde_json::to_writer(&mut bytes, &record)?;
+        bytes.push(b'\n');
+    }
+    Ok(bytes)
 }
 
 impl Store {
-    /// Every imported deck, in deck-id order.
-    pub fn imported_decks(&self) -> Result<Vec<Deck>, StoreError> {
+    /// The deck files, in deck-id order: `<id>.jsonl`, or a legacy `<id>.json` not yet rewritten.
+    fn deck_files(&self) -> Result<Vec<PathBuf>, StoreError> {
         let dir = self.decks_dir();
         let entries = match fs::read_dir(dir) {
             Ok(entries) => entries,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(e) => return Err(io_error(dir, "list")(e)),
         };
-        let _lock = self.shared()?;
         let mut paths = Vec::new();
         for entry in entries {
             let path = entry.map_err(io_error(dir, "list"))?.path();
@@ -61,91 +264,99 @@ impl Store {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            if name.ends_with(".json") && !name.starts_with('.') {
+            let new = name.strip_suffix(".jsonl");
+            let legacy = name
+                .strip_suffix(".json")
+                .filter(|stem| !dir.join(format!("{stem}.jsonl")).exists());
+            if !name.starts_with('.') && (new.is_some() || legacy.is_some()) {
                 paths.push(path);
             }
         }
         paths.sort();
-        let mut decks = Vec::with_capacity(paths.len());
-        for path in paths {
-            let bytes = fs::read(&path).map_err(io_error(&path, "read"))?;
-            let file: DeckFile = parse_versioned_file(&path, &bytes, DECK_SCHEMA)?;
-            let deck = to_deck(file).map_err(|reason| StoreError::Corrupt {
-                path: path.clone(),
-                line: None,
-                reason,
-            })?;
-            decks.push(deck);
+        Ok(paths)
+    }
+
+    /// Every imported deck, in deck-id order; with `Load::Index` the cards carry no text.
+    pub fn imported_decks(&self, load: Load) -> Result<Vec<Deck>, StoreError> {
+        let paths = self.deck_files()?;
+        if paths.is_empty() {
+            return Ok(Vec::new());
         }
-        Ok(decks)
+        let _lock = self.shared()?;
+        paths
+            .iter()
+            .map(|path| {
+                let bytes = fs::read(path).map_err(io_error(path, "read"))?;
+                parse_deck_file(path, &bytes, load)
+            })
+            .collect()
+    }
+
+    /// The question and answer of each of `cards` (all from one imported deck), read from its
+    /// file in one pass.
+    pub fn card_texts(
+        &self,
+        deck: &DeckId,
+        cards: &BTreeSet<&str>,
+    ) -> Result<BTreeMap<String, (String, String)>, StoreError> {
+        let mut texts = BTreeMap::new();
+        let Some(path) = self
+            .deck_files()?
+            .into_iter()
+            .find(|p| p.file_stem().is_some_and(|s| s == deck.as_str()))
+        else {
+            return Ok(texts);
+        };
+        let _lock = self.shared()?;
+        let bytes = fs::read(&path).map_err(io_error(&path, "read"))?;
+        if path.extension().is_some_and(|e| e == "json") {
+            for card in parse_deck_file(&path, &bytes, Load::Full)?.cards {
+                let local = card.id.as_str()[deck.as_str().len() + 1..].to_owned();
+                if cards.contains(local.as_str()) {
+                    texts.insert(local, (card.front, card.back));
+                }
+            }
+            return Ok(texts);
+        }
+        for (index, line) in bytes.split(|&b| b == b'\n').enumerate().skip(1) {
+            let wanted = match scan_card(line) {
+                Some((id, ..)) => cards.contains(id),
+                None => !line.is_empty(),
+            };
+            if !wanted {
+                continue;
+            }
+            let record: CardRecord =
+                serde_json::from_slice(line).map_err(|e| StoreError::Corrupt {
+                    path: path.clone(),
+                    line: Some(index as u64 + 1),
+                    reason: format!("not a card: {e}"),
+                })?;
+            if cards.contains(record.id.as_str()) {
+                texts.insert(record.id, (record.front, record.back));
+            }
+        }
+        Ok(texts)
     }
 
     /// Saves an imported deck, replacing any earlier import with the same id.
     pub fn save_imported_deck(&mut self, deck: &Deck) -> Result<(), StoreError> {
-        let file = DeckFile {
-            schema: DECK_SCHEMA,
-            id: deck.id.to_string(),
-            title: deck.title.clone(),
-            description: deck.description.clone(),
-            cards: deck
-                .cards
-                .iter()
-                .map(|c| CardRecord {
-                    id: c.id.as_str()[deck.id.as_str().len() + 1..].to_owned(),
-                    kind: c.kind.as_str().to_owned(),
-                    front: c.front.clone(),
-                    back: c.back.clone(),
-                    tags: c.tags.clone(),
-                    retired: c.retired,
-                })
-                .collect(),
-        };
-        let path = self.decks_dir().join(format!("{}.json", deck.id));
-        let mut bytes = serde_json::to_vec_pretty(&file).map_err(|e| StoreError::Io {
+        let path = self.decks_dir().join(format!("{}.jsonl", deck.id));
+        let bytes = encode_deck(deck).map_err(|e| StoreError::Io {
             action: "encode",
             path: path.clone(),
             source: io::Error::other(e),
         })?;
-        bytes.push(b'\n');
         let unique = self.unique();
         let _lock = self.exclusive()?;
         create_dir_all(self.decks_dir())?;
         remove_stale_temps(&path);
-        write_atomic(&path, &bytes, unique)
+        write_atomic(&path, &bytes, unique)?;
+        let legacy = self.decks_dir().join(format!("{}.json", deck.id));
+        match fs::remove_file(&legacy) {
+            Ok(()) | Err(_) => Ok(()),
+        }
     }
-}
-
-fn to_deck(file: DeckFile) -> Result<Deck, String> {
-    let id: DeckId = file.id.parse()?;
-    let mut cards = Vec::with_capacity(file.cards.len());
-    for record in file.cards {
-        let kind = match record.kind.as_str() {
-            "definition" => CardKind::Definition,
-            "question" => CardKind::Question,
-            other => {
-                return Err(format!(
-                    "card '{}': unknown kind '{}'",
-                    record.id.escape_debug(),
-                    other.escape_debug()
-                ));
-            }
-        };
-        cards.push(Card {
-            id: CardId::new(&id, &record.id)?,
-            kind,
-            front: record.front,
-            back: record.back,
-            tags: record.tags,
-            retired: record.retired,
-        });
-    }
-    Ok(Deck {
-        id,
-        title: file.title,
-        description: file.description,
-        source: DeckSource::Imported,
-        cards,
-    })
 }
 
 /// Version of `deck-settings.json`.
@@ -218,24 +429,92 @@ impl Store {
 
     /// Deletes an imported deck's file. Its review history stays in the log.
     pub fn remove_imported_deck(&mut self, deck: &DeckId) -> Result<bool, StoreError> {
-        let path = self.decks_dir().join(format!("{deck}.json"));
         let _lock = self.exclusive()?;
-        match fs::remove_file(&path) {
-            Ok(()) => {
-                super::fsutil::sync_dir(self.decks_dir())?;
-                Ok(true)
+        let mut removed = false;
+        for ext in ["jsonl", "json"] {
+            let path = self.decks_dir().join(format!("{deck}.{ext}"));
+            match fs::remove_file(&path) {
+                Ok(()) => removed = true,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(io_error(&path, "remove")(e)),
             }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
-            Err(e) => Err(io_error(&path, "remove")(e)),
         }
+        if removed {
+            super::fsutil::sync_dir(self.decks_dir())?;
+        }
+        Ok(removed)
     }
 }
 
 /// What loading does with an imported deck file's bytes, for the fuzzers.
 pub(super) fn fuzz_deck_file(bytes: &[u8]) {
-    let path = std::path::Path::new("deck.json");
-    if let Ok(file) = parse_versioned_file::<DeckFile>(path, bytes, DECK_SCHEMA) {
-        let _ = to_deck(file);
+    for name in ["deck.json", "deck.jsonl"] {
+        for load in [Load::Index, Load::Full] {
+            let _ = parse_deck_file(Path::new(name), bytes, load);
+        }
     }
-    let _ = parse_versioned_file::<DeckSettingsFile>(path, bytes, DECK_SETTINGS_SCHEMA);
+    let _ = parse_versioned_file::<DeckSettingsFile>(
+        Path::new("deck-settings.json"),
+        bytes,
+        DECK_SETTINGS_SCHEMA,
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deck::builtin_decks;
+
+    #[test]
+    fn a_deck_file_round_trips_and_the_index_matches_the_full_read() {
+        for deck in builtin_decks() {
+            let mut deck = Deck {
+                source: DeckSource::Imported,
+                ..deck
+            };
+            deck.cards[0].retired = true;
+            deck.cards[1].front = "a \"quoted\" front with \\ and\nnewlines".into();
+            let bytes = encode_deck(&deck).unwrap();
+            let path = Path::new("x.jsonl");
+            assert_eq!(parse_deck_file(path, &bytes, Load::Full).unwrap(), deck);
+            let index = parse_deck_file(path, &bytes, Load::Index).unwrap();
+            for (lean, full) in index.cards.iter().zip(&deck.cards) {
+                assert_eq!(
+                    (&lean.id, lean.kind, &lean.tags, lean.retired),
+                    (&full.id, full.kind, &full.tags, full.retired)
+                );
+                assert!(lean.front.is_empty() && lean.back.is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn a_deck_file_cut_short_at_a_line_end_is_caught() {
+        let deck = Deck {
+            source: DeckSource::Imported,
+            ..builtin_decks().remove(0)
+        };
+        let bytes = encode_deck(&deck).unwrap();
+        let cut = &bytes[..bytes[..bytes.len() - 1]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .unwrap()
+            + 1];
+        let err = parse_deck_file(Path::new("x.jsonl"), cut, Load::Index).unwrap_err();
+        assert!(err.to_string().contains("cut short"), "{err}");
+    }
+
+    #[test]
+    fn lines_in_another_shape_fall_back_to_the_full_parser() {
+        let line = br#"{ "kind":"question", "id":"x", "front":"f", "back":"b" }"#;
+        assert!(scan_card(line).is_none());
+        let text = [
+            br#"{"schema":2,"id":"d","title":"D","cards":1}"#.as_slice(),
+            line,
+            b"",
+        ]
+        .join(&b'\n');
+        let deck = parse_deck_file(Path::new("d.jsonl"), &text, Load::Index).unwrap();
+        assert_eq!(deck.cards[0].id.as_str(), "d/x");
+    }
 }

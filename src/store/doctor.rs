@@ -234,7 +234,7 @@ impl Store {
                 Err(e) => checks.push(check("device", Status::Failed, e.to_string())),
             }
         }
-        match self.imported_decks() {
+        match self.imported_decks(super::decks::Load::Full) {
             Ok(decks) => checks.push(check(
                 "imported decks",
                 Status::Ok,

@@ -42,8 +42,10 @@ pub(crate) use lock::Lock;
 use lock::Mode;
 use records::LogPosition;
 
-/// Once the logs hold this many bytes the snapshot does not reflect, a writer rewrites it, so
-/// that loading never replays more than about this much.
+/// Once the logs hold this many bytes the snapshot does not reflect (or as many as the snapshot
+/// itself holds, if that is more), a writer rewrites it. Loading then never replays more than
+/// about as much as it parses, and rewriting a large snapshot is paid for by at least as many
+/// bytes of answers: O(1) per answer.
 const CHECKPOINT_BYTES: u64 = 256 * 1024;
 
 #[derive(Debug, thiserror::Error)]
@@ -122,9 +124,16 @@ struct Cache {
     snapshot: BTreeMap<String, LogPosition>,
     /// Per log file name: where an incomplete last line (a write cut short by a crash) starts.
     torn: BTreeMap<String, u64>,
+    /// Size of the snapshot file last read or written.
+    snapshot_bytes: u64,
 }
 
 impl Cache {
+    /// Whether the snapshot lags far enough behind the logs to be rewritten.
+    fn checkpoint_due(&self) -> bool {
+        self.unsnapshotted_bytes() >= CHECKPOINT_BYTES.max(self.snapshot_bytes)
+    }
+
     fn unsnapshotted_bytes(&self) -> u64 {
         self.read
             .iter()
@@ -210,11 +219,7 @@ impl Store {
         }
         let (events, value) = decided?;
         self.append(&events)?;
-        if self
-            .cache
-            .as_ref()
-            .is_some_and(|c| c.unsnapshotted_bytes() >= CHECKPOINT_BYTES)
-        {
+        if self.cache.as_ref().is_some_and(Cache::checkpoint_due) {
             self.write_snapshot()?;
         }
         Ok(value)

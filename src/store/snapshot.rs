@@ -79,6 +79,7 @@ impl Store {
             read: logs.clone(),
             snapshot: logs,
             torn: BTreeMap::new(),
+            snapshot_bytes: bytes.len() as u64,
         })
     }
 
@@ -95,6 +96,7 @@ impl Store {
         remove_stale_temps(&self.paths.snapshot);
         write_atomic(&self.paths.snapshot, &bytes, self.rng.next_u64())?;
         cache.snapshot = cache.read.clone();
+        cache.snapshot_bytes = bytes.len() as u64;
         Ok(())
     }
 }

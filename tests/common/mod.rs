@@ -118,10 +118,9 @@ impl Hone {
         };
         for entry in entries {
             let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
-            lines.extend(
-                text.lines()
-                    .map(|l| serde_json::from_str::<Value>(l).unwrap()),
-            );
+            // A last line without its newline was cut short by a kill: never acknowledged.
+            let complete = text.split_inclusive('\n').filter(|l| l.ends_with('\n'));
+            lines.extend(complete.map(|l| serde_json::from_str::<Value>(l).unwrap()));
         }
         lines
     }
