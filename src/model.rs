@@ -2,7 +2,9 @@
 //!
 //! Nothing here does I/O, reads the clock or knows an on-disk format.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::fmt;
 use std::str::FromStr;
 
@@ -44,7 +46,13 @@ impl CardId {
     pub fn new(deck: &DeckId, card: &str) -> Result<Self, String> {
         match id_problem(card) {
             Some(problem) => Err(problem),
-            None => Ok(CardId(format!("{deck}/{card}"))),
+            None => {
+                let mut id = String::with_capacity(deck.0.len() + 1 + card.len());
+                id.push_str(&deck.0);
+                id.push('/');
+                id.push_str(card);
+                Ok(CardId(id))
+            }
         }
     }
 
@@ -351,8 +359,8 @@ impl Event {
 /// the study days with at least one answer. Built by folding events in log order.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReviewState {
-    pub cards: BTreeMap<CardId, CardState>,
-    pub suspended: BTreeSet<CardId>,
+    pub cards: FxHashMap<CardId, CardState>,
+    pub suspended: FxHashSet<CardId>,
     pub active_days: BTreeSet<StudyDay>,
 }
 

@@ -133,7 +133,7 @@ pub struct Stats {
 /// The answers in `log` that were not taken back, for cards in `cards`.
 pub fn kept_answers<'a>(
     log: &'a [Event],
-    cards: &'a BTreeSet<&'a crate::model::CardId>,
+    cards: &'a rustc_hash::FxHashSet<&'a crate::model::CardId>,
 ) -> impl Iterator<Item = &'a Event> + 'a {
     let undone: BTreeSet<&str> = log.iter().filter_map(Event::undoes).collect();
     log.iter().filter(move |e| {
@@ -186,7 +186,7 @@ pub fn stats(
         }
     }
 
-    let ids: BTreeSet<&crate::model::CardId> = cards.iter().map(|c| &c.id).collect();
+    let ids: rustc_hash::FxHashSet<&crate::model::CardId> = cards.iter().map(|c| &c.id).collect();
     let mut activity = Activity::default();
     let mut retention = Recall::default();
     let mut by_day: BTreeMap<StudyDay, Recall> = BTreeMap::new();

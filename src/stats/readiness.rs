@@ -5,7 +5,7 @@
 //! is not a leech. A topic's readiness is its share of solid cards. Ties are broken by true
 //! retention (lower first), then by the tag.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use super::{Recall, is_leech, kept_answers, retention_grade};
 use crate::model::{Card, CardId, Event, ReviewState};
@@ -43,7 +43,7 @@ pub fn readiness(
     leech_threshold: u32,
     every_tag: bool,
 ) -> Vec<Topic> {
-    let ids: BTreeSet<&CardId> = cards.iter().map(|c| &c.id).collect();
+    let ids: rustc_hash::FxHashSet<&CardId> = cards.iter().map(|c| &c.id).collect();
     let mut recall: HashMap<&CardId, Recall> = HashMap::new();
     for event in kept_answers(log, &ids) {
         if let Some(grade) = retention_grade(event) {

@@ -57,7 +57,11 @@ pub(super) fn encode(
             .iter()
             .map(|(id, s)| (id.to_string(), StateRecord::from(s)))
             .collect(),
-        suspended: state.suspended.iter().map(CardId::to_string).collect(),
+        suspended: {
+            let mut ids: Vec<String> = state.suspended.iter().map(CardId::to_string).collect();
+            ids.sort();
+            ids
+        },
         active_days: state.active_days.iter().map(|d| d.date()).collect(),
     };
     let mut bytes = serde_json::to_vec(&file)?;
@@ -145,8 +149,8 @@ mod tests {
             proptest::collection::btree_set((0u32..3000).prop_map(day), 0..20),
         )
             .prop_map(|(cards, suspended, active_days)| ReviewState {
-                cards,
-                suspended,
+                cards: cards.into_iter().collect(),
+                suspended: suspended.into_iter().collect(),
                 active_days,
             })
     }
