@@ -42,8 +42,9 @@ mod day {
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<NaiveDate, D::Error> {
-        let text = <&str>::deserialize(deserializer)?;
-        parse(text).ok_or_else(|| {
+        // Cow: a string with JSON escapes in it cannot be borrowed from the input.
+        let text = std::borrow::Cow::<str>::deserialize(deserializer)?;
+        parse(&text).ok_or_else(|| {
             serde::de::Error::custom(format!(
                 "'{}' is not a date (YYYY-MM-DD)",
                 text.escape_debug()
@@ -58,11 +59,15 @@ mod day {
                 d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
             })
         };
-        if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+        let fast = || {
+            if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+                return None;
+            }
             let year = i32::try_from(digits(0..4)?).ok()?;
-            return NaiveDate::from_ymd_opt(year, digits(5..7)?, digits(8..10)?);
-        }
-        text.parse().ok()
+            NaiveDate::from_ymd_opt(year, digits(5..7)?, digits(8..10)?)
+        };
+        // Anything unusual goes to chrono, so both always agree.
+        fast().or_else(|| text.parse().ok())
     }
 }
 
@@ -364,11 +369,33 @@ mod tests {
 
     #[test]
     fn dates_parse_by_hand_as_chrono_would() {
-        for text in ["2026-03-02", "0001-01-01", "9999-12-31", "2024-02-29"] {
+        use chrono::Datelike;
+        let mut date = chrono::NaiveDate::from_ymd_opt(1900, 1, 1).unwrap();
+        while date.year() <= 2100 {
+            let text = date.format("%Y-%m-%d").to_string();
+            assert_eq!(day::parse(&text), Some(date), "{text}");
+            date = date.succ_opt().unwrap();
+        }
+        for text in [
+            "0001-01-01",
+            "9999-12-31",
+            "+12345-01-01",
+            "-026-03-02",
+            "2026-3-02",
+        ] {
             assert_eq!(day::parse(text), text.parse().ok(), "{text}");
         }
-        for bad in ["2026-02-30", "2026-13-01", "20260302", "2026-03-0x", ""] {
+        for bad in [
+            "2026-02-30",
+            "2026-13-01",
+            "2026-00-10",
+            "2025-02-29",
+            "20260302",
+            "2026-03-0x",
+            "",
+        ] {
             assert_eq!(day::parse(bad), None, "{bad}");
+            assert_eq!(bad.parse::<chrono::NaiveDate>().ok(), None, "{bad}");
         }
     }
 
