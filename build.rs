@@ -92,5 +92,18 @@ fn generate(decks: &[(String, parse::ParsedDeck)]) -> String {
         code.push_str("]},\n");
     }
     code.push_str("];\n");
+    let digest = fnv1a(code.as_bytes());
+    let _ = writeln!(
+        code,
+        "/// Changes whenever the built-in decks do: part of what cached counts depend on.\n\
+         pub(crate) const BUILTIN_DIGEST: u64 = {digest:#018x};"
+    );
     code
+}
+
+/// FNV-1a, 64 bits: a fingerprint of the generated table, not a defence against anyone.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }

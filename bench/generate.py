@@ -5,7 +5,7 @@
 
 One imported deck of CARDS cards (a TSV file), and answers for about 30% of them: each reviewed
 card gets a first review on a day in the past year and then a review whenever it fell due,
-graded mostly well, until today; about 1.4 reviews per card on average. The answers go through
+graded mostly well, until yesterday; about 1.4 reviews per card on average. The answers go through
 `hone answer --stdin` with their timestamps, so the scheduler computes every due day, which
 spread from weeks overdue to a year ahead. Also writes DATA_DIR/../cards-CARDS.tsv and
 DATA_DIR/../answers-CARDS.jsonl for other benchmarks.
@@ -39,7 +39,7 @@ for card in reviewed:
     day = today - datetime.timedelta(days=rng.randint(30, 365))
     interval, n = 0, 0
     for _ in range(per_card):
-        if day > today:
+        if day >= today:
             break
         grade = rng.choices([5, 4, 3, 2, 1], weights=[30, 40, 15, 10, 5])[0]
         answers.append((day, card, grade))

@@ -101,10 +101,10 @@ impl Ctx<'_> {
         let mut decks = deck::builtin_decks();
         for imported in self.store.imported_decks(load)? {
             if decks.iter().any(|d| d.id == imported.id) {
-                eprintln!(
-                    "hone: warning: ignoring the imported deck '{}': a built-in deck has that id",
+                self.store.warn(format!(
+                    "ignoring the imported deck '{}': a built-in deck has that id",
                     imported.id
-                );
+                ));
                 continue;
             }
             decks.push(imported);

@@ -35,17 +35,14 @@ pub fn run(ctx: &mut Ctx) -> anyhow::Result<()> {
 }
 
 pub fn due(ctx: &mut Ctx, args: DueArgs) -> anyhow::Result<()> {
+    if args.count {
+        return count(ctx, &args.filter);
+    }
     let (catalog, agenda) = ctx.load()?;
     let cards = select(&catalog, &args.filter)?;
     let today = agenda.today;
     let state = ctx.state()?;
     let queue = todays_queue(&cards, state, &agenda);
-    if args.count {
-        let count = queue.len();
-        ctx.flush_warnings();
-        writeln!(ctx.out, "{count}")?;
-        return Ok(());
-    }
     let new = count_new(&queue);
     let view = DueView {
         day: today.to_string(),
@@ -55,6 +52,39 @@ pub fn due(ctx: &mut Ctx, args: DueArgs) -> anyhow::Result<()> {
         cards: queue.iter().map(|e| DueCardView::of(e, today)).collect(),
     };
     ctx.emit(args.json, &view, render::due)
+}
+
+/// `hone due --count`, meant to run on every shell prompt: answered from the memo while no
+/// file it depends on has changed, and remembered when computed without warnings (which must
+/// then be shown again next time).
+fn count(ctx: &mut Ctx, filter: &Filter) -> anyhow::Result<()> {
+    let question = format!(
+        "due-count 1 {} {:016x} {} {:?} {:?}",
+        env!("CARGO_PKG_VERSION"),
+        crate::deck::BUILTIN_DIGEST,
+        ctx.today(),
+        ctx.settings,
+        filter
+    );
+    let inputs = ctx.store.fingerprint(&question);
+    let remembered = inputs
+        .as_ref()
+        .and_then(|inputs| ctx.store.remembered_count(inputs));
+    let count = match remembered {
+        Some(count) => count,
+        None => {
+            let (catalog, agenda) = ctx.load()?;
+            let cards = select(&catalog, filter)?;
+            let count = todays_queue(&cards, ctx.state()?, &agenda).len();
+            if let Some(inputs) = inputs.filter(|_| !ctx.store.has_warnings()) {
+                ctx.store.remember_count(&inputs, count);
+            }
+            count
+        }
+    };
+    ctx.flush_warnings();
+    writeln!(ctx.out, "{count}")?;
+    Ok(())
 }
 
 pub fn next(ctx: &mut Ctx, args: NextArgs) -> anyhow::Result<()> {

@@ -91,6 +91,9 @@ pub fn from_parsed(parsed: ParsedDeck, source: DeckSource) -> Result<Deck, Strin
     })
 }
 
+/// Changes whenever the decks compiled into this binary do.
+pub const BUILTIN_DIGEST: u64 = builtin::BUILTIN_DIGEST;
+
 /// The decks compiled into this binary, in deck-id order.
 pub fn builtin_decks() -> Vec<Deck> {
     builtin::BUILTIN_DECKS

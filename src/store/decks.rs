@@ -384,7 +384,7 @@ impl HasSchema for DeckSettingsFile {
 }
 
 impl Store {
-    fn deck_settings_path(&self) -> std::path::PathBuf {
+    pub(super) fn deck_settings_path(&self) -> std::path::PathBuf {
         self.root().join("deck-settings.json")
     }
 

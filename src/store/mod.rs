@@ -2,9 +2,10 @@
 //!
 //! Layout (see ARCHITECTURE.md):
 //! - `reviews/<device>.jsonl`: append-only review logs, one per device, the source of truth;
-//! - `decks/<deck>.json`: imported decks; `deck-settings.json`: disabled decks;
+//! - `decks/<deck>.jsonl`: imported decks; `deck-settings.json`: disabled decks;
 //! - `plan.json`: the interview date, if one is set;
 //! - `local/snapshot.json`: every card's state, a checkpoint derived from the logs;
+//! - `local/due-count.json`: recent `due --count` results with their inputs (`memo`);
 //! - `local/device.json`, `local/lock`, `local/torn/`, `local/damaged/`, `local/backups/`: this
 //!   machine's own files.
 //!
@@ -21,6 +22,7 @@ mod files;
 mod fsutil;
 mod lock;
 mod log;
+mod memo;
 mod plan;
 mod records;
 mod snapshot;
@@ -40,6 +42,7 @@ pub use doctor::{Check, Status};
 use fsutil::{create_dir_all, io_error, sync_dir};
 pub(crate) use lock::Lock;
 use lock::Mode;
+pub use memo::Fingerprint;
 use records::LogPosition;
 
 /// Once the logs hold this many bytes the snapshot does not reflect (or as many as the snapshot
@@ -181,6 +184,16 @@ impl Store {
     /// Problems that were worked around and that the user should hear about; drained on read.
     pub fn take_warnings(&mut self) -> Vec<String> {
         std::mem::take(&mut self.warnings)
+    }
+
+    /// Whether there are warnings not yet taken.
+    pub fn has_warnings(&self) -> bool {
+        !self.warnings.is_empty()
+    }
+
+    /// Adds a warning about the data dir, shown with the others.
+    pub fn warn(&mut self, warning: String) {
+        self.warnings.push(warning);
     }
 
     /// A fresh id for a review: 128 random bits, so ids from two devices never collide.

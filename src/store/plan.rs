@@ -29,7 +29,7 @@ impl HasSchema for PlanFile {
 }
 
 impl Store {
-    fn plan_path(&self) -> std::path::PathBuf {
+    pub(super) fn plan_path(&self) -> std::path::PathBuf {
         self.root().join("plan.json")
     }
 
