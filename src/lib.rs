@@ -73,9 +73,15 @@ pub fn exit_status(err: &anyhow::Error) -> (u8, bool) {
         return (*code, false);
     }
     for cause in err.chain() {
-        if let Some(e) = cause.downcast_ref::<io::Error>()
-            && e.kind() == io::ErrorKind::BrokenPipe
-        {
+        let kind = match (
+            cause.downcast_ref::<io::Error>(),
+            cause.downcast_ref::<serde_json::Error>(),
+        ) {
+            (Some(e), _) => Some(e.kind()),
+            (None, Some(e)) => e.io_error_kind(),
+            (None, None) => None,
+        };
+        if kind == Some(io::ErrorKind::BrokenPipe) {
             // Like other Unix tools: a reader that stopped early (`hone cards | head`) is fine.
             return (EXIT_OK, false);
         }

@@ -287,16 +287,19 @@ fn plain_hone_says_what_is_due_and_how_to_start() {
 #[test]
 fn a_closed_pipe_is_not_an_error() {
     let hone = Hone::new();
-    let mut child = hone
-        .command(&["cards"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stdout.take());
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+    // Text and JSON go out through different writers; both must treat EPIPE alike.
+    for args in [&["cards"][..], &["cards", "--json"]] {
+        let mut child = hone
+            .command(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).is_empty(), "{args:?}: {}", stderr(&out));
+    }
 }
 
 #[test]
