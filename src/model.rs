@@ -90,7 +90,11 @@ impl FromStr for CardId {
                 s.escape_debug()
             ));
         };
-        CardId::new(&deck.parse()?, card)
+        // One allocation, for the whole id: this runs for every card a snapshot holds.
+        match id_problem(deck).or_else(|| id_problem(card)) {
+            Some(problem) => Err(problem),
+            None => Ok(CardId(s.to_owned())),
+        }
     }
 }
 

@@ -91,9 +91,20 @@ fn a_snapshot_that_disagrees_with_the_log_fails_the_doctor() {
     hone.ok(&["answer", "api/rest", "5"]);
     hone.ok(&["answer", "--stdin"]);
     let path = hone.data_dir().join("local/snapshot.json");
-    let tampered = fs::read_to_string(&path)
-        .unwrap()
-        .replace("\"interval_days\":1", "\"interval_days\":9");
+    let original = fs::read_to_string(&path).unwrap();
+    // The card's row: [id, repetitions, ease, interval_days, ...]; give it another interval.
+    let tampered: String = original
+        .lines()
+        .map(|line| match line.strip_prefix("[\"api/rest\",") {
+            Some(rest) => {
+                let mut fields: Vec<&str> = rest.split(',').collect();
+                fields[2] = "9";
+                format!("[\"api/rest\",{}\n", fields.join(","))
+            }
+            None => format!("{line}\n"),
+        })
+        .collect();
+    assert_ne!(tampered, original, "the card is in the snapshot");
     fs::write(&path, tampered).unwrap();
     let out = hone.run_at(NOW, &["doctor", "--json"]);
     let doctor: Value = serde_json::from_slice(&out.stdout).unwrap();

@@ -76,26 +76,20 @@ pub const MAX_ID_LEN: usize = 64;
 
 /// Why `id` is not a valid deck or card id, if it is not.
 pub fn id_problem(id: &str) -> Option<String> {
-    // A table, not a chain of tests: every card id of every deck is checked on each load.
-    const VALID: [bool; 256] = {
-        let mut valid = [false; 256];
-        let mut b = 0;
-        while b < 256 {
-            let c = b as u8;
-            valid[b] =
-                c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'_' || c == b'.';
-            b += 1;
-        }
-        valid
-    };
+    // Every card id of every deck is checked on each load, so the common case is written to
+    // compile to a few vector instructions: no early exit, no table lookups.
+    fn allowed(c: u8) -> bool {
+        (c.wrapping_sub(b'a') < 26)
+            | (c.wrapping_sub(b'0') < 10)
+            | (c == b'-')
+            | (c == b'_')
+            | (c == b'.')
+    }
     let bytes = id.as_bytes();
     let starts_well = bytes
         .first()
         .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
-    if !bytes.is_empty()
-        && bytes.len() <= MAX_ID_LEN
-        && starts_well
-        && bytes.iter().all(|&b| VALID[usize::from(b)])
+    if bytes.len() <= MAX_ID_LEN && starts_well && bytes.iter().fold(true, |ok, &c| ok & allowed(c))
     {
         return None;
     }

@@ -177,3 +177,20 @@ fn an_escaped_line_is_text_without_its_first_backslash() {
     assert_eq!(d.cards[0].front, "## not a card\n---\n```");
     assert_eq!(d.cards[0].back, "\\## two backslashes");
 }
+
+#[test]
+fn ids_allow_lowercase_letters_digits_dashes_underscores_and_dots_only() {
+    for c in (0u32..0x250).filter_map(char::from_u32) {
+        let expected = c.is_ascii_lowercase() || c.is_ascii_digit() || "-_.".contains(c);
+        assert_eq!(id_problem(&format!("a{c}b")).is_none(), expected, "{c:?}");
+        let starts = c.is_ascii_lowercase() || c.is_ascii_digit();
+        assert_eq!(
+            id_problem(&format!("{c}b")).is_none(),
+            starts,
+            "{c:?} first"
+        );
+    }
+    assert!(id_problem("").is_some());
+    assert!(id_problem(&"a".repeat(MAX_ID_LEN)).is_none());
+    assert!(id_problem(&"a".repeat(MAX_ID_LEN + 1)).is_some());
+}

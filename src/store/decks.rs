@@ -5,13 +5,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::io;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use super::files::{HasSchema, parse_versioned_file};
 use super::fsutil::{create_dir_all, io_error, remove_stale_temps, write_atomic};
+use super::lines::for_each_line;
 use super::{Store, StoreError};
 use crate::model::{Card, CardId, CardKind, Deck, DeckId, DeckSource};
 
@@ -82,9 +83,9 @@ pub enum Load {
 /// wrote, without parsing the text after it. `None` for a line in any other shape.
 fn scan_card(line: &[u8]) -> Option<(&str, &str, Vec<&str>, bool)> {
     fn string<'a>(rest: &mut &'a [u8]) -> Option<&'a str> {
-        let end = rest.iter().position(|&b| b == b'"')?;
+        let end = memchr::memchr2(b'"', b'\\', rest)?;
         let (text, tail) = rest.split_at(end);
-        if text.contains(&b'\\') {
+        if tail[0] == b'\\' {
             return None; // escapes: leave this line to the full parser
         }
         *rest = &tail[1..];
@@ -93,7 +94,12 @@ fn scan_card(line: &[u8]) -> Option<(&str, &str, Vec<&str>, bool)> {
     let mut rest = line.strip_prefix(b"{\"id\":\"")?;
     let id = string(&mut rest)?;
     rest = rest.strip_prefix(b",\"kind\":\"")?;
-    let kind = string(&mut rest)?;
+    let kind = ["question", "definition"].into_iter().find(|kind| {
+        let found = rest
+            .strip_prefix(kind.as_bytes())
+            .and_then(|r| r.strip_prefix(b"\""));
+        found.inspect(|r| rest = r).is_some()
+    })?;
     rest = rest.strip_prefix(b",\"tags\":[")?;
     let mut tags = Vec::new();
     while let Some(tail) = rest.strip_prefix(b"\"") {
@@ -143,8 +149,10 @@ fn card_of(
     })
 }
 
-/// Reads a deck file's bytes: the legacy single document, or a header and card lines.
-fn parse_deck_file(path: &Path, bytes: &[u8], load: Load) -> Result<Deck, StoreError> {
+/// Reads a deck file: the legacy single document, or a header and card lines, a chunk at a
+/// time (a deck of 100,000 cards is tens of megabytes, and an index needs only each line's
+/// start).
+fn parse_deck_file(path: &Path, mut file: impl Read, load: Load) -> Result<Deck, StoreError> {
     let corrupt = |line: Option<u64>, reason: String| StoreError::Corrupt {
         path: path.to_path_buf(),
         line,
@@ -152,7 +160,10 @@ fn parse_deck_file(path: &Path, bytes: &[u8], load: Load) -> Result<Deck, StoreE
     };
     let is_legacy = path.extension().is_some_and(|e| e == "json");
     if is_legacy {
-        let file: LegacyDeckFile = parse_versioned_file(path, bytes, LEGACY_DECK_SCHEMA)?;
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes)
+            .map_err(io_error(path, "read"))?;
+        let file: LegacyDeckFile = parse_versioned_file(path, &bytes, LEGACY_DECK_SCHEMA)?;
         let id: DeckId = file.id.parse().map_err(|e| corrupt(None, e))?;
         let mut cards = Vec::with_capacity(file.cards.len());
         for r in file.cards {
@@ -170,26 +181,25 @@ fn parse_deck_file(path: &Path, bytes: &[u8], load: Load) -> Result<Deck, StoreE
             cards,
         });
     }
-    // memchr finds line ends at memory speed; the text after a card's tags is never looked at.
-    let mut starts = std::iter::once(0).chain(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
-    let mut next_line = || {
-        let start = starts.next()?;
-        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
-        (start < bytes.len()).then(|| &bytes[start..end])
-    };
-    let header_line = next_line().unwrap_or_default();
-    let header: DeckHeader = parse_versioned_file(path, header_line, DECK_SCHEMA)?;
-    let id: DeckId = header.id.parse().map_err(|e| corrupt(Some(1), e))?;
-    let mut cards = Vec::with_capacity(header.cards);
-    let mut number = 1;
-    while let Some(line) = next_line() {
+    let mut header: Option<(DeckId, DeckHeader)> = None;
+    let mut cards = Vec::new();
+    let mut number = 0;
+    let ended = for_each_line(path, file, |line| {
         number += 1;
+        let Some((id, _)) = &header else {
+            let parsed: DeckHeader = parse_versioned_file(path, line, DECK_SCHEMA)?;
+            let id: DeckId = parsed.id.parse().map_err(|e| corrupt(Some(1), e))?;
+            // A damaged count must not make us allocate without bound.
+            cards.reserve(parsed.cards.min(1 << 20));
+            header = Some((id, parsed));
+            return Ok(());
+        };
         if line.is_empty() {
-            continue;
+            return Ok(());
         }
         let card = match (load, scan_card(line)) {
             (Load::Index, Some((card, kind, tags, retired))) => card_of(
-                &id,
+                id,
                 card,
                 kind,
                 tags.into_iter().map(str::to_owned).collect(),
@@ -198,7 +208,7 @@ fn parse_deck_file(path: &Path, bytes: &[u8], load: Load) -> Result<Deck, StoreE
             ),
             _ => match serde_json::from_slice::<CardRecord>(line) {
                 Ok(r) => card_of(
-                    &id,
+                    id,
                     &r.id,
                     &r.kind,
                     r.tags,
@@ -209,8 +219,12 @@ fn parse_deck_file(path: &Path, bytes: &[u8], load: Load) -> Result<Deck, StoreE
             },
         };
         cards.push(card.map_err(|e| corrupt(Some(number), e))?);
-    }
-    if cards.len() != header.cards || !bytes.ends_with(b"\n") {
+        Ok(())
+    })?;
+    let Some((id, header)) = header else {
+        return Err(corrupt(None, "the file is empty".to_owned()));
+    };
+    if cards.len() != header.cards || !ended {
         return Err(corrupt(
             None,
             format!(
@@ -293,8 +307,8 @@ impl Store {
         paths
             .iter()
             .map(|path| {
-                let bytes = fs::read(path).map_err(io_error(path, "read"))?;
-                parse_deck_file(path, &bytes, load)
+                let file = fs::File::open(path).map_err(io_error(path, "read"))?;
+                parse_deck_file(path, file, load)
             })
             .collect()
     }
@@ -315,9 +329,9 @@ impl Store {
             return Ok(texts);
         };
         let _lock = self.shared()?;
-        let bytes = fs::read(&path).map_err(io_error(&path, "read"))?;
+        let file = fs::File::open(&path).map_err(io_error(&path, "read"))?;
         if path.extension().is_some_and(|e| e == "json") {
-            for card in parse_deck_file(&path, &bytes, Load::Full)?.cards {
+            for card in parse_deck_file(&path, file, Load::Full)?.cards {
                 let local = card.id.as_str()[deck.as_str().len() + 1..].to_owned();
                 if cards.contains(local.as_str()) {
                     texts.insert(local, (card.front, card.back));
@@ -325,24 +339,27 @@ impl Store {
             }
             return Ok(texts);
         }
-        for (index, line) in bytes.split(|&b| b == b'\n').enumerate().skip(1) {
+        let mut number = 0u64;
+        for_each_line(&path, file, |line| {
+            number += 1;
             let wanted = match scan_card(line) {
                 Some((id, ..)) => cards.contains(id),
-                None => !line.is_empty(),
+                None => number > 1 && !line.is_empty(),
             };
             if !wanted {
-                continue;
+                return Ok(());
             }
             let record: CardRecord =
                 serde_json::from_slice(line).map_err(|e| StoreError::Corrupt {
                     path: path.clone(),
-                    line: Some(index as u64 + 1),
+                    line: Some(number),
                     reason: format!("not a card: {e}"),
                 })?;
             if cards.contains(record.id.as_str()) {
                 texts.insert(record.id, (record.front, record.back));
             }
-        }
+            Ok(())
+        })?;
         Ok(texts)
     }
 
@@ -483,8 +500,8 @@ mod tests {
             deck.cards[1].front = "a \"quoted\" front with \\ and\nnewlines".into();
             let bytes = encode_deck(&deck).unwrap();
             let path = Path::new("x.jsonl");
-            assert_eq!(parse_deck_file(path, &bytes, Load::Full).unwrap(), deck);
-            let index = parse_deck_file(path, &bytes, Load::Index).unwrap();
+            assert_eq!(parse_deck_file(path, &bytes[..], Load::Full).unwrap(), deck);
+            let index = parse_deck_file(path, &bytes[..], Load::Index).unwrap();
             for (lean, full) in index.cards.iter().zip(&deck.cards) {
                 assert_eq!(
                     (&lean.id, lean.kind, &lean.tags, lean.retired),
@@ -521,7 +538,7 @@ mod tests {
             b"",
         ]
         .join(&b'\n');
-        let deck = parse_deck_file(Path::new("d.jsonl"), &text, Load::Index).unwrap();
+        let deck = parse_deck_file(Path::new("d.jsonl"), &text[..], Load::Index).unwrap();
         assert_eq!(deck.cards[0].id.as_str(), "d/x");
     }
 }

@@ -160,7 +160,12 @@ impl Store {
             }
         };
         let (state, positions) = match parse_snapshot(path, &bytes) {
-            Ok(parsed) => parsed,
+            Ok(Some(parsed)) => parsed,
+            Ok(None) => {
+                let detail = "in an older format; the next command rebuilds it from the logs";
+                checks.push(check("snapshot", Status::Warning, detail));
+                return;
+            }
             Err(StoreError::Corrupt { reason, .. }) => {
                 let detail = format!(
                     "{reason}; the next command sets it aside, intact, and rebuilds it from the logs"

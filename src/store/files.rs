@@ -4,16 +4,10 @@
 use std::path::Path;
 
 use super::StoreError;
-use super::records::{DeviceFile, FileVersion, SnapshotFile};
+use super::records::{DeviceFile, FileVersion};
 
 pub(super) trait HasSchema {
     fn schema(&self) -> u32;
-}
-
-impl HasSchema for SnapshotFile {
-    fn schema(&self) -> u32 {
-        self.schema
-    }
 }
 
 impl HasSchema for DeviceFile {
@@ -42,11 +36,8 @@ pub(super) fn parse_versioned_file<T: serde::de::DeserializeOwned + HasSchema>(
         line,
         reason,
     };
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(corrupt(None, "the file is empty".to_owned()));
-    }
-    if bytes.iter().all(|&b| b == 0) {
-        return Err(corrupt(None, "the file holds only zero bytes".to_owned()));
+    if let Some(reason) = emptiness(bytes) {
+        return Err(corrupt(None, reason.to_owned()));
     }
     match serde_json::from_slice::<T>(bytes) {
         Ok(file) if file.schema() > supported => Err(newer(path, None, file.schema(), supported)),
@@ -54,16 +45,42 @@ pub(super) fn parse_versioned_file<T: serde::de::DeserializeOwned + HasSchema>(
             Err(corrupt(None, "format version 0 does not exist".to_owned()))
         }
         Ok(file) => Ok(file),
-        Err(e) => match serde_json::from_slice::<FileVersion>(bytes) {
-            Ok(v) if v.schema > supported => Err(newer(path, None, v.schema, supported)),
-            _ => {
-                let reason = if e.is_eof() {
-                    format!("cut short, as by a crash or a full disk: {e}")
-                } else {
-                    format!("not a valid hone file: {e}")
-                };
-                Err(corrupt(Some(e.line() as u64), reason))
+        Err(e) => Err(not_readable(path, bytes, supported, e)),
+    }
+}
+
+/// What is wrong with a file that holds nothing: what a crash can leave of a new file.
+pub(super) fn emptiness(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        Some("the file is empty")
+    } else if bytes.iter().all(|&b| b == 0) {
+        Some("the file holds only zero bytes")
+    } else {
+        None
+    }
+}
+
+/// Why a file that carries `"schema": N` did not parse as this version: a newer version, or
+/// damage described as precisely as `error` allows.
+pub(super) fn not_readable(
+    path: &Path,
+    bytes: &[u8],
+    supported: u32,
+    error: serde_json::Error,
+) -> StoreError {
+    match serde_json::from_slice::<FileVersion>(bytes) {
+        Ok(v) if v.schema > supported => newer(path, None, v.schema, supported),
+        _ => {
+            let reason = if error.is_eof() {
+                format!("cut short, as by a crash or a full disk: {error}")
+            } else {
+                format!("not a valid hone file: {error}")
+            };
+            StoreError::Corrupt {
+                path: path.to_path_buf(),
+                line: Some(error.line() as u64),
+                reason,
             }
-        },
+        }
     }
 }

@@ -228,14 +228,10 @@ pub(super) fn parse_log(
     bytes: &[u8],
     lines_before: u64,
 ) -> Result<(Vec<Event>, u64, u64), StoreError> {
-    let complete = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let complete = memchr::memrchr(b'\n', bytes).map_or(0, |i| i + 1);
     let mut events = Vec::new();
     let mut number = lines_before;
-    let lines = match complete {
-        0 => None,
-        _ => Some(bytes[..complete - 1].split(|&b| b == b'\n')),
-    };
-    for raw in lines.into_iter().flatten() {
+    for raw in super::lines::lines(&bytes[..complete]) {
         number += 1;
         let corrupt = |reason: String| StoreError::Corrupt {
             path: path.to_path_buf(),

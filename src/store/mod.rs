@@ -20,6 +20,7 @@ pub mod decks;
 mod doctor;
 mod files;
 mod fsutil;
+mod lines;
 mod lock;
 mod log;
 mod memo;

@@ -12,7 +12,7 @@ use crate::sm2::MIN_EASE;
 /// Version of one review-log line; every line carries it as `v`.
 pub const LOG_SCHEMA: u32 = 1;
 /// Version of `local/snapshot.json`.
-pub const SNAPSHOT_SCHEMA: u32 = 1;
+pub const SNAPSHOT_SCHEMA: u32 = 2;
 /// Version of `local/device.json`.
 pub const DEVICE_SCHEMA: u32 = 1;
 
@@ -33,7 +33,7 @@ pub struct StateRecord {
 
 /// Dates as `YYYY-MM-DD`, read by hand: chrono's general parser was a tenth of the time it takes
 /// to load a large snapshot. Anything else falls back to it.
-mod day {
+pub(super) mod day {
     use chrono::NaiveDate;
     use serde::{Deserialize, Deserializer, Serializer};
 
@@ -259,17 +259,16 @@ pub struct LogPosition {
     pub lines: u64,
 }
 
-/// `local/snapshot.json`: every reviewed card's state, and how much of each log it reflects.
+/// The first line of `local/snapshot.json`: how much of each log it reflects, the suspended
+/// cards, the study days with answers, and how many card rows follow.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct SnapshotFile {
+pub struct SnapshotHeader {
     pub schema: u32,
     pub logs: BTreeMap<String, LogPosition>,
-    pub cards: BTreeMap<String, StateRecord>,
-    #[serde(default)]
     pub suspended: Vec<String>,
     /// Study days with at least one answer, for streaks.
-    #[serde(default)]
     pub active_days: Vec<NaiveDate>,
+    pub card_count: usize,
 }
 
 /// `local/device.json`: this machine's id, which names its review log.
