@@ -83,11 +83,12 @@ fn check_after_kill(hone: &Hone, acknowledged: &BTreeSet<String>, round: usize) 
         .iter()
         .find(|c| c["name"] == "snapshot")
     {
+        // A kill before the first checkpoint leaves no snapshot, which is fine; one that exists
+        // must agree with the log.
         Some(snapshot) => assert!(
-            snapshot["detail"]
-                .as_str()
-                .unwrap()
-                .contains("matches a replay"),
+            ["matches a replay", "not written yet"]
+                .iter()
+                .any(|ok| snapshot["detail"].as_str().unwrap().contains(ok)),
             "round {round}: {snapshot}"
         ),
         None => assert!(
@@ -162,6 +163,11 @@ fn killed_answer_streams_never_lose_an_acknowledged_answer() {
     assert!(
         acknowledged.len() > 50,
         "the kills came late enough for answers to be acknowledged: {}",
+        acknowledged.len()
+    );
+    eprintln!(
+        "answer --stdin: {} kills survived, {} acknowledged answers all in the log",
+        rounds(50),
         acknowledged.len()
     );
 }
