@@ -214,3 +214,39 @@ fn a_damaged_backup_is_refused_and_nothing_changes() {
     assert!(stderr(&out).contains("is damaged"), "{}", stderr(&out));
     assert_eq!(fs::read(the_log(&hone)).unwrap(), log_before);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_backup_links_deck_files_and_still_keeps_the_version_it_saw() {
+    use std::os::unix::fs::MetadataExt;
+    let hone = Hone::new();
+    let file = hone.write("mine.tsv", "first question?\tfirst answer\n");
+    hone.ok_at(&at(0), &["import", file.to_str().unwrap()]);
+    hone.ok_at(&at(1), &["answer", "api/rest", "5"]);
+    let id = hone.json_at(&at(2), &["backup", "--json"])["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let live = hone.data_dir().join("decks/mine.jsonl");
+    let saved = hone.data_dir().join("local/backups").join(&id);
+    let inode = |p: &std::path::Path| fs::metadata(p).unwrap().ino();
+    assert_eq!(
+        inode(&saved.join("decks/mine.jsonl")),
+        inode(&live),
+        "linked"
+    );
+    assert_ne!(
+        inode(&saved.join(the_log(&hone).strip_prefix(hone.data_dir()).unwrap())),
+        inode(&the_log(&hone)),
+        "a log grows in place, so it is copied"
+    );
+    let old = fs::read(&live).unwrap();
+
+    // A re-import replaces the deck file; the backup keeps the version it saw.
+    let file = hone.write("mine.tsv", "second question?\tsecond answer\n");
+    hone.ok_at(&at(3), &["import", file.to_str().unwrap()]);
+    assert_ne!(fs::read(&live).unwrap(), old);
+    assert_eq!(fs::read(saved.join("decks/mine.jsonl")).unwrap(), old);
+    hone.ok_at(&at(4), &["restore", &id, "--yes"]);
+    assert_eq!(fs::read(&live).unwrap(), old, "restored");
+}

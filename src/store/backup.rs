@@ -1,5 +1,6 @@
-//! Backups of the data dir in `local/backups/<id>/`: copies of the review logs, imported decks,
-//! plan and deck settings, with a manifest. Made before imports, deck removals and restores, and
+//! Backups of the data dir in `local/backups/<id>/`: copies of the review logs and hard links to
+//! the imported decks, plan and deck settings (files replaced whole, never edited in place), with
+//! a manifest. Made before imports, deck removals and restores, and
 //! at most every 30 minutes of use; thinned to a bounded number.
 //!
 //! Thinning keeps the 3 newest backups, the newest of each of the last 12 days, of each of the
@@ -210,10 +211,19 @@ impl Store {
             if let Some(parent) = to.parent() {
                 create_dir_all(parent)?;
             }
-            let bytes = fs::copy(&from, &to).map_err(io_error(&from, "back up"))?;
-            fs::File::open(&to)
-                .and_then(|f| f.sync_all())
-                .map_err(io_error(&to, "sync"))?;
+            // Deck files, the plan and deck settings are only ever replaced whole (a new file
+            // renamed over the old), never changed in place: a hard link keeps this version
+            // as surely as a copy, in no space. Logs grow in place, so they are copied.
+            let linked = !relative.starts_with("reviews/") && fs::hard_link(&from, &to).is_ok();
+            let bytes = if linked {
+                fs::metadata(&to).map_err(io_error(&to, "back up"))?.len()
+            } else {
+                let bytes = fs::copy(&from, &to).map_err(io_error(&from, "back up"))?;
+                fs::File::open(&to)
+                    .and_then(|f| f.sync_all())
+                    .map_err(io_error(&to, "sync"))?;
+                bytes
+            };
             manifest.files.push(ManifestFile {
                 path: relative.clone(),
                 bytes,
