@@ -46,8 +46,22 @@ pub const EXIT_BUSY: u8 = 75;
 #[error("command line rejected")]
 pub struct AlreadyReported(pub u8);
 
-/// Runs hone with these arguments (the first is the program name).
+/// Runs hone with these arguments (the first is the program name), on the process's stdin and
+/// stdout.
 pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> anyhow::Result<()> {
+    let mut out = BufWriter::new(io::stdout().lock());
+    run_with(args, &mut io::stdin().lock(), &mut out)?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Runs hone with these arguments, reading `answer --stdin` lines from `input` and writing
+/// results to `out`; warnings, errors and the interactive session still use the terminal.
+pub fn run_with(
+    args: impl IntoIterator<Item = impl Into<OsString> + Clone>,
+    input: &mut dyn io::Read,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
     let cli = match cli::Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
@@ -61,8 +75,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> anyho
         }
     };
     let env = env::Env::detect(&cli.global)?;
-    let mut out = BufWriter::new(io::stdout().lock());
-    cmd::run(cli.command, &env, &mut out)?;
+    cmd::run(cli.command, &env, input, out)?;
     out.flush()?;
     Ok(())
 }

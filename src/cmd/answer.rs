@@ -143,7 +143,11 @@ fn from_stdin(ctx: &mut Ctx, json: bool) -> anyhow::Result<()> {
     let catalog = ctx.index()?;
     catalog.index();
     // Our own buffer, so we can see whether more input is already waiting.
-    let mut input = BufReader::with_capacity(64 * 1024, std::io::stdin().lock());
+    let stdin = ctx
+        .input
+        .take()
+        .ok_or_else(|| anyhow!("stdin was already read"))?;
+    let mut input = BufReader::with_capacity(64 * 1024, stdin);
     let mut batch = Vec::new();
     let mut number = 0usize;
     let mut recorded = 0usize;

@@ -51,6 +51,8 @@ pub struct Ctx<'a> {
     pub settings: Settings,
     pub store: Store,
     pub out: &'a mut dyn Write,
+    /// Standard input, for the one command that reads data from it (which takes it).
+    pub input: Option<&'a mut dyn std::io::Read>,
 }
 
 impl Ctx<'_> {
@@ -277,7 +279,12 @@ pub fn todays_queue<'a>(
     )
 }
 
-pub fn run(command: Option<Command>, env: &Env, out: &mut dyn Write) -> anyhow::Result<()> {
+pub fn run(
+    command: Option<Command>,
+    env: &Env,
+    input: &mut dyn std::io::Read,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
     // These two need neither settings nor data.
     match command {
         Some(Command::Completions(args)) => {
@@ -295,6 +302,7 @@ pub fn run(command: Option<Command>, env: &Env, out: &mut dyn Write) -> anyhow::
         settings,
         store,
         out,
+        input: Some(input),
     };
     let result = match command {
         None => status::run(&mut ctx),

@@ -1,0 +1,257 @@
+#!/usr/bin/env python3
+"""Whole-process benchmarks of hone at 1,000, 10,000 and 100,000 cards.
+
+    scripts/bench.py [--quick] [--sizes 1000,10000,100000]
+
+Builds hone in release mode, generates the collections (`examples/bench_collection.rs`, kept in
+target/bench/collections between runs), then measures with hyperfine each command as a whole
+process, peak memory with GNU time, the files each command reads with strace, and the data
+dir's size. Prints a Markdown report with every target of docs/performance.md as a ratio from
+this run, and saves it with the raw hyperfine results in target/bench/.
+
+Needs python3, hyperfine, strace and GNU time (Debian: `apt install hyperfine strace time`).
+"""
+import argparse
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "target", "bench")
+NOW = "2026-11-23T09:00:00+01:00"
+
+
+def sh(*args, **kw):
+    return subprocess.run(args, check=True, **kw)
+
+
+def build():
+    sh("cargo", "build", "--release", "--quiet", "--bin", "hone", "--example", "bench_collection",
+       "--example", "noop", cwd=ROOT)
+    release = os.path.join(ROOT, "target", "release")
+    return (os.path.join(release, "hone"), os.path.join(release, "examples", "bench_collection"),
+            os.path.join(release, "examples", "noop"))
+
+
+def collection(generator, cards):
+    out = sh(generator, os.path.join(OUT, "collections"), str(cards), capture_output=True, text=True).stdout
+    values = {}
+    for line in out.splitlines():
+        key, _, value = line.partition("=")
+        values[key] = value.strip("'")
+    return values
+
+
+class Bench:
+    def __init__(self, hone, noop, runs):
+        self.hone, self.noop, self.runs = hone, noop, runs
+        self.results = {}
+
+    def env(self, c, data=None):
+        return dict(os.environ, HONE_DATA_DIR=data or c["data"], HONE_CONFIG=c["config"], HONE_NOW=NOW)
+
+    def time(self, name, commands, env, prepare=None, shell=False, runs=None):
+        """Mean seconds of each command, measured together in one hyperfine run."""
+        export = os.path.join(OUT, f"{name}.json")
+        args = ["hyperfine", "--style", "none", "--warmup", "3", "--runs", str(runs or self.runs),
+                "--export-json", export]
+        if not shell:
+            args.append("-N")
+        if prepare:
+            args += ["--prepare", prepare]
+        sh(*args, *commands, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        with open(export) as f:
+            means = [r["mean"] for r in json.load(f)["results"]]
+        for command, mean in zip(commands, means):
+            self.results[(name, command)] = mean
+        return means
+
+    def peak_kib(self, command, env, stdin=None):
+        with tempfile.NamedTemporaryFile("r") as report:
+            with open(stdin or os.devnull) as given:
+                sh("/usr/bin/time", "-f", "%M", "-o", report.name, *command, env=env, stdin=given,
+                   stdout=subprocess.DEVNULL)
+            return int(report.read().strip().splitlines()[-1])
+
+    def files_read(self, command, env, data, config):
+        """The regular files under the data dir or the config path that `command` opens to read."""
+        with tempfile.NamedTemporaryFile("r") as trace:
+            sh("strace", "-f", "-qq", "-e", "trace=openat", "-o", trace.name, *command, env=env,
+               stdout=subprocess.DEVNULL)
+            files = []
+            for line in trace.read().splitlines():
+                if "O_RDONLY" not in line or "O_DIRECTORY" in line or "= -1" in line:
+                    continue
+                path = line.split('"')[1]
+                if (path.startswith(data) or path == config) and os.path.isfile(path) and path not in files:
+                    files.append(path)
+            return files
+
+
+def mib(kib):
+    return kib / 1024
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="fewer runs, for a first look")
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    for tool in ["hyperfine", "strace", "/usr/bin/time"]:
+        if not shutil.which(tool):
+            sys.exit(f"bench.py: {tool} is missing (Debian: apt install hyperfine strace time)")
+    os.makedirs(OUT, exist_ok=True)
+    hone, generator, noop = build()
+    bench = Bench(hone, noop, 10 if args.quick else 40)
+    work = os.path.join(OUT, "work")
+    rows, checks, memory, sizes_on_disk = [], [], [], []
+
+    for cards in sizes:
+        c = collection(generator, cards)
+        env = bench.env(c)
+        memo = os.path.join(c["data"], "local", "due-count.json")
+        due = [hone, "due", "--count"]
+        sh(*due, env=env, stdout=subprocess.DEVNULL)
+        remembered_reads = bench.files_read(due, env, c["data"], c["config"])
+        os.remove(memo)
+        computed_reads = bench.files_read(due, env, c["data"], c["config"])
+        cat_remembered = "cat " + " ".join(map(shlex.quote, remembered_reads))
+        cat_computed = "cat " + " ".join(map(shlex.quote, computed_reads))
+
+        noop_s, remembered_s, cat_r = bench.time(
+            f"{cards}-due-count", [noop, shlex.join(due), cat_remembered], env)
+        computed_s, cat_c = bench.time(
+            f"{cards}-due-count-computed", [shlex.join(due), cat_computed], env,
+            prepare=f"rm -f {shlex.quote(memo)}")
+        due_json_s, next_s, stats_s = bench.time(
+            f"{cards}-reads",
+            [f"{hone} due --json", f"{hone} next --json", f"{hone} stats --json"], env,
+            runs=10 if cards >= 100_000 else None)
+
+        # Writers work on a copy, so the collection stays as generated.
+        copy = os.path.join(work, str(cards))
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(c["data"], copy)
+        copy_env = bench.env(c, copy)
+        answer = [hone, "answer", c["due_card"], "4"]
+        answer_s, due_there_s = bench.time(
+            f"{cards}-answer", [shlex.join(answer), shlex.join(due)], copy_env,
+            prepare=f"rm -f {shlex.quote(os.path.join(copy, 'local', 'due-count.json'))}")
+
+        rows.append((cards, c["reviews"], noop_s, remembered_s, cat_r, computed_s, cat_c,
+                     due_json_s, next_s, stats_s, answer_s))
+        checks.append((cards, noop_s, remembered_s, cat_r, computed_s, cat_c, answer_s, due_there_s))
+
+        for label, command, stdin in [
+            ("due --count (computed)", due, None),
+            ("due --json", [hone, "due", "--json"], None),
+            ("next --json", [hone, "next", "--json"], None),
+            ("stats --json", [hone, "stats", "--json"], None),
+            ("answer", answer, None),
+        ]:
+            if command is due and os.path.exists(memo):
+                os.remove(memo)
+            memory.append((cards, label, bench.peak_kib(command, copy_env if command is answer else env, stdin)))
+        sizes_on_disk.append((cards, du(c["data"]), du(os.path.join(c["data"], "decks")),
+                              du(os.path.join(c["data"], "reviews")),
+                              du(os.path.join(c["data"], "local", "snapshot.json"))))
+
+    stdin_rows = []
+    if 100_000 in sizes:
+        c = collection(generator, 100_000)
+        copy = os.path.join(work, "stdin")
+        prepare = f"rm -rf {shlex.quote(copy)} && cp -a {shlex.quote(c['data'])} {shlex.quote(copy)}"
+        env = bench.env(c, copy)
+        lines = sum(1 for _ in open(c["stdin_answers"]))
+        command = f"{hone} answer --stdin < {shlex.quote(c['stdin_answers'])}"
+        (stdin_s,) = bench.time("100000-answer-stdin", [command], env, prepare=prepare, shell=True,
+                                runs=3 if args.quick else 10)
+        sh("sh", "-c", prepare)
+        peak = bench.peak_kib([hone, "answer", "--stdin"], env, c["stdin_answers"])
+        stdin_rows.append((lines, stdin_s, peak))
+
+    imports = {}
+    for cards in [n for n in (10_000, 100_000) if n in sizes]:
+        c = collection(generator, cards)
+        target = os.path.join(work, f"import-{cards}")
+        env = bench.env(c, target)
+        command = [hone, "import", c["tsv"], "--deck", "bench"]
+        (seconds,) = bench.time(f"{cards}-import", [shlex.join(command)], env,
+                                prepare=f"rm -rf {shlex.quote(target)}", runs=3 if args.quick else 10)
+        shutil.rmtree(target, ignore_errors=True)
+        imports[cards] = (seconds, bench.peak_kib(command, env))
+
+    report = render(rows, checks, memory, sizes_on_disk, stdin_rows, imports)
+    with open(os.path.join(OUT, "report.md"), "w") as f:
+        f.write(report)
+    print(report)
+
+
+def du(path):
+    if os.path.isfile(path):
+        return os.path.getsize(path)
+    total = 0
+    for parent, _, names in os.walk(path):
+        total += sum(os.path.getsize(os.path.join(parent, n)) for n in names)
+    return total
+
+
+def ms(seconds):
+    return f"{seconds * 1000:.1f} ms" if seconds < 10 else f"{seconds:.1f} s"
+
+
+def render(rows, checks, memory, sizes_on_disk, stdin_rows, imports):
+    out = ["## Commands (mean wall time)", "",
+           "| cards | reviews | noop binary | due --count | cat its files | due --count, computed | cat its files | due --json | next --json | stats --json | answer |",
+           "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for cards, reviews, *times in rows:
+        out.append(f"| {cards:,} | {int(reviews):,} | " + " | ".join(ms(t) for t in times) + " |")
+
+    out += ["", "## Targets", "", "| target | measured | met |", "| --- | --- | --- |"]
+
+    def check(text, measured, ok):
+        out.append(f"| {text} | {measured} | {'yes' if ok else 'NO'} |")
+
+    for cards, noop_s, remembered_s, cat_r, computed_s, cat_c, answer_s, due_there_s in checks:
+        if cards == 1_000:
+            check("due --count at 1,000 within 2 ms of a noop binary",
+                  f"+{(remembered_s - noop_s) * 1000:.2f} ms", remembered_s - noop_s <= 0.002)
+            check("due --count at 1,000, computed, within 2 ms of a noop binary",
+                  f"+{(computed_s - noop_s) * 1000:.2f} ms", computed_s - noop_s <= 0.002)
+        if cards == 100_000:
+            check("due --count at 100,000 within 3x of cat of the files it reads",
+                  f"{remembered_s / cat_r:.2f}x", remembered_s <= 3 * cat_r)
+            check("due --count at 100,000, computed, within 3x of cat of the files it reads",
+                  f"{computed_s / cat_c:.2f}x", computed_s <= 3 * cat_c)
+            check("answer at 100,000 at most 1.5x due --count computed the same way (after a change)",
+                  f"{answer_s / due_there_s:.2f}x", answer_s <= 1.5 * due_there_s)
+            check("answer at 100,000 at most 1.5x a remembered due --count",
+                  f"{answer_s / remembered_s:.2f}x", answer_s <= 1.5 * remembered_s)
+    for cards, label, kib in memory:
+        if cards == 100_000 and label != "stats --json":
+            check(f"peak memory of {label} at 100,000 under 60 MiB", f"{mib(kib):.1f} MiB", mib(kib) < 60)
+    if 10_000 in imports and 100_000 in imports:
+        small, large = imports[10_000][0], imports[100_000][0]
+        check("import of 100,000 cards within 12x of 10,000", f"{large / small:.2f}x", large <= 12 * small)
+        check("import of 100,000 cards under a second", ms(large), large < 1)
+
+    out += ["", "## Peak memory (maximum resident set)", "", "| cards | command | peak |", "| ---: | --- | ---: |"]
+    out += [f"| {cards:,} | {label} | {mib(kib):.1f} MiB |" for cards, label, kib in memory]
+    for lines, seconds, kib in stdin_rows:
+        out += ["", f"`answer --stdin` with {lines:,} lines at 100,000 cards: {ms(seconds)} "
+                f"({seconds / lines * 1e6:.0f} µs per answer), peak {mib(kib):.1f} MiB."]
+    for cards, (seconds, kib) in sorted(imports.items()):
+        out.append(f"Import of {cards:,} cards from TSV: {ms(seconds)}, peak {mib(kib):.1f} MiB.")
+    out += ["", "## Data dir size", "", "| cards | total | decks/ | reviews/ | snapshot |", "| ---: | ---: | ---: | ---: | ---: |"]
+    for cards, *parts in sizes_on_disk:
+        out.append(f"| {cards:,} | " + " | ".join(f"{p / 1e6:.1f} MB" for p in parts) + " |")
+    return "\n".join(out) + "\n"
+
+
+if __name__ == "__main__":
+    main()
