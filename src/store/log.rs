@@ -23,9 +23,7 @@ impl Store {
         }
         let _lock = self.lock(Mode::Shared)?;
         for name in self.log_names()? {
-            let path = self.paths.reviews.join(&name);
-            let bytes = fs::read(&path).map_err(io_error(&path, "read"))?;
-            found.extend(parse_log(&path, &bytes, 0)?.0);
+            found.extend(read_log(&self.paths.reviews.join(&name))?);
         }
         found.sort_by_key(|e| e.at);
         Ok(found)
@@ -83,13 +81,7 @@ impl Store {
         }
         let _lock = self.lock(Mode::Shared)?;
         let name = format!("{}.jsonl", self.device()?);
-        let path = self.paths.reviews.join(name);
-        let bytes = match fs::read(&path) {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(io_error(&path, "read")(e)),
-        };
-        Ok(parse_log(&path, &bytes, 0)?.0)
+        read_log(&self.paths.reviews.join(name))
     }
 
     pub(super) fn log_names(&self) -> Result<Vec<String>, StoreError> {
@@ -233,32 +225,64 @@ pub(super) fn parse_log(
     let mut number = lines_before;
     for raw in super::lines::lines(&bytes[..complete]) {
         number += 1;
-        let corrupt = |reason: String| StoreError::Corrupt {
-            path: path.to_path_buf(),
-            line: Some(number),
-            reason,
-        };
-        let text = std::str::from_utf8(raw).map_err(|_| corrupt("not valid UTF-8".to_owned()))?;
-        if text.trim().is_empty() {
-            continue;
-        }
-        let line: LogLine = match serde_json::from_str(text) {
-            Ok(line) => line,
-            Err(e) => {
-                if let Ok(version) = serde_json::from_str::<LineVersion>(text)
-                    && version.v > LOG_SCHEMA
-                {
-                    return Err(newer(path, Some(number), version.v, LOG_SCHEMA));
-                }
-                return Err(corrupt(format!("not a review record: {e}")));
-            }
-        };
-        if line.v > LOG_SCHEMA {
-            return Err(newer(path, Some(number), line.v, LOG_SCHEMA));
-        }
-        events.push(line.into_event().map_err(corrupt)?);
+        events.extend(parse_line(path, number, raw)?);
     }
     Ok((events, complete as u64, number - lines_before))
+}
+
+/// Every entry of a whole log file, read a chunk at a time. An incomplete last line (a write
+/// cut short) was never acknowledged and is left out, as `parse_log` does.
+fn read_log(path: &Path) -> Result<Vec<Event>, StoreError> {
+    let file = match fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(io_error(path, "read")(e)),
+    };
+    let mut events = Vec::new();
+    let mut number = 0;
+    // Each line is parsed when the next one begins, so the last one can be told apart.
+    let mut pending = Vec::new();
+    let ended = super::lines::for_each_line(path, file, |line| {
+        if number > 0 {
+            events.extend(parse_line(path, number, &pending)?);
+        }
+        number += 1;
+        pending.clear();
+        pending.extend_from_slice(line);
+        Ok(())
+    })?;
+    if number > 0 && ended {
+        events.extend(parse_line(path, number, &pending)?);
+    }
+    Ok(events)
+}
+
+/// One log line: an entry, nothing for a blank line, or the error that names it.
+fn parse_line(path: &Path, number: u64, raw: &[u8]) -> Result<Option<Event>, StoreError> {
+    let corrupt = |reason: String| StoreError::Corrupt {
+        path: path.to_path_buf(),
+        line: Some(number),
+        reason,
+    };
+    let text = std::str::from_utf8(raw).map_err(|_| corrupt("not valid UTF-8".to_owned()))?;
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    let line: LogLine = match serde_json::from_str(text) {
+        Ok(line) => line,
+        Err(e) => {
+            if let Ok(version) = serde_json::from_str::<LineVersion>(text)
+                && version.v > LOG_SCHEMA
+            {
+                return Err(newer(path, Some(number), version.v, LOG_SCHEMA));
+            }
+            return Err(corrupt(format!("not a review record: {e}")));
+        }
+    };
+    if line.v > LOG_SCHEMA {
+        return Err(newer(path, Some(number), line.v, LOG_SCHEMA));
+    }
+    line.into_event().map(Some).map_err(corrupt)
 }
 
 /// Moves an incomplete last line out of a log (into `torn_dir`, for inspection) and cuts the log
@@ -279,4 +303,61 @@ fn set_aside_torn_tail(
         .map_err(io_error(log, "open"))?;
     file.set_len(start).map_err(io_error(log, "truncate"))?;
     file.sync_data().map_err(io_error(log, "sync"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::answer::{self, Moment};
+    use crate::model::{Grade, Graded, ReviewKind};
+
+    fn some_log() -> Vec<u8> {
+        let at = chrono::DateTime::parse_from_rfc3339("2026-03-02T09:00:00+01:00").unwrap();
+        let when = Moment {
+            at,
+            day_start_hour: 4,
+        };
+        let mut bytes = Vec::new();
+        let mut before = None;
+        for (i, card) in ["api/rest", "sql/joins", "api/rest"].iter().enumerate() {
+            let graded = Graded {
+                grade: Grade::new(4).unwrap(),
+                elapsed_ms: Some(900),
+                response: Some("a \"quoted\"\nanswer".to_owned()),
+            };
+            let card = card.parse().unwrap();
+            let event = answer::answer(
+                &card,
+                graded,
+                ReviewKind::Scheduled,
+                before.as_ref(),
+                when,
+                format!("{i:032x}"),
+            );
+            before = event.after().copied();
+            serde_json::to_writer(&mut bytes, &LogLine::from(&event)).unwrap();
+            bytes.push(b'\n');
+        }
+        bytes
+    }
+
+    #[test]
+    fn a_log_read_whole_or_a_chunk_at_a_time_gives_the_same_entries() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.jsonl");
+        let log = some_log();
+        for (cut, entries) in [
+            (log.len(), 3),
+            (log.len() - 1, 2),
+            (log.len() - 40, 2),
+            (0, 0),
+        ] {
+            // A file cut short by a crash: its last line is incomplete.
+            std::fs::write(&path, &log[..cut]).unwrap();
+            let (whole, _, _) = parse_log(&path, &log[..cut], 0).unwrap();
+            assert_eq!(whole.len(), entries, "cut at {cut}");
+            assert_eq!(read_log(&path).unwrap(), whole, "cut at {cut}");
+        }
+        assert_eq!(read_log(&path.with_extension("gone")).unwrap(), vec![]);
+    }
 }
