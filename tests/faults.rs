@@ -176,6 +176,30 @@ fn a_read_only_data_dir_can_be_read_but_refuses_answers_before_the_first_card() 
     assert_eq!(contents(&hone.data_dir()), before);
 }
 
+#[test]
+fn a_reader_on_a_read_only_data_dir_replays_a_long_log_without_complaint() {
+    let Some((hone, mount)) = on_tmpfs("8m") else {
+        available("a tmpfs mount (root)", false);
+        return;
+    };
+    let lines: String = (0..800)
+        .map(|i| format!("{{\"card\": \"api/rest\", \"grade\": {}}}\n", 3 + i % 3))
+        .collect();
+    let out = hone.run_with_stdin(NOW, &["answer", "--stdin"], &lines);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let due = hone.ok(&["due", "--json"]);
+    // An outdated snapshot, which a reader would rewrite if it could.
+    let snapshot = hone.data_dir().join("local/snapshot.json");
+    fs::write(&snapshot, r#"{"schema":1,"logs":{},"cards":{}}"#).unwrap();
+    mount.read_only();
+    let before = contents(&hone.data_dir());
+    let out = hone.run_at(NOW, &["due", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "");
+    assert_eq!(common::stdout(&out), due);
+    assert_eq!(contents(&hone.data_dir()), before);
+}
+
 fn strace() -> bool {
     available(
         "strace",

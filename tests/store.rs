@@ -435,3 +435,54 @@ fn writers_importers_and_readers_at_once_lose_nothing() {
     );
     assert!(started.elapsed() < std::time::Duration::from_secs(60));
 }
+
+/// Enough answers that their log outgrows what a reader replays without writing a snapshot.
+fn answer_many(hone: &Hone) {
+    let ids = card_ids(hone, 200);
+    let input: String = (0..800)
+        .map(|i| answer_line(&ids[i % ids.len()], 4))
+        .collect();
+    let out = hone.run_with_stdin(NOW, &["answer", "--stdin"], &input);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(fs::metadata(the_log(hone)).unwrap().len() > 256 * 1024);
+}
+
+#[test]
+fn a_reader_that_replayed_a_long_log_writes_the_snapshot_for_the_next() {
+    let hone = Hone::new();
+    answer_many(&hone);
+    let due = hone.ok(&["due", "--json"]);
+    // A snapshot from an older hone: an outdated cache, replayed from the log.
+    fs::write(snapshot(&hone), r#"{"schema":1,"logs":{},"cards":{}}"#).unwrap();
+    let out = hone.run_at(NOW, &["due", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "", "an outdated cache is not worth a warning");
+    assert_eq!(common::stdout(&out), due);
+    let written = fs::read_to_string(snapshot(&hone)).unwrap();
+    assert!(
+        written.starts_with("{\"schema\":2,"),
+        "rewritten: {written:.80}"
+    );
+    assert_eq!(hone.json(&["doctor", "--json"])["ok"], true);
+}
+
+#[test]
+fn a_torn_line_is_reported_once_even_when_the_reader_writes_the_snapshot() {
+    let hone = Hone::new();
+    answer_many(&hone);
+    fs::remove_file(snapshot(&hone)).unwrap();
+    let mut log = fs::OpenOptions::new()
+        .append(true)
+        .open(the_log(&hone))
+        .unwrap();
+    log.write_all(b"{\"v\":1,\"id\":\"cut").unwrap();
+    let out = hone.run_at(NOW, &["due", "--count"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out).matches("incomplete last line").count(),
+        1,
+        "{}",
+        stderr(&out)
+    );
+    assert!(snapshot(&hone).exists(), "the reader wrote the snapshot");
+}

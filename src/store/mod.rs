@@ -182,9 +182,13 @@ impl Store {
         &self.paths.root
     }
 
-    /// Problems that were worked around and that the user should hear about; drained on read.
+    /// Problems that were worked around and that the user should hear about, each once;
+    /// drained on read.
     pub fn take_warnings(&mut self) -> Vec<String> {
-        std::mem::take(&mut self.warnings)
+        let mut seen = std::collections::HashSet::new();
+        let mut warnings = std::mem::take(&mut self.warnings);
+        warnings.retain(|w| seen.insert(w.clone()));
+        warnings
     }
 
     /// Whether there are warnings not yet taken.
@@ -209,10 +213,28 @@ impl Store {
     /// Everything the review logs say, as of now.
     pub fn state(&mut self) -> Result<&ReviewState, StoreError> {
         if self.paths.root.exists() {
-            let _lock = self.lock(Mode::Shared)?;
-            self.refresh()?;
+            {
+                let _lock = self.lock(Mode::Shared)?;
+                self.refresh()?;
+            }
+            if self.cache.as_ref().is_some_and(Cache::checkpoint_due) {
+                self.checkpoint_if_free();
+            }
         }
         Ok(&self.cache.get_or_insert_with(Cache::default).state)
+    }
+
+    /// A reader that had to replay much of the logs (a snapshot from an older hone, reviews
+    /// synced from another machine) writes the snapshot, so the next one does not have to. Only
+    /// if the exclusive lock is free at once: a reader never waits for it, and never fails
+    /// because the snapshot could not be written (a read-only data dir, a full disk).
+    fn checkpoint_if_free(&mut self) {
+        let Ok(_lock) = Lock::acquire(&self.paths.lock, Mode::Exclusive, Duration::ZERO) else {
+            return;
+        };
+        if self.refresh().is_ok() {
+            let _ = self.write_snapshot();
+        }
     }
 
     /// Records log entries durably. `decide` sees the current state (another process may have
