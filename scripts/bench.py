@@ -159,7 +159,8 @@ def main():
             memory.append((cards, label, bench.peak_kib(command, copy_env if command is answer else env, stdin)))
         sizes_on_disk.append((cards, du(c["data"]), du(os.path.join(c["data"], "decks")),
                               du(os.path.join(c["data"], "reviews")),
-                              du(os.path.join(c["data"], "local", "snapshot.json"))))
+                              du(os.path.join(c["data"], "local", "snapshot.json")),
+                              du(c["data"]) - du(c["data"], skip=os.path.join(c["data"], "local", "backups"))))
 
     stdin_rows = []
     if 100_000 in sizes:
@@ -192,12 +193,18 @@ def main():
     print(report)
 
 
-def du(path):
+def du(path, skip=None):
+    """Bytes in the files under `path` (but not under `skip`), counting a hard-linked file once."""
     if os.path.isfile(path):
         return os.path.getsize(path)
-    total = 0
-    for parent, _, names in os.walk(path):
-        total += sum(os.path.getsize(os.path.join(parent, n)) for n in names)
+    seen, total = set(), 0
+    for parent, dirs, names in os.walk(path):
+        dirs[:] = [d for d in dirs if os.path.join(parent, d) != skip]
+        for name in names:
+            stat = os.lstat(os.path.join(parent, name))
+            if (stat.st_dev, stat.st_ino) not in seen:
+                seen.add((stat.st_dev, stat.st_ino))
+                total += stat.st_size
     return total
 
 
@@ -247,7 +254,9 @@ def render(rows, checks, memory, sizes_on_disk, stdin_rows, imports):
                 f"({seconds / lines * 1e6:.0f} µs per answer), peak {mib(kib):.1f} MiB."]
     for cards, (seconds, kib) in sorted(imports.items()):
         out.append(f"Import of {cards:,} cards from TSV: {ms(seconds)}, peak {mib(kib):.1f} MiB.")
-    out += ["", "## Data dir size", "", "| cards | total | decks/ | reviews/ | snapshot |", "| ---: | ---: | ---: | ---: | ---: |"]
+    out += ["", "## Data dir size (a hard-linked file counted once)", "",
+            "| cards | total | decks/ | reviews/ | snapshot | added by backups |",
+            "| ---: | ---: | ---: | ---: | ---: | ---: |"]
     for cards, *parts in sizes_on_disk:
         out.append(f"| {cards:,} | " + " | ".join(f"{p / 1e6:.1f} MB" for p in parts) + " |")
     return "\n".join(out) + "\n"
