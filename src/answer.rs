@@ -95,7 +95,8 @@ pub fn suspension(card: &CardId, suspend: bool, when: Moment, id: String) -> Eve
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Grade, ReviewState};
+    use crate::model::Grade;
+    use crate::replay::Replay;
 
     fn when() -> Moment {
         Moment {
@@ -115,7 +116,7 @@ mod tests {
     #[test]
     fn undoing_a_review_restores_the_state_exactly() {
         let card: CardId = "api/rest".parse().unwrap();
-        let mut state = ReviewState::default();
+        let mut replay = Replay::default();
         let first = answer(
             &card,
             graded(5),
@@ -124,23 +125,27 @@ mod tests {
             when(),
             "a".into(),
         );
-        state.apply(&first);
-        let before_second = state.clone();
+        replay.apply(&first).unwrap();
+        let before_second = replay.state.clone();
         let second = answer(
             &card,
             graded(1),
             ReviewKind::Scheduled,
-            state.cards.get(&card),
+            replay.state.cards.get(&card),
             when(),
             "b".into(),
         );
-        state.apply(&second);
-        assert_ne!(state, before_second);
-        state.apply(&undo(&second, when(), "c".into()).unwrap());
-        assert_eq!(state, before_second);
-        state.apply(&undo(&first, when(), "d".into()).unwrap());
+        replay.apply(&second).unwrap();
+        assert_ne!(replay.state, before_second);
+        replay
+            .apply(&undo(&second, when(), "c".into()).unwrap())
+            .unwrap();
+        assert_eq!(replay.state, before_second);
+        replay
+            .apply(&undo(&first, when(), "d".into()).unwrap())
+            .unwrap();
         assert!(
-            state.cards.is_empty(),
+            replay.state.cards.is_empty(),
             "undoing the first review makes the card new again"
         );
     }
@@ -148,18 +153,20 @@ mod tests {
     #[test]
     fn practice_leaves_the_schedule_alone() {
         let card: CardId = "api/rest".parse().unwrap();
-        let mut state = ReviewState::default();
-        state.apply(&answer(
-            &card,
-            graded(2),
-            ReviewKind::Practice,
-            None,
-            when(),
-            "a".into(),
-        ));
-        assert!(state.cards.is_empty());
+        let mut replay = Replay::default();
+        replay
+            .apply(&answer(
+                &card,
+                graded(2),
+                ReviewKind::Practice,
+                None,
+                when(),
+                "a".into(),
+            ))
+            .unwrap();
+        assert!(replay.state.cards.is_empty());
         assert_eq!(
-            state.active_days.len(),
+            replay.state.active_days.len(),
             1,
             "practice still counts as a day of study"
         );
@@ -168,7 +175,7 @@ mod tests {
     #[test]
     fn a_card_becomes_a_leech_once_when_its_lapses_reach_the_threshold() {
         let card: CardId = "api/rest".parse().unwrap();
-        let mut state = ReviewState::default();
+        let mut replay = Replay::default();
         let mut became = Vec::new();
         // Learn it (two successes), then fail it: a lapse each time it had been learned again.
         for q in [5, 5, 1, 5, 5, 1, 5, 5, 1] {
@@ -176,14 +183,14 @@ mod tests {
                 &card,
                 graded(q),
                 ReviewKind::Scheduled,
-                state.cards.get(&card),
+                replay.state.cards.get(&card),
                 when(),
                 "x".into(),
             );
             became.push(made_leech(&event, 2));
-            state.apply(&event);
+            replay.apply(&event).unwrap();
         }
-        assert_eq!(state.cards[&card].lapses, 3);
+        assert_eq!(replay.state.cards[&card].lapses, 3);
         assert_eq!(became.iter().filter(|b| **b).count(), 1);
         assert!(became[5], "the second lapse crosses a threshold of 2");
     }
@@ -191,11 +198,15 @@ mod tests {
     #[test]
     fn suspension_comes_and_goes() {
         let card: CardId = "api/rest".parse().unwrap();
-        let mut state = ReviewState::default();
-        state.apply(&suspension(&card, true, when(), "a".into()));
-        assert!(state.suspended.contains(&card));
-        state.apply(&suspension(&card, false, when(), "b".into()));
-        assert!(state.suspended.is_empty());
+        let mut replay = Replay::default();
+        replay
+            .apply(&suspension(&card, true, when(), "a".into()))
+            .unwrap();
+        assert!(replay.state.suspended.contains(&card));
+        replay
+            .apply(&suspension(&card, false, when(), "b".into()))
+            .unwrap();
+        assert!(replay.state.suspended.is_empty());
         assert!(
             undo(
                 &suspension(&card, true, when(), "c".into()),

@@ -94,6 +94,10 @@ pub enum Command {
     Backup(BackupArgs),
     /// Put the data dir back as a backup has it; the current state is backed up first
     Restore(RestoreArgs),
+    /// Sync through git: commit this machine's reviews, pull with rebase, push
+    Sync(JsonArgs),
+    /// Fold in the reviews of another data dir or of a `hone export --history` file
+    Merge(MergeArgs),
     /// Show or change settings
     Config(ConfigArgs),
     /// Take a card out of every review until it is unsuspended
@@ -269,6 +273,18 @@ pub struct RestoreArgs {
     /// Do not ask for confirmation (needed without a terminal)
     #[arg(long)]
     pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Another data dir, one of its `reviews/*.jsonl` logs, or a file `hone export --history`
+    /// wrote
+    #[arg(value_name = "PATH")]
+    pub path: PathBuf,
+
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

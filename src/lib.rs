@@ -17,11 +17,13 @@ pub mod model;
 pub mod plan;
 pub mod queue;
 mod render;
+pub mod replay;
 pub mod session;
 pub mod settings;
 pub mod sm2;
 pub mod stats;
 pub mod store;
+mod sync;
 mod ui;
 mod views;
 

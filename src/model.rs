@@ -360,44 +360,12 @@ impl Event {
 }
 
 /// Everything the review log determines: each reviewed card's state, the suspended cards, and
-/// the study days with at least one answer. Built by folding events in log order.
+/// the study days with at least one answer. Built by `replay`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReviewState {
     pub cards: FxHashMap<CardId, CardState>,
     pub suspended: FxHashSet<CardId>,
     pub active_days: BTreeSet<StudyDay>,
-}
-
-impl ReviewState {
-    /// Folds one log entry into the state: the one rule every replay follows.
-    pub fn apply(&mut self, event: &Event) {
-        let card = &event.card;
-        match &event.action {
-            Action::Review { after, .. } => {
-                self.cards.insert(card.clone(), *after);
-                self.active_days.insert(event.day);
-            }
-            Action::Practice { .. } => {
-                self.active_days.insert(event.day);
-            }
-            Action::UndoReview {
-                restored: Some(state),
-                ..
-            } => {
-                self.cards.insert(card.clone(), *state);
-            }
-            Action::UndoReview { restored: None, .. } => {
-                self.cards.remove(card);
-            }
-            Action::UndoPractice { .. } => {}
-            Action::Suspend => {
-                self.suspended.insert(card.clone());
-            }
-            Action::Unsuspend => {
-                self.suspended.remove(card);
-            }
-        }
-    }
 }
 
 #[cfg(test)]

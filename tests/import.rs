@@ -250,9 +250,22 @@ fn the_history_exports_as_the_log_does() {
     hone.ok(&["answer", "api/rest", "5"]);
     hone.ok(&["suspend", "api/grpc"]);
     let history = hone.ok(&["export", "--history"]);
+    let device = std::fs::read_dir(hone.data_dir().join("reviews"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let device = device.file_stem().unwrap().to_str().unwrap();
     let lines: Vec<Value> = history
         .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
+        .map(|l| {
+            // Each line as logged, plus the device whose log holds it, for `hone merge`.
+            let mut line: Value = serde_json::from_str(l).unwrap();
+            assert_eq!(line["device"], device);
+            line.as_object_mut().unwrap().remove("device");
+            line
+        })
         .collect();
     assert_eq!(lines, hone.log_lines());
 }

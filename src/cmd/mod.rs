@@ -13,6 +13,7 @@ mod review;
 mod show;
 mod status;
 mod suspend;
+mod sync;
 
 use std::io::Write;
 
@@ -320,6 +321,8 @@ pub fn run(
         Some(Command::Doctor(args)) => doctor::doctor(&mut ctx, args),
         Some(Command::Backup(args)) => doctor::backup(&mut ctx, args),
         Some(Command::Restore(args)) => doctor::restore(&mut ctx, args),
+        Some(Command::Sync(args)) => sync::sync(&mut ctx, args),
+        Some(Command::Merge(args)) => sync::merge(&mut ctx, args),
         Some(Command::Config(args)) => config::run(&mut ctx, args),
         Some(Command::Suspend(args)) => suspend::suspend(&mut ctx, args, true),
         Some(Command::Unsuspend(args)) => suspend::suspend(&mut ctx, args, false),

@@ -133,12 +133,13 @@ pub fn explain(history: &[Event]) -> Vec<Step> {
 mod tests {
     use super::*;
     use crate::answer::{self, Moment};
-    use crate::model::{CardId, Graded, ReviewKind, ReviewState};
+    use crate::model::{CardId, Graded, ReviewKind};
+    use crate::replay::Replay;
 
     #[test]
     fn each_review_is_explained_with_its_rule_and_agrees_with_the_log() {
         let card: CardId = "api/rest".parse().unwrap();
-        let mut state = ReviewState::default();
+        let mut replay = Replay::default();
         let mut log = Vec::new();
         for (i, q) in [5u8, 3, 3, 1].into_iter().enumerate() {
             let at = DateTime::parse_from_rfc3339("2026-03-02T09:00:00+01:00").unwrap()
@@ -152,14 +153,14 @@ mod tests {
                 &card,
                 graded,
                 ReviewKind::Scheduled,
-                state.cards.get(&card),
+                replay.state.cards.get(&card),
                 Moment {
                     at,
                     day_start_hour: 4,
                 },
                 format!("r{i}"),
             );
-            state.apply(&event);
+            replay.apply(&event).unwrap();
             log.push(event);
         }
         let steps = explain(&log);

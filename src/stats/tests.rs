@@ -3,6 +3,7 @@ use chrono::DateTime;
 use super::*;
 use crate::answer::{self, Moment};
 use crate::model::{CardId, CardKind, Graded, ReviewKind};
+use crate::replay::{LogEntries, Replay, replay_all};
 
 fn card(id: &str, tags: &[&str]) -> Card {
     Card {
@@ -21,7 +22,7 @@ fn day(s: &str) -> StudyDay {
 
 /// A log built by answering, in order, (card, grade, day, elapsed seconds).
 fn history(answers: &[(&str, u8, &str, u64)]) -> (ReviewState, Vec<Event>) {
-    let mut state = ReviewState::default();
+    let mut replay = Replay::default();
     let mut log = Vec::new();
     for (i, (id, q, on, secs)) in answers.iter().enumerate() {
         let card: CardId = id.parse().unwrap();
@@ -35,17 +36,17 @@ fn history(answers: &[(&str, u8, &str, u64)]) -> (ReviewState, Vec<Event>) {
             &card,
             graded,
             ReviewKind::Scheduled,
-            state.cards.get(&card),
+            replay.state.cards.get(&card),
             Moment {
                 at,
                 day_start_hour: 4,
             },
             format!("e{i}"),
         );
-        state.apply(&event);
+        replay.apply(&event).unwrap();
         log.push(event);
     }
-    (state, log)
+    (replay.state, log)
 }
 
 #[test]
@@ -116,7 +117,7 @@ fn activity_counts_days_back_from_today() {
 fn true_retention_counts_reviews_of_cards_seen_before_and_skips_undone_ones() {
     let cards = [card("d/a", &[]), card("d/b", &[])];
     let refs: Vec<&Card> = cards.iter().collect();
-    let (mut state, mut log) = history(&[
+    let (_, mut log) = history(&[
         ("d/a", 1, "2026-03-01", 0), // first sight: not retention
         ("d/a", 4, "2026-03-02", 0),
         ("d/b", 5, "2026-03-01", 0),
@@ -128,8 +129,15 @@ fn true_retention_counts_reviews_of_cards_seen_before_and_skips_undone_ones() {
         day_start_hour: 4,
     };
     let undo = answer::undo(&log[4], when, "u".into()).unwrap();
-    state.apply(&undo);
     log.push(undo);
+    let state = replay_all(
+        &[LogEntries {
+            name: "x.jsonl",
+            clamp: None,
+            events: log.clone(),
+        }],
+        |_, _| {},
+    );
     let s = stats(&refs, &state, &log, day("2026-03-03"), 8, None);
     assert_eq!(
         s.retention,

@@ -9,7 +9,7 @@ use super::log::parse_log;
 use super::records::LogPosition;
 use super::snapshot::parse_snapshot;
 use super::{Store, StoreError, shown};
-use crate::model::ReviewState;
+use crate::replay::{LogEntries, replay_all};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -178,7 +178,7 @@ impl Store {
                 return;
             }
         };
-        let mut replayed = ReviewState::default();
+        let mut logs_read = Vec::new();
         for (name, LogPosition { bytes: upto, .. }) in &positions {
             let Some(log) = logs.get(name).filter(|log| log.len() as u64 >= *upto) else {
                 let detail = format!(
@@ -197,10 +197,13 @@ impl Store {
                 ));
                 return;
             };
-            for event in &events {
-                replayed.apply(event);
-            }
+            logs_read.push(LogEntries {
+                name,
+                clamp: None,
+                events,
+            });
         }
+        let replayed = replay_all(&logs_read, |_, _| {});
         if replayed == state {
             let cards = state.cards.len();
             checks.push(check(

@@ -13,30 +13,49 @@ use super::lock::Mode;
 use super::records::{DEVICE_SCHEMA, DeviceFile, LOG_SCHEMA, LineVersion, LogLine, LogPosition};
 use super::{Cache, Store, StoreError};
 use crate::model::{CardId, Event};
+use crate::replay::{self, LogEntries};
+
+/// Entries in replay order, each with the index of its log.
+type History = Vec<(usize, Event)>;
 
 impl Store {
-    /// Every entry of every log, oldest first (entries at the same moment in log order).
+    /// Every entry of every log in replay order, once each, reviews with the states the replay
+    /// computes (`replay::history`).
     pub fn log(&mut self) -> Result<Vec<Event>, StoreError> {
-        let mut found = Vec::new();
-        if !self.paths.reviews.exists() {
-            return Ok(found);
-        }
-        let _lock = self.lock(Mode::Shared)?;
-        for name in self.log_names()? {
-            found.extend(read_log(&self.paths.reviews.join(&name))?);
-        }
-        found.sort_by_key(|e| e.at);
-        Ok(found)
+        let (_, history) = self.history_by_log()?;
+        Ok(history.into_iter().map(|(_, event)| event).collect())
     }
 
-    /// Writes every log entry, oldest first, one JSON line each in the log's own format.
+    /// The log names, and every entry in replay order with the index of its log's name.
+    fn history_by_log(&mut self) -> Result<(Vec<String>, History), StoreError> {
+        if !self.paths.reviews.exists() {
+            return Ok((Vec::new(), Vec::new()));
+        }
+        let _lock = self.lock(Mode::Shared)?;
+        let names = self.log_names()?;
+        let mut logs = Vec::with_capacity(names.len());
+        for name in &names {
+            logs.push(LogEntries {
+                name,
+                clamp: None,
+                events: read_log(&self.paths.reviews.join(name))?,
+            });
+        }
+        let history = replay::history(logs);
+        Ok((names, history))
+    }
+
+    /// Writes every log entry in replay order, one JSON line each in the log's own format plus
+    /// the device whose log it is in, for `merge`.
     pub fn write_history(&mut self, out: &mut dyn Write) -> Result<usize, anyhow::Error> {
-        let log = self.log()?;
-        for event in &log {
-            serde_json::to_writer(&mut *out, &LogLine::from(event))?;
+        let (names, history) = self.history_by_log()?;
+        for (log, event) in &history {
+            let mut line = LogLine::from(event);
+            line.device = names[*log].strip_suffix(".jsonl").map(str::to_owned);
+            serde_json::to_writer(&mut *out, &line)?;
             out.write_all(b"\n")?;
         }
-        Ok(log.len())
+        Ok(history.len())
     }
 
     /// Deletes, for good, every log entry for the cards `purged` selects, from every log, and the
@@ -170,23 +189,29 @@ impl Store {
             sync_dir(&self.paths.reviews)?;
         }
         cache.torn.remove(&name);
-        for event in events {
-            cache.state.apply(event);
+        let entries = [LogEntries {
+            name: &name,
+            clamp: position.last,
+            events: events.to_vec(),
+        }];
+        let on_top = cache.apply_on_top(&entries);
+        let read = LogPosition {
+            bytes: position.bytes + text.len() as u64,
+            lines: position.lines + events.len() as u64,
+            last: entries[0].last_moment(),
+        };
+        cache.read.insert(name, read);
+        // The entries are saved whatever happens now: a replay that fails here is done again
+        // by the next refresh.
+        if !on_top && self.replay_logs().is_err() {
+            self.cache = None;
         }
-        let lines = position.lines + events.len() as u64;
-        cache.read.insert(
-            name,
-            LogPosition {
-                bytes: position.bytes + text.len() as u64,
-                lines,
-            },
-        );
         Ok(())
     }
 }
 
 /// Entries as log lines, each ending in a newline.
-fn encode_lines<'a>(
+pub(super) fn encode_lines<'a>(
     path: &Path,
     events: impl Iterator<Item = &'a Event>,
 ) -> Result<String, StoreError> {
@@ -232,7 +257,7 @@ pub(super) fn parse_log(
 
 /// Every entry of a whole log file, read a chunk at a time. An incomplete last line (a write
 /// cut short) was never acknowledged and is left out, as `parse_log` does.
-fn read_log(path: &Path) -> Result<Vec<Event>, StoreError> {
+pub(super) fn read_log(path: &Path) -> Result<Vec<Event>, StoreError> {
     let file = match fs::File::open(path) {
         Ok(file) => file,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -259,6 +284,16 @@ fn read_log(path: &Path) -> Result<Vec<Event>, StoreError> {
 
 /// One log line: an entry, nothing for a blank line, or the error that names it.
 fn parse_line(path: &Path, number: u64, raw: &[u8]) -> Result<Option<Event>, StoreError> {
+    parse_record(path, number, raw, |line| line.into_event())
+}
+
+/// One line of a log or an exported history, turned into an entry by `into`.
+pub(super) fn parse_record<T>(
+    path: &Path,
+    number: u64,
+    raw: &[u8],
+    into: impl FnOnce(LogLine) -> Result<T, String>,
+) -> Result<Option<T>, StoreError> {
     let corrupt = |reason: String| StoreError::Corrupt {
         path: path.to_path_buf(),
         line: Some(number),
@@ -282,12 +317,12 @@ fn parse_line(path: &Path, number: u64, raw: &[u8]) -> Result<Option<Event>, Sto
     if line.v > LOG_SCHEMA {
         return Err(newer(path, Some(number), line.v, LOG_SCHEMA));
     }
-    line.into_event().map(Some).map_err(corrupt)
+    into(line).map(Some).map_err(corrupt)
 }
 
 /// Moves an incomplete last line out of a log (into `torn_dir`, for inspection) and cuts the log
 /// back to its last complete line, so the next append starts on a line of its own.
-fn set_aside_torn_tail(
+pub(super) fn set_aside_torn_tail(
     log: &Path,
     start: u64,
     torn_dir: &Path,

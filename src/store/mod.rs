@@ -24,8 +24,11 @@ mod lines;
 mod lock;
 mod log;
 mod memo;
+mod merge;
 mod plan;
 mod records;
+mod refresh;
+mod shared;
 mod snapshot;
 
 use std::collections::BTreeMap;
@@ -38,12 +41,14 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use crate::model::{Event, ReviewState};
+use crate::replay::Replay;
 pub use backup::{BACKUP_EVERY_MINUTES, BackupInfo, RestoreReport};
 pub use doctor::{Check, Status};
 use fsutil::{create_dir_all, io_error, sync_dir};
 pub(crate) use lock::Lock;
 use lock::Mode;
 pub use memo::Fingerprint;
+pub use merge::MergeReport;
 use records::LogPosition;
 
 /// Once the logs hold this many bytes the snapshot does not reflect (or as many as the snapshot
@@ -121,7 +126,7 @@ impl Paths {
 /// What has been read of the logs, kept between locks so each refresh reads only what is new.
 #[derive(Default)]
 struct Cache {
-    state: ReviewState,
+    replay: Replay,
     /// Per log file name: how much has been applied to `state`.
     read: BTreeMap<String, LogPosition>,
     /// Per log file name: how much the snapshot on disk reflects.
@@ -130,12 +135,15 @@ struct Cache {
     torn: BTreeMap<String, u64>,
     /// Size of the snapshot file last read or written.
     snapshot_bytes: u64,
+    /// Whether the logs were replayed from the start in a new order, so that the snapshot on
+    /// disk, though true to the positions it records, cannot be carried forward.
+    replayed_all: bool,
 }
 
 impl Cache {
     /// Whether the snapshot lags far enough behind the logs to be rewritten.
     fn checkpoint_due(&self) -> bool {
-        self.unsnapshotted_bytes() >= CHECKPOINT_BYTES.max(self.snapshot_bytes)
+        self.replayed_all || self.unsnapshotted_bytes() >= CHECKPOINT_BYTES.max(self.snapshot_bytes)
     }
 
     fn unsnapshotted_bytes(&self) -> u64 {
@@ -221,7 +229,7 @@ impl Store {
                 self.checkpoint_if_free();
             }
         }
-        Ok(&self.cache.get_or_insert_with(Cache::default).state)
+        Ok(&self.cache.get_or_insert_with(Cache::default).replay.state)
     }
 
     /// A reader that had to replay much of the logs (a snapshot from an older hone, reviews
@@ -248,10 +256,10 @@ impl Store {
         let _lock = self.lock(Mode::Exclusive)?;
         self.remove_leftovers();
         self.refresh()?;
-        let state = std::mem::take(&mut self.cache.get_or_insert_with(Cache::default).state);
-        let decided = decide(&state, self);
+        let replay = std::mem::take(&mut self.cache.get_or_insert_with(Cache::default).replay);
+        let decided = decide(&replay.state, self);
         if let Some(cache) = self.cache.as_mut() {
-            cache.state = state;
+            cache.replay = replay;
         }
         let (events, value) = decided?;
         self.append(&events)?;
@@ -300,7 +308,7 @@ impl Store {
         if self
             .cache
             .as_ref()
-            .is_some_and(|c| c.unsnapshotted_bytes() > 0)
+            .is_some_and(|c| c.replayed_all || c.unsnapshotted_bytes() > 0)
         {
             self.write_snapshot()?;
         }
@@ -316,81 +324,15 @@ impl Store {
         Ok(())
     }
 
-    /// Brings the cache up to date with the files. Call only under a lock.
-    fn refresh(&mut self) -> Result<(), StoreError> {
-        if self.cache.is_none() {
-            let cache = match self.read_snapshot() {
-                Ok(cache) => cache,
-                Err(StoreError::Corrupt { path, reason, .. }) => {
-                    // The snapshot is derived from the logs: set the damaged one aside, intact,
-                    // and rebuild. Only the logs are the truth.
-                    let kept = self.set_aside(&path);
-                    self.warnings.push(format!(
-                        "{}: {reason}; {kept}; the state was rebuilt from the review logs",
-                        shown(&path)
-                    ));
-                    Cache::default()
-                }
-                Err(e) => return Err(e),
-            };
-            self.cache = Some(cache);
-        }
-        let names = self.log_names()?;
-        let cache = self.cache.get_or_insert_with(Cache::default);
-        let vanished = cache.read.keys().any(|n| !names.contains(n));
-        let mut shrunk = false;
-        let mut sizes = Vec::with_capacity(names.len());
-        for name in &names {
-            let path = self.paths.reviews.join(name);
-            let size = fs::metadata(&path).map_err(io_error(&path, "read"))?.len();
-            shrunk |= size < cache.read.get(name).map_or(0, |p| p.bytes);
-            sizes.push(size);
-        }
-        if vanished || shrunk {
-            // A log was replaced behind our back: the snapshot no longer describes it, so start
-            // over from the logs themselves.
-            self.warnings.push(format!(
-                "a review log in {} changed outside hone; rebuilt the state from the logs",
-                shown(&self.paths.reviews)
-            ));
-            *cache = Cache::default();
-        }
-        cache.torn.clear();
-        for (name, size) in names.iter().zip(sizes) {
-            let position = cache.read.get(name).copied().unwrap_or_default();
-            if size == position.bytes {
-                continue;
-            }
-            let path = self.paths.reviews.join(name);
-            let tail = log::read_from(&path, position.bytes)?;
-            let (events, consumed, lines) = log::parse_log(&path, &tail, position.lines)?;
-            for event in &events {
-                cache.state.apply(event);
-            }
-            let read = LogPosition {
-                bytes: position.bytes + consumed,
-                lines: position.lines + lines,
-            };
-            cache.read.insert(name.clone(), read);
-            if consumed < tail.len() as u64 {
-                cache.torn.insert(name.clone(), read.bytes);
-                self.warnings.push(format!(
-                    "{}:{}: ignored an incomplete last line, left by a write that was cut short; it was never acknowledged",
-                    shown(&path),
-                    read.lines + 1
-                ));
-            }
-        }
-        Ok(())
-    }
-
-    /// Removes what interrupted writes left behind: temporary files and write probes. Call only
-    /// under the exclusive lock, when no other writer can be mid-write; once per process is
-    /// enough.
+    /// Removes what interrupted writes left behind (temporary files and write probes) and
+    /// writes the sync files if missing (`shared`). Call only under the exclusive lock, when no
+    /// other writer can be mid-write; once per process is enough.
     fn remove_leftovers(&mut self) {
         if std::mem::replace(&mut self.cleaned, true) {
             return;
         }
+        // A convenience for syncing, not worth failing an answer over (a read-only data dir).
+        let _ = self.write_sync_files();
         for dir in [
             &self.paths.root,
             &self.paths.local,

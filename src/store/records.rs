@@ -11,8 +11,9 @@ use crate::sm2::MIN_EASE;
 
 /// Version of one review-log line; every line carries it as `v`.
 pub const LOG_SCHEMA: u32 = 1;
-/// Version of `local/snapshot.json`.
-pub const SNAPSHOT_SCHEMA: u32 = 2;
+/// Version of `local/snapshot.json`. Older ones are outdated caches, rebuilt from the logs: 2 kept
+/// cards in rows, 3 replays the logs of every device in one order (`replay`).
+pub const SNAPSHOT_SCHEMA: u32 = 3;
 /// Version of `local/device.json`.
 pub const DEVICE_SCHEMA: u32 = 1;
 
@@ -224,6 +225,10 @@ pub struct LogLine {
     pub undoes: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub undone: Option<KindRecord>,
+    /// In an exported history only: the device whose log the entry comes from, so that `hone
+    /// merge` can put it back in a log of that name. Never written to a log.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<String>,
 }
 
 /// Just the version of a line or file, read first so that a newer format is reported as such
@@ -255,6 +260,7 @@ impl From<&Event> for LogLine {
             after: None,
             undoes: None,
             undone: None,
+            device: None,
         };
         if let Some(graded) = e.graded() {
             line.grade = Some(graded.grade.value());
@@ -336,6 +342,10 @@ impl LogLine {
 pub struct LogPosition {
     pub bytes: u64,
     pub lines: u64,
+    /// The moment the last entry read counts at in the replay order (`replay`): the clamp for
+    /// the next one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last: Option<DateTime<FixedOffset>>,
 }
 
 /// The first line of `local/snapshot.json`: how much of each log it reflects, the suspended

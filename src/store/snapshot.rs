@@ -6,7 +6,7 @@
 //! cards):
 //!
 //! ```text
-//! {"schema":2,"logs":{...},"suspended":[...],"active_days":[...],"card_count":2,"cards":[
+//! {"schema":3,"logs":{...},"suspended":[...],"active_days":[...],"card_count":2,"cards":[
 //! ["api/rest",3,2.5,14,"2026-03-05",5,0,"2026-01-06","2026-02-19"],
 //! ["sql/joins",0,2.18,1,"2026-03-03",4,1,"2026-02-01","2026-03-02"]
 //! ]}
@@ -28,6 +28,7 @@ use super::fsutil::{io_error, remove_stale_temps, write_atomic};
 use super::records::{LogPosition, SNAPSHOT_SCHEMA, SnapshotHeader, StateRecord, day};
 use super::{Cache, Store, StoreError};
 use crate::model::{CardId, CardState, ReviewState, StudyDay};
+use crate::replay::Replay;
 
 /// What a snapshot holds: the state, and the log positions it reflects.
 pub(super) type Snapshot = (ReviewState, BTreeMap<String, LogPosition>);
@@ -235,11 +236,12 @@ impl Store {
             return Ok(Cache::default()); // an older format: rebuilt from the logs
         };
         Ok(Cache {
-            state,
+            replay: Replay::new(state),
             read: logs.clone(),
             snapshot: logs,
             torn: BTreeMap::new(),
             snapshot_bytes: bytes.len() as u64,
+            replayed_all: false,
         })
     }
 
@@ -248,7 +250,7 @@ impl Store {
         let Some(cache) = self.cache.as_mut() else {
             return Ok(());
         };
-        let bytes = encode(&cache.state, &cache.read).map_err(|e| StoreError::Io {
+        let bytes = encode(&cache.replay.state, &cache.read).map_err(|e| StoreError::Io {
             action: "encode",
             path: self.paths.snapshot.clone(),
             source: io::Error::other(e),
@@ -257,6 +259,7 @@ impl Store {
         write_atomic(&self.paths.snapshot, &bytes, self.rng.next_u64())?;
         cache.snapshot = cache.read.clone();
         cache.snapshot_bytes = bytes.len() as u64;
+        cache.replayed_all = false;
         Ok(())
     }
 }
@@ -314,7 +317,7 @@ mod tests {
     proptest! {
         #[test]
         fn a_snapshot_round_trips_exactly(state in any_state(), bytes in 0u64..1_000_000, lines in 0u64..10_000) {
-            let logs = BTreeMap::from([("abc.jsonl".to_owned(), LogPosition { bytes, lines })]);
+            let logs = BTreeMap::from([("abc.jsonl".to_owned(), LogPosition { bytes, lines, last: None })]);
             let encoded = encode(&state, &logs).unwrap();
             serde_json::from_slice::<serde_json::Value>(&encoded).expect("one JSON document");
             let (back, back_logs) = parse(&encoded).unwrap().unwrap();
@@ -336,7 +339,7 @@ mod tests {
     }
 
     const HEADER: &str =
-        r#"{"schema":2,"logs":{},"suspended":[],"active_days":[],"card_count":2,"cards":["#;
+        r#"{"schema":3,"logs":{},"suspended":[],"active_days":[],"card_count":2,"cards":["#;
     const ROW_A: &str = r#"["api/rest",3,2.5,14,"2026-03-05",5,0,"2026-01-06","2026-02-19"]"#;
     const ROW_B: &str = r#"["sql/joins",0,2.18,1,"2026-03-03",4,1,"2026-02-01","2026-03-02"]"#;
 
@@ -362,10 +365,17 @@ mod tests {
     fn an_older_snapshot_is_an_outdated_cache_and_a_newer_one_is_refused() {
         let v1 = r#"{"schema":1,"logs":{},"cards":{"api/rest":{"repetitions":1}}}"#;
         assert!(parse(v1.as_bytes()).unwrap().is_none());
-        let v3 = format!("{}\n]}}\n", HEADER.replace("\"schema\":2", "\"schema\":3"));
+        // Version 2 rows, recorded before reviews from several machines were replayed in one
+        // order: rebuilt too.
+        let v2 = format!(
+            "{}\n{ROW_A}\n]}}\n",
+            HEADER.replace("\"schema\":3", "\"schema\":2")
+        );
+        assert!(parse(v2.as_bytes()).unwrap().is_none());
+        let v4 = format!("{}\n]}}\n", HEADER.replace("\"schema\":3", "\"schema\":4"));
         assert!(matches!(
-            parse(v3.as_bytes()),
-            Err(StoreError::NewerSchema { found: 3, .. })
+            parse(v4.as_bytes()),
+            Err(StoreError::NewerSchema { found: 4, .. })
         ));
     }
 
@@ -433,7 +443,7 @@ mod tests {
                 "9 fields",
             ),
             (
-                r#"{"schema":2,"logs":{},"suspended":[],"active_days":[],"card_count":0}"#
+                r#"{"schema":3,"logs":{},"suspended":[],"active_days":[],"card_count":0}"#
                     .to_owned(),
                 Some(1),
                 "rows are missing",

@@ -320,3 +320,28 @@ pub fn deck_view(deck: &Deck, cards: usize, enabled: bool, due: usize, new: usiz
         new,
     }
 }
+
+/// `hone sync --json`.
+#[derive(Debug, Serialize)]
+pub struct SyncView {
+    pub remote: String,
+    pub branch: String,
+    /// Whether this machine had new reviews (or other changes) to commit.
+    pub committed: bool,
+    /// Log entries that came in from other machines' logs.
+    pub received: u64,
+    /// Devices with a review log in the data dir, this one included.
+    pub devices: usize,
+}
+
+/// `hone merge --json`.
+#[derive(Debug, Serialize)]
+pub struct MergeView {
+    pub source: String,
+    /// Log entries saved here.
+    pub added: usize,
+    /// Log entries of the source that were here already (the same id).
+    pub already: usize,
+    /// The review logs the new entries went into.
+    pub logs: Vec<String>,
+}

@@ -1,0 +1,339 @@
+//! Two machines drilling the same cards on interleaved days, brought together through a bare git
+//! repository (`hone sync`) and, separately, with `hone merge`: both must end with the same
+//! state, every review present exactly once, and a snapshot equal to a replay of the logs.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::{Hone, stderr};
+use serde_json::Value;
+use tempfile::TempDir;
+
+/// Answers each machine gives, day by day: (machine, day of March, card, grade). Both review
+/// `api/rest` and `sql/joins` between syncs, so that each sees the other's reviews arrive late.
+const DRILL: &[(usize, u32, &str, u8)] = &[
+    (0, 2, "api/rest", 5),
+    (0, 2, "sql/joins", 4),
+    (1, 3, "api/rest", 4),
+    (1, 3, "git/merge-vs-rebase", 3),
+    (0, 4, "sql/joins", 2),
+    (1, 5, "sql/joins", 5),
+    (0, 5, "api/rest", 1),
+    (1, 6, "api/rest", 5),
+    (0, 7, "git/merge-vs-rebase", 5),
+];
+
+fn at(day: u32, minute: usize) -> String {
+    format!("2026-03-{day:02}T09:{minute:02}:00+01:00")
+}
+
+/// git for the tests: no system or user configuration but an identity of its own.
+fn git(home: &Path, args: &[&str]) -> Output {
+    Command::new("git")
+        .args(args)
+        .env("HOME", home)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .expect("run git")
+}
+
+struct Machines {
+    home: TempDir,
+    hones: [Hone; 2],
+}
+
+impl Machines {
+    fn new() -> Machines {
+        Machines {
+            home: tempfile::tempdir().unwrap(),
+            hones: [Hone::new(), Hone::new()],
+        }
+    }
+
+    /// `hone ARGS` on machine `m`, with git reachable and configured only by the test.
+    fn run(&self, m: usize, now: &str, args: &[&str]) -> Output {
+        self.hones[m]
+            .command_at(now, args)
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.home.path())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .output()
+            .unwrap()
+    }
+
+    fn ok(&self, m: usize, now: &str, args: &[&str]) -> String {
+        let out = self.run(m, now, args);
+        assert!(
+            out.status.success(),
+            "machine {m}: hone {args:?} failed: {}",
+            stderr(&out)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn json(&self, m: usize, now: &str, args: &[&str]) -> Value {
+        serde_json::from_str(&self.ok(m, now, args)).unwrap()
+    }
+
+    /// A bare repository both data dirs push to.
+    fn with_remote(&self) {
+        let remote = self.home.path().join("remote.git");
+        assert!(
+            git(
+                self.home.path(),
+                &["init", "-q", "--bare", remote.to_str().unwrap()]
+            )
+            .status
+            .success()
+        );
+        for hone in &self.hones {
+            let dir = hone.data_dir();
+            fs::create_dir_all(&dir).unwrap();
+            let dir = dir.to_str().unwrap();
+            assert!(
+                git(self.home.path(), &["-C", dir, "init", "-q"])
+                    .status
+                    .success()
+            );
+            let add = [
+                "-C",
+                dir,
+                "remote",
+                "add",
+                "origin",
+                remote.to_str().unwrap(),
+            ];
+            assert!(git(self.home.path(), &add).status.success());
+        }
+    }
+
+    /// Plays `DRILL`, calling `between` after each day; returns every acknowledged review id.
+    fn drill(&self, mut between: impl FnMut(u32)) -> Vec<String> {
+        let mut ids = Vec::new();
+        for day in 2..=7 {
+            for (i, (m, d, card, grade)) in DRILL.iter().enumerate() {
+                if *d == day {
+                    let grade = grade.to_string();
+                    let v = self.json(*m, &at(day, i), &["answer", card, &grade, "--json"]);
+                    ids.push(v["review_id"].as_str().unwrap().to_owned());
+                }
+            }
+            between(day);
+        }
+        ids
+    }
+
+    /// Both machines' states, as `export --history` and `due --json` show them, must agree, and
+    /// hold every acknowledged review once.
+    fn assert_identical(&self, ids: &[String]) {
+        let now = at(20, 0);
+        let history: Vec<String> = (0..2)
+            .map(|m| self.ok(m, &now, &["export", "--history"]))
+            .collect();
+        assert_eq!(history[0], history[1], "the same history on both machines");
+        let logged: Vec<String> = history[0]
+            .lines()
+            .map(|l| {
+                serde_json::from_str::<Value>(l).unwrap()["id"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect();
+        let unique: BTreeSet<&String> = logged.iter().collect();
+        assert_eq!(unique.len(), logged.len(), "every review once");
+        assert_eq!(unique, ids.iter().collect(), "every acknowledged review");
+        for args in [
+            &["due", "--json"][..],
+            &["show", "api/rest", "--json"],
+            &["show", "sql/joins", "--json"],
+            &["stats", "--json"],
+        ] {
+            let a = self.ok(0, &now, args);
+            assert_eq!(a, self.ok(1, &now, args), "{args:?}");
+        }
+        for m in 0..2 {
+            let doctor = self.json(m, &now, &["doctor", "--json"]);
+            assert_eq!(doctor["ok"], true, "machine {m}: {doctor}");
+            let snapshot = doctor["checks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["name"] == "snapshot")
+                .unwrap();
+            assert!(
+                snapshot["detail"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("matches a replay"),
+                "machine {m}: {snapshot}"
+            );
+        }
+    }
+}
+
+#[test]
+fn two_machines_synced_through_git_end_with_the_same_state() {
+    let machines = Machines::new();
+    machines.with_remote();
+    let ids = machines.drill(|day| {
+        // Each day one machine syncs, the other not always: reviews cross in flight.
+        let order: &[usize] = if day % 2 == 0 { &[0, 1] } else { &[1] };
+        for &m in order {
+            machines.ok(m, &at(day, 59), &["sync"]);
+        }
+    });
+    for m in [0, 1, 0] {
+        machines.ok(m, &at(8, 0), &["sync"]);
+    }
+    machines.assert_identical(&ids);
+    // Tuesday's review on the second machine was made before it had Monday's: the replay
+    // makes it the card's second success, on both machines.
+    let card = machines.json(0, &at(20, 0), &["show", "api/rest", "--json"]);
+    assert_eq!(card["state"]["reviews"], 4, "{card}");
+}
+
+#[test]
+fn two_machines_merged_either_way_end_with_the_same_state() {
+    let machines = Machines::new();
+    let ids = machines.drill(|_| {});
+    let dirs: Vec<String> = machines
+        .hones
+        .iter()
+        .map(|h| h.data_dir().display().to_string())
+        .collect();
+    let merged = machines.json(1, &at(8, 0), &["merge", &dirs[0], "--json"]);
+    assert_eq!(merged["added"], 5);
+    machines.ok(0, &at(8, 1), &["merge", &dirs[1]]);
+    machines.assert_identical(&ids);
+    let card = machines.json(1, &at(20, 0), &["show", "api/rest", "--json"]);
+    assert_eq!(
+        card["state"]["reviews"], 4,
+        "every review recomputed in time order"
+    );
+    // Again: nothing new.
+    let again = machines.json(0, &at(8, 2), &["merge", &dirs[1], "--json"]);
+    assert_eq!(
+        (again["added"].as_u64(), again["already"].as_u64()),
+        (Some(0), Some(9))
+    );
+}
+
+#[test]
+fn exported_histories_merge_into_the_same_logs_as_data_dirs() {
+    let machines = Machines::new();
+    let ids = machines.drill(|_| {});
+    let files: Vec<String> = (0..2)
+        .map(|m| {
+            let path = machines.hones[m].path("history.jsonl");
+            let path = path.to_str().unwrap().to_owned();
+            machines.ok(m, &at(8, 0), &["export", "--history", "-o", &path]);
+            path
+        })
+        .collect();
+    machines.ok(0, &at(8, 1), &["merge", &files[1]]);
+    machines.ok(1, &at(8, 1), &["merge", &files[0]]);
+    machines.assert_identical(&ids);
+    let logs = |m: usize| -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(machines.hones[m].data_dir().join("reviews"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(
+        logs(0),
+        logs(1),
+        "each device's entries in a log of its name"
+    );
+}
+
+#[test]
+fn sync_explains_what_is_missing_and_loses_nothing() {
+    let machines = Machines::new();
+    machines.ok(0, &at(2, 0), &["answer", "api/rest", "5"]);
+    let out = machines.run(0, &at(2, 1), &["sync"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("is not a git repository"),
+        "{}",
+        stderr(&out)
+    );
+
+    let dir = machines.hones[0].data_dir();
+    let dir = dir.to_str().unwrap();
+    assert!(
+        git(machines.home.path(), &["-C", dir, "init", "-q"])
+            .status
+            .success()
+    );
+    let out = machines.run(0, &at(2, 2), &["sync"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("no git remote"), "{}", stderr(&out));
+    let logged = git(machines.home.path(), &["-C", dir, "log", "--oneline"]);
+    assert!(String::from_utf8_lossy(&logged.stdout).contains("hone: reviews from"));
+
+    let gone = machines.home.path().join("gone.git");
+    let add = ["-C", dir, "remote", "add", "origin", gone.to_str().unwrap()];
+    assert!(git(machines.home.path(), &add).status.success());
+    let out = machines.run(0, &at(2, 3), &["sync"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("git fetch failed"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(machines.hones[0].log_lines().len(), 1, "the answer is kept");
+
+    // Once the remote exists, the same command goes through.
+    let init = ["init", "-q", "--bare", gone.to_str().unwrap()];
+    assert!(git(machines.home.path(), &init).status.success());
+    let v = machines.json(0, &at(2, 4), &["sync", "--json"]);
+    assert_eq!(v["remote"], "origin");
+}
+
+#[test]
+fn this_machines_own_files_are_never_synced() {
+    let machines = Machines::new();
+    machines.with_remote();
+    machines.ok(0, &at(2, 0), &["answer", "api/rest", "5"]);
+    machines.ok(0, &at(2, 1), &["sync"]);
+    let dir = machines.hones[0].data_dir();
+    assert!(
+        fs::read_to_string(dir.join(".gitignore"))
+            .unwrap()
+            .contains("\nlocal/\n")
+    );
+    assert!(
+        fs::read_to_string(dir.join(".stignore"))
+            .unwrap()
+            .contains("\nlocal\n")
+    );
+    let tracked = git(
+        machines.home.path(),
+        &["-C", dir.to_str().unwrap(), "ls-files"],
+    );
+    let tracked = String::from_utf8_lossy(&tracked.stdout).into_owned();
+    assert!(tracked.contains("reviews/"), "{tracked}");
+    assert!(!tracked.contains("local/"), "{tracked}");
+}
+
+#[test]
+fn a_file_both_machines_changed_is_taken_from_the_last_to_sync() {
+    let machines = Machines::new();
+    machines.with_remote();
+    machines.ok(0, &at(2, 0), &["plan", "--interview", "2026-04-01"]);
+    machines.ok(0, &at(2, 1), &["sync"]);
+    machines.ok(1, &at(2, 2), &["plan", "--interview", "2026-05-01"]);
+    machines.ok(1, &at(2, 3), &["sync"]);
+    machines.ok(0, &at(2, 4), &["sync"]);
+    for m in 0..2 {
+        let plan = machines.json(m, &at(3, 0), &["plan", "--json"]);
+        assert_eq!(plan["interview"], "2026-05-01", "machine {m}: {plan}");
+    }
+}
