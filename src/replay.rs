@@ -123,26 +123,34 @@ impl Replay {
     }
 }
 
-/// Replays whole logs from their first entries. `each` sees the place of every distinct entry in
-/// replay order, with, for a review, the card's states before and after it as the replay computes them (for
-/// a review that was taken back, what it would have done).
-pub fn replay_all(
-    logs: &[LogEntries<'_>],
-    mut each: impl FnMut(Place, Option<(Option<CardState>, CardState)>),
-) -> ReviewState {
-    let undone: FxHashSet<&str> = logs
+/// Replays whole logs from their first entries: the state they determine, and the places of
+/// their distinct entries in replay order. Each review's `before` and `after` are rewritten to
+/// what the replay computes (for a review that was taken back, what it would have done).
+pub fn replay_all(logs: &mut [LogEntries<'_>]) -> (ReviewState, Vec<Place>) {
+    let undone: FxHashSet<String> = logs
         .iter()
         .flat_map(|log| &log.events)
-        .filter_map(Event::undoes)
+        .filter_map(|e| e.undoes().map(str::to_owned))
         .collect();
-    let mut seen = FxHashSet::default();
+    let mut places = in_order(logs);
+    if logs.len() > 1 {
+        // Only logs from different places can hold the same entry twice. Ids are compared
+        // through their hashes first, so that no id is copied.
+        let mut seen: FxHashMap<u64, Vec<(usize, usize)>> = FxHashMap::default();
+        places.retain(|p| {
+            let id = &logs[p.log].events[p.index].id;
+            let same = seen.entry(hash(id)).or_default();
+            if same.iter().any(|&(l, i)| logs[l].events[i].id == *id) {
+                return false;
+            }
+            same.push((p.log, p.index));
+            true
+        });
+    }
     let mut state = ReviewState::default();
-    for place in in_order(logs) {
-        let event = &logs[place.log].events[place.index];
-        if !seen.insert(event.id.as_str()) {
-            continue;
-        }
-        let recomputed = if undone.contains(event.id.as_str()) {
+    for place in &places {
+        let event = &mut logs[place.log].events[place.index];
+        let recomputed = if undone.contains(&event.id) {
             // Taken back: the day still counts as one with answers, as it did when it was made.
             let mut scratch = ReviewState::default();
             if let Some(before) = state.cards.get(&event.card) {
@@ -155,9 +163,21 @@ pub fn replay_all(
         } else {
             fold(&mut state, event)
         };
-        each(place, recomputed);
+        if let (Action::Review { before, after, .. }, Some((b, a))) =
+            (&mut event.action, recomputed)
+        {
+            *before = b;
+            *after = a;
+        }
     }
-    state
+    (state, places)
+}
+
+fn hash(id: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = rustc_hash::FxHasher::default();
+    id.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// Folds one entry that is not an undo into `state`; for a review, returns the card's state
@@ -188,25 +208,15 @@ fn fold(state: &mut ReviewState, event: &Event) -> Option<(Option<CardState>, Ca
 
 /// Every distinct entry of `logs` in replay order, with the index of its log, each review with
 /// the `before` and `after` the replay computes: the history as this machine sees it.
-pub fn history(logs: Vec<LogEntries<'_>>) -> Vec<(usize, Event)> {
-    let mut places = Vec::new();
-    replay_all(&logs, |place, states| places.push((place, states)));
+pub fn history(mut logs: Vec<LogEntries<'_>>) -> Vec<(usize, Event)> {
+    let (_, places) = replay_all(&mut logs);
     let mut slots: Vec<Vec<Option<Event>>> = logs
         .into_iter()
         .map(|log| log.events.into_iter().map(Some).collect())
         .collect();
     places
         .into_iter()
-        .filter_map(|(place, states)| {
-            let mut event = slots[place.log][place.index].take()?;
-            if let (Action::Review { before, after, .. }, Some((b, a))) =
-                (&mut event.action, states)
-            {
-                *before = b;
-                *after = a;
-            }
-            Some((place.log, event))
-        })
+        .filter_map(|place| Some((place.log, slots[place.log][place.index].take()?)))
         .collect()
 }
 

@@ -43,7 +43,15 @@ fn log<'a>(name: &'a str, events: &[Event]) -> LogEntries<'a> {
 }
 
 fn state_of(logs: &[LogEntries<'_>]) -> ReviewState {
-    replay_all(logs, |_, _| {})
+    let mut logs: Vec<LogEntries> = logs
+        .iter()
+        .map(|l| LogEntries {
+            name: l.name,
+            clamp: l.clamp,
+            events: l.events.clone(),
+        })
+        .collect();
+    replay_all(&mut logs).0
 }
 
 #[test]

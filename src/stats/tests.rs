@@ -130,14 +130,11 @@ fn true_retention_counts_reviews_of_cards_seen_before_and_skips_undone_ones() {
     };
     let undo = answer::undo(&log[4], when, "u".into()).unwrap();
     log.push(undo);
-    let state = replay_all(
-        &[LogEntries {
-            name: "x.jsonl",
-            clamp: None,
-            events: log.clone(),
-        }],
-        |_, _| {},
-    );
+    let (state, _) = replay_all(&mut [LogEntries {
+        name: "x.jsonl",
+        clamp: None,
+        events: log.clone(),
+    }]);
     let s = stats(&refs, &state, &log, day("2026-03-03"), 8, None);
     assert_eq!(
         s.retention,

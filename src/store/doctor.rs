@@ -203,7 +203,7 @@ impl Store {
                 events,
             });
         }
-        let replayed = replay_all(&logs_read, |_, _| {});
+        let (replayed, _) = replay_all(&mut logs_read);
         if replayed == state {
             let cards = state.cards.len();
             checks.push(check(

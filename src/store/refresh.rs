@@ -56,6 +56,10 @@ impl Store {
         }
         let names = self.log_names()?;
         let cache = self.cache.get_or_insert_with(Cache::default);
+        if cache.read.is_empty() && !names.is_empty() {
+            // Nothing read yet (no snapshot): one replay, without what undos on top need.
+            return self.replay_logs();
+        }
         let vanished = cache.read.keys().any(|n| !names.contains(n));
         let mut shrunk = false;
         let mut grown = Vec::new();
@@ -102,7 +106,7 @@ impl Store {
             tails.push(self.read_tail(&name, LogPosition::default())?);
         }
         let mut entries: Vec<LogEntries> = tails.iter_mut().map(Tail::entries).collect();
-        let state = replay::replay_all(&entries, |_, _| {});
+        let (state, _) = replay::replay_all(&mut entries);
         let lasts: Vec<Option<Moment>> = entries.iter().map(LogEntries::last_moment).collect();
         entries.clear();
         let cache = self.cache.get_or_insert_with(Cache::default);
