@@ -337,3 +337,27 @@ fn a_file_both_machines_changed_is_taken_from_the_last_to_sync() {
         assert_eq!(plan["interview"], "2026-05-01", "machine {m}: {plan}");
     }
 }
+
+#[test]
+fn a_copy_of_a_log_left_by_a_sync_tool_counts_once() {
+    let machines = Machines::new();
+    machines.drill(|_| {});
+    let hone = &machines.hones[0];
+    let before = machines.ok(0, &at(20, 0), &["show", "api/rest", "--json"]);
+    let reviews = hone.data_dir().join("reviews");
+    let log = fs::read_dir(&reviews)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    // What Syncthing leaves when two machines change one file: a renamed copy beside it.
+    let copy = reviews.join("conflict.sync-conflict-20260308-101010-ABCDEFG.jsonl");
+    fs::copy(&log, copy).unwrap();
+    assert_eq!(
+        machines.ok(0, &at(20, 0), &["show", "api/rest", "--json"]),
+        before
+    );
+    let doctor = machines.json(0, &at(20, 0), &["doctor", "--json"]);
+    assert_eq!(doctor["ok"], true, "{doctor}");
+}
