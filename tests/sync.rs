@@ -361,3 +361,31 @@ fn a_copy_of_a_log_left_by_a_sync_tool_counts_once() {
     let doctor = machines.json(0, &at(20, 0), &["doctor", "--json"]);
     assert_eq!(doctor["ok"], true, "{doctor}");
 }
+
+#[test]
+fn a_refused_push_keeps_the_commit_for_the_next_sync() {
+    let machines = Machines::new();
+    machines.with_remote();
+    let hook = machines.home.path().join("remote.git/hooks/pre-receive");
+    fs::write(
+        &hook,
+        "#!/bin/sh\necho 'pushes are closed today' >&2\nexit 1\n",
+    )
+    .unwrap();
+    fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    machines.ok(0, &at(2, 0), &["answer", "api/rest", "5"]);
+    let out = machines.run(0, &at(2, 1), &["sync"]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = stderr(&out);
+    assert!(said.contains("git push failed"), "{said}");
+    assert!(said.contains("committed"), "{said}");
+
+    fs::remove_file(&hook).unwrap();
+    machines.ok(0, &at(2, 2), &["sync"]);
+    machines.ok(1, &at(2, 3), &["sync"]);
+    let card = machines.json(1, &at(3, 0), &["show", "api/rest", "--json"]);
+    assert_eq!(
+        card["state"]["reviews"], 1,
+        "the answer reached the other machine: {card}"
+    );
+}
