@@ -1,7 +1,7 @@
 //! In-process benchmarks at 1,000, 10,000 and 100,000 cards: each command's own work, without
 //! starting a process, and the library call under a review session's answers. The collections
 //! are generated once into the target dir (see `support/collection.rs`). Run with
-//! `cargo bench --bench hone`; `scripts/bench.sh` measures whole processes, memory and size.
+//! `cargo bench --bench hone`; `scripts/bench.py` measures whole processes, memory and size.
 
 #[path = "support/collection.rs"]
 mod collection;
