@@ -124,7 +124,8 @@ impl Git {
             return Ok(false);
         }
         self.step(
-            &["commit", "-q", "--no-verify", "-m", message],
+            // Only the data dir, even inside a larger repository with other staged changes.
+            &["commit", "-q", "--no-verify", "-m", message, "--", "."],
             NOTHING_LOST,
         )?;
         Ok(true)
