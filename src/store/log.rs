@@ -258,28 +258,59 @@ pub(super) fn parse_log(
 /// Every entry of a whole log file, read a chunk at a time. An incomplete last line (a write
 /// cut short) was never acknowledged and is left out, as `parse_log` does.
 pub(super) fn read_log(path: &Path) -> Result<Vec<Event>, StoreError> {
+    Ok(read_whole_log(path)?.events)
+}
+
+/// A whole log as `read_log` reads it, with how far its complete lines go.
+pub(super) struct WholeLog {
+    pub events: Vec<Event>,
+    /// Bytes and lines of the complete lines.
+    pub bytes: u64,
+    pub lines: u64,
+    /// Whether an incomplete last line follows them.
+    pub torn: bool,
+}
+
+pub(super) fn read_whole_log(path: &Path) -> Result<WholeLog, StoreError> {
+    let mut whole = WholeLog {
+        events: Vec::new(),
+        bytes: 0,
+        lines: 0,
+        torn: false,
+    };
     let file = match fs::File::open(path) {
         Ok(file) => file,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(whole),
         Err(e) => return Err(io_error(path, "read")(e)),
     };
-    let mut events = Vec::new();
-    let mut number = 0;
     // Each line is parsed when the next one begins, so the last one can be told apart.
     let mut pending = Vec::new();
+    let mut started = false;
     let ended = super::lines::for_each_line(path, file, |line| {
-        if number > 0 {
-            events.extend(parse_line(path, number, &pending)?);
+        if started {
+            whole.lines += 1;
+            whole.bytes += pending.len() as u64 + 1;
+            whole
+                .events
+                .extend(parse_line(path, whole.lines, &pending)?);
         }
-        number += 1;
+        started = true;
         pending.clear();
         pending.extend_from_slice(line);
         Ok(())
     })?;
-    if number > 0 && ended {
-        events.extend(parse_line(path, number, &pending)?);
+    if started {
+        if ended {
+            whole.lines += 1;
+            whole.bytes += pending.len() as u64 + 1;
+            whole
+                .events
+                .extend(parse_line(path, whole.lines, &pending)?);
+        } else {
+            whole.torn = true;
+        }
     }
-    Ok(events)
+    Ok(whole)
 }
 
 /// One log line: an entry, nothing for a blank line, or the error that names it.
@@ -389,9 +420,16 @@ mod tests {
         ] {
             // A file cut short by a crash: its last line is incomplete.
             std::fs::write(&path, &log[..cut]).unwrap();
-            let (whole, _, _) = parse_log(&path, &log[..cut], 0).unwrap();
+            let (whole, bytes, lines) = parse_log(&path, &log[..cut], 0).unwrap();
             assert_eq!(whole.len(), entries, "cut at {cut}");
             assert_eq!(read_log(&path).unwrap(), whole, "cut at {cut}");
+            let chunked = read_whole_log(&path).unwrap();
+            assert_eq!(
+                (chunked.bytes, chunked.lines),
+                (bytes, lines),
+                "cut at {cut}"
+            );
+            assert_eq!(chunked.torn, bytes < cut as u64, "cut at {cut}");
         }
         assert_eq!(read_log(&path.with_extension("gone")).unwrap(), vec![]);
     }

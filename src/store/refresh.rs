@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::fs;
 
 use super::fsutil::io_error;
-use super::log::{parse_log, read_from};
+use super::log::{parse_log, read_from, read_whole_log};
 use super::records::LogPosition;
 use super::{Cache, Store, StoreError, shown};
 use crate::model::Event;
@@ -103,7 +103,16 @@ impl Store {
     pub(super) fn replay_logs(&mut self) -> Result<(), StoreError> {
         let mut tails = Vec::new();
         for name in self.log_names()? {
-            tails.push(self.read_tail(&name, LogPosition::default())?);
+            // A chunk at a time: a whole log is never in memory as bytes and entries at once.
+            let whole = read_whole_log(&self.paths.reviews.join(&name))?;
+            tails.push(Tail {
+                name,
+                from: LogPosition::default(),
+                events: whole.events,
+                bytes: whole.bytes,
+                lines: whole.lines,
+                torn: whole.torn,
+            });
         }
         let mut entries: Vec<LogEntries> = tails.iter_mut().map(Tail::entries).collect();
         let (state, _) = replay::replay_all(&mut entries);
