@@ -4,7 +4,7 @@ mod common;
 
 use std::fs;
 
-use common::{Hone, NOW, stderr};
+use common::{Hone, NOW, doctor_detail, stderr};
 use serde_json::Value;
 
 fn at(minutes: i64) -> String {
@@ -46,17 +46,9 @@ fn doctor_passes_a_fresh_and_a_healthy_data_dir() {
     for name in ["lock", "snapshot", "writable", "backups", "config"] {
         assert!(names.contains(&name), "{name} in {names:?}");
     }
-    let snapshot = healthy["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == "snapshot")
-        .unwrap();
+    let snapshot = doctor_detail(&healthy, "snapshot").unwrap_or_default();
     assert!(
-        snapshot["detail"]
-            .as_str()
-            .unwrap()
-            .contains("matches a replay of the logs"),
+        snapshot.contains("matches a replay of the logs"),
         "{snapshot}"
     );
 }

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
-use common::{Hone, NOW};
+use common::{Hone, NOW, doctor_detail};
 use serde_json::Value;
 
 fn rounds(default: usize) -> usize {
@@ -77,18 +77,13 @@ fn check_after_kill(hone: &Hone, acknowledged: &BTreeSet<String>, round: usize) 
     let doctor = hone.run_at(NOW, &["doctor", "--json"]);
     let report: Value = serde_json::from_slice(&doctor.stdout).unwrap();
     assert_eq!(report["ok"], true, "round {round}: {report}");
-    match report["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == "snapshot")
-    {
+    match doctor_detail(&report, "snapshot") {
         // A kill before the first checkpoint leaves no snapshot, which is fine; one that exists
         // must agree with the log.
         Some(snapshot) => assert!(
             ["matches a replay", "not written yet"]
                 .iter()
-                .any(|ok| snapshot["detail"].as_str().unwrap().contains(ok)),
+                .any(|ok| snapshot.contains(ok)),
             "round {round}: {snapshot}"
         ),
         None => assert!(

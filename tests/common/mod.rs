@@ -137,3 +137,12 @@ pub fn stdout(out: &Output) -> String {
 pub fn exists(path: &Path) -> bool {
     path.exists()
 }
+
+/// The detail of the check named `name` in a `hone doctor --json` report, if it has one.
+pub fn doctor_detail<'a>(report: &'a Value, name: &str) -> Option<&'a str> {
+    report["checks"]
+        .as_array()?
+        .iter()
+        .find(|c| c["name"] == name)?["detail"]
+        .as_str()
+}
