@@ -374,7 +374,12 @@ fn a_refused_push_keeps_the_commit_for_the_next_sync() {
 
     fs::remove_file(&hook).unwrap();
     machines.ok(0, &at(2, 2), &["sync"]);
-    machines.ok(1, &at(2, 3), &["sync"]);
+    let synced = machines.json(1, &at(2, 3), &["sync", "--json"]);
+    assert_eq!(synced["received"], 1, "{synced}");
+    assert_eq!(
+        synced["devices"], 1,
+        "machine 1 has answered nothing: {synced}"
+    );
     let card = machines.json(1, &at(3, 0), &["show", "api/rest", "--json"]);
     assert_eq!(
         card["state"]["reviews"], 1,

@@ -55,8 +55,7 @@ pub fn sync(ctx: &mut Ctx, args: JsonArgs) -> anyhow::Result<()> {
         .filter(|(name, _)| **name != own_log)
         .map(|(name, lines)| lines.saturating_sub(before.get(name).copied().unwrap_or(0)))
         .sum();
-    // The state is rebuilt here, not by the next command that happens to run.
-    ctx.store.state()?;
+    // The state is replayed and checkpointed here, not by the next command that happens to run.
     ctx.store.checkpoint()?;
     let view = SyncView {
         remote: upstream.remote.clone(),

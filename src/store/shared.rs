@@ -72,14 +72,15 @@ impl Store {
         Ok(())
     }
 
-    /// How many lines each review log holds.
-    pub fn log_line_counts(&self) -> Result<BTreeMap<String, u64>, StoreError> {
-        let mut counts = BTreeMap::new();
-        for name in self.log_names()? {
-            let path = self.paths.reviews.join(&name);
-            let bytes = fs::read(&path).map_err(io_error(&path, "read"))?;
-            counts.insert(name, memchr::memchr_iter(b'\n', &bytes).count() as u64);
-        }
-        Ok(counts)
+    /// How many complete lines each review log holds, as the state reflects them (brought up
+    /// to date first).
+    pub fn log_line_counts(&mut self) -> Result<BTreeMap<String, u64>, StoreError> {
+        let _lock = self.shared()?;
+        self.refresh()?;
+        Ok(self
+            .cache
+            .as_ref()
+            .map(|c| c.read.iter().map(|(n, p)| (n.clone(), p.lines)).collect())
+            .unwrap_or_default())
     }
 }
