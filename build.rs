@@ -85,8 +85,8 @@ fn generate(decks: &[(String, parse::ParsedDeck)]) -> String {
             };
             let _ = writeln!(
                 code,
-                "StaticCard {{ id: {:?}, kind: ParsedKind::{kind}, tags: &{:?}, front: {:?}, back: {:?} }},",
-                card.id, card.tags, card.front, card.back
+                "StaticCard {{ id: {:?}, kind: ParsedKind::{kind}, tags: &{:?}, front: {:?}, back: {:?}, points: &{:?} }},",
+                card.id, card.tags, card.front, card.back, card.points
             );
         }
         code.push_str("]},\n");

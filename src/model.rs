@@ -225,6 +225,8 @@ pub struct Card {
     pub kind: CardKind,
     pub front: String,
     pub back: String,
+    /// The key points a good answer reaches, in order; empty for a card graded as a whole.
+    pub points: Vec<String>,
     /// The deck's tags followed by the card's own, without repeats.
     pub tags: Vec<String>,
     /// No longer in the file it was imported from: out of every queue, its history kept.

@@ -154,6 +154,7 @@ mod tests {
             kind: CardKind::Question,
             front: "f".into(),
             back: "b".into(),
+            points: vec![],
             tags: vec![],
             retired: false,
         }

@@ -199,6 +199,7 @@ pub fn parse_anki(
             tags: normal_tags(raw_tags),
             front,
             back,
+            points: Vec::new(),
         };
         cards.add(card, &mut errors);
     }

@@ -16,6 +16,7 @@ pub(crate) struct StaticCard {
     pub tags: &'static [&'static str],
     pub front: &'static str,
     pub back: &'static str,
+    pub points: &'static [&'static str],
 }
 
 include!(concat!(env!("OUT_DIR"), "/builtin_decks.rs"));

@@ -142,6 +142,7 @@ pub fn parse_json(text: &str, defaults: &Defaults) -> Result<ParsedDeck, Vec<Lin
                 tags,
                 front,
                 back,
+                points: Vec::new(),
             },
             &mut errors,
         );

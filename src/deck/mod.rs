@@ -74,6 +74,7 @@ pub fn from_parsed(parsed: ParsedDeck, source: DeckSource) -> Result<Deck, Strin
                 kind: kind_of(c.kind),
                 front: c.front.clone(),
                 back: c.back.clone(),
+                points: c.points.clone(),
                 tags: merged_tags(
                     parsed.tags.iter().map(String::as_str),
                     c.tags.iter().map(String::as_str),
@@ -109,6 +110,7 @@ pub fn builtin_decks() -> Vec<Deck> {
                         kind: kind_of(c.kind),
                         front: c.front.to_owned(),
                         back: c.back.to_owned(),
+                        points: c.points.iter().map(|p| (*p).to_owned()).collect(),
                         tags: merged_tags(d.tags.iter().copied(), c.tags.iter().copied()),
                         retired: false,
                     })

@@ -27,6 +27,8 @@ pub struct ParsedCard {
     pub tags: Vec<String>,
     pub front: String,
     pub back: String,
+    /// The key points an answer should reach, in order; empty when the card has none.
+    pub points: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,6 +137,15 @@ struct FrontMatter {
 const FRONT_MATTER_FENCE: &str = "+++";
 const CARD_HEADING: &str = "## ";
 const SEPARATOR: &str = "---";
+/// The line that ends a card's answer and opens its list of key points.
+pub const KEY_POINTS: &str = "Key points:";
+
+/// How many key points a card may have, by kind, when it has any.
+pub const QUESTION_POINTS: std::ops::RangeInclusive<usize> = 3..=7;
+pub const DEFINITION_POINTS: std::ops::RangeInclusive<usize> = 2..=5;
+/// The longest key point, in words and in characters: one checkable idea, said in a breath.
+pub const MAX_POINT_WORDS: usize = 12;
+pub const MAX_POINT_CHARS: usize = 120;
 
 /// Splits on LF, CRLF and a lone CR, so that line numbers agree with what editors show.
 pub fn split_lines(text: &str) -> Vec<&str> {
@@ -167,7 +178,10 @@ pub fn split_lines(text: &str) -> Vec<&str> {
 
 /// Whether `line` would end a part of a card or open or close a code fence.
 pub fn is_structural(line: &str) -> bool {
-    line.starts_with(CARD_HEADING) || line == SEPARATOR || fence_marker(line).is_some()
+    line.starts_with(CARD_HEADING)
+        || line == SEPARATOR
+        || line == KEY_POINTS
+        || fence_marker(line).is_some()
 }
 
 /// Whether `line` is a structural line written with leading backslashes, the first of which
@@ -223,12 +237,15 @@ enum Section {
     Attributes,
     Front,
     Back,
+    Points,
 }
 
 struct CardDraft {
     card: ParsedCard,
     front: Vec<String>,
     back: Option<Vec<String>>,
+    /// The line of `Key points:`, if the card has one.
+    points_line: Option<usize>,
     seen_kind: bool,
     seen_tags: bool,
 }
@@ -276,9 +293,12 @@ pub fn parse_deck(text: &str) -> Result<ParsedDeck, Vec<LineError>> {
     for (index, &raw) in lines.iter().enumerate().skip(close + 1) {
         let number = index + 1;
         let escaped = draft.is_some() && is_escaped(raw.trim_end());
-        // An escaped line is text: it neither opens a fence nor ends a part of the card.
+        // An escaped line is text: it neither opens a fence nor ends a part of the card. Key
+        // points are plain lines: nothing in them opens a fence.
         let (raw, in_code) = if escaped {
             (&raw[1..], true)
+        } else if matches!(section, Section::Points) {
+            (raw, false)
         } else {
             (raw, track_fence(&mut fence, raw.trim_end(), number))
         };
@@ -308,9 +328,11 @@ pub fn parse_deck(text: &str) -> Result<ParsedDeck, Vec<LineError>> {
                     tags: Vec::new(),
                     front: String::new(),
                     back: String::new(),
+                    points: Vec::new(),
                 },
                 front: Vec::new(),
                 back: None,
+                points_line: None,
                 seen_kind: false,
                 seen_tags: false,
             });
@@ -334,11 +356,16 @@ pub fn parse_deck(text: &str) -> Result<ParsedDeck, Vec<LineError>> {
                 section = Section::Back;
             }
             Section::Front => current.front.push(raw.to_owned()),
+            Section::Back if !in_code && line == KEY_POINTS => {
+                current.points_line = Some(number);
+                section = Section::Points;
+            }
             Section::Back => {
                 if let Some(back) = current.back.as_mut() {
                     back.push(raw.to_owned());
                 }
             }
+            Section::Points => parse_point(line, number, current, &mut errors),
             Section::Preamble | Section::Attributes => {}
         }
     }
@@ -499,13 +526,121 @@ fn trimmed_block(lines: &[String]) -> String {
         .join("\n")
 }
 
+/// Why a key point is not one short checkable idea, if it is not.
+pub fn point_problem(point: &str) -> Option<String> {
+    let words = point.split_whitespace().count();
+    if point.trim().is_empty() {
+        Some("a key point is empty".to_owned())
+    } else if words > MAX_POINT_WORDS {
+        Some(format!(
+            "a key point has {words} words; keep it to {MAX_POINT_WORDS}, one checkable idea"
+        ))
+    } else if point.chars().count() > MAX_POINT_CHARS {
+        Some(format!(
+            "a key point is longer than {MAX_POINT_CHARS} characters; keep it to one checkable idea"
+        ))
+    } else if point.chars().any(char::is_control) {
+        Some("a key point contains a control character".to_owned())
+    } else {
+        None
+    }
+}
+
+/// Why a card's list of key points is not acceptable for its kind, if it is not. An empty list
+/// is fine: a card without points is graded as a whole.
+pub fn points_problem(kind: ParsedKind, points: &[String]) -> Option<String> {
+    if let Some(problem) = count_problem(kind, points.len()) {
+        return Some(problem);
+    }
+    for (i, point) in points.iter().enumerate() {
+        if let Some(problem) = point_problem(point) {
+            return Some(format!("key point {}: {problem}", i + 1));
+        }
+    }
+    repeated_point(points).map(|i| format!("key point {} repeats an earlier one", i + 1))
+}
+
+/// Why `count` key points are too few or too many for a card of `kind`, if they are.
+fn count_problem(kind: ParsedKind, count: usize) -> Option<String> {
+    let (range, what) = match kind {
+        ParsedKind::Question => (QUESTION_POINTS, "a question"),
+        ParsedKind::Definition => (DEFINITION_POINTS, "a definition"),
+    };
+    (count > 0 && !range.contains(&count)).then(|| {
+        format!(
+            "{what} has {} to {} key points, this card has {count}",
+            range.start(),
+            range.end()
+        )
+    })
+}
+
+/// The index of the first point that says what an earlier one said.
+fn repeated_point(points: &[String]) -> Option<usize> {
+    let keys: Vec<String> = points.iter().map(|p| normalized_point(p)).collect();
+    (1..keys.len()).find(|&i| keys[..i].contains(&keys[i]))
+}
+
+/// A key point's text as its identity: case, punctuation and spacing do not matter, words do.
+pub fn normalized_point(point: &str) -> String {
+    point
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// One line after `Key points:`: a `- point` item, or a blank line.
+fn parse_point(line: &str, number: usize, draft: &mut CardDraft, errors: &mut Vec<LineError>) {
+    if line.trim().is_empty() {
+        return;
+    }
+    let Some(point) = line.strip_prefix("- ").map(str::trim) else {
+        errors.push(LineError::new(
+            number,
+            format!(
+                "card '{}': after `{KEY_POINTS}` only `- point` lines may follow, up to the next card",
+                draft.card.id
+            ),
+        ));
+        return;
+    };
+    let key = normalized_point(point);
+    let problem = point_problem(point).or_else(|| {
+        let earlier = draft
+            .card
+            .points
+            .iter()
+            .position(|p| normalized_point(p) == key);
+        earlier.map(|i| format!("this key point repeats key point {}", i + 1))
+    });
+    if let Some(problem) = problem {
+        errors.push(LineError::new(number, problem));
+    }
+    // Kept even when wrong, so that the count reported is the count written.
+    draft.card.points.push(point.to_owned());
+}
+
 fn finish_card(draft: CardDraft, cards: &mut Vec<ParsedCard>, errors: &mut Vec<LineError>) {
     let CardDraft {
         mut card,
         front,
         back,
+        points_line,
         ..
     } = draft;
+    if let Some(at) = points_line {
+        // A point that is wrong in itself was reported at its own line already.
+        let problem = if card.points.is_empty() {
+            Some(format!("a `{KEY_POINTS}` line with no points under it"))
+        } else {
+            count_problem(card.kind, card.points.len())
+        };
+        if let Some(problem) = problem {
+            errors.push(LineError::new(at, format!("card '{}': {problem}", card.id)));
+        }
+    }
     let line = card.line;
     card.front = trimmed_block(&front);
     if card.front.is_empty() {

@@ -194,3 +194,78 @@ fn ids_allow_lowercase_letters_digits_dashes_underscores_and_dots_only() {
     assert!(id_problem(&"a".repeat(MAX_ID_LEN)).is_none());
     assert!(id_problem(&"a".repeat(MAX_ID_LEN + 1)).is_some());
 }
+
+#[test]
+fn key_points_end_the_answer_as_a_list() {
+    let d = deck(
+        "## p\n- kind: definition\nQ\n---\nThe answer.\n\nKey points:\n- first idea\n\n- second `idea`\n## next\nQ\n---\nA\n",
+    )
+    .unwrap();
+    assert_eq!(d.cards[0].back, "The answer.");
+    assert_eq!(d.cards[0].points, ["first idea", "second `idea`"]);
+    assert!(d.cards[1].points.is_empty());
+}
+
+#[test]
+fn key_points_inside_code_or_escaped_are_answer_text() {
+    let d = deck("## p\nQ\n---\n```\nKey points:\n- x\n```\n\\Key points:\n- y\n").unwrap();
+    assert_eq!(
+        d.cards[0].back,
+        "```\nKey points:\n- x\n```\nKey points:\n- y"
+    );
+    assert!(d.cards[0].points.is_empty());
+}
+
+#[test]
+fn key_point_counts_and_lengths_are_checked_where_they_are_written() {
+    let long = "one two three four five six seven eight nine ten eleven twelve thirteen";
+    assert_eq!(
+        messages(&format!(
+            "## q\nQ\n---\nA\nKey points:\n- a\n- {long}\n- c\n- A!\n```\n## d\n- kind: definition\nQ\n---\nA\nKey points:\n"
+        )),
+        [
+            (
+                12,
+                "a key point has 13 words; keep it to 12, one checkable idea".to_owned()
+            ),
+            (14, "this key point repeats key point 1".to_owned()),
+            (
+                15,
+                "card 'q': after `Key points:` only `- point` lines may follow, up to the next card"
+                    .to_owned()
+            ),
+            (
+                21,
+                "card 'd': a `Key points:` line with no points under it".to_owned()
+            ),
+        ]
+    );
+    assert_eq!(
+        messages("## q\nQ\n---\nA\nKey points:\n- a\n- b\n"),
+        [(
+            10,
+            "card 'q': a question has 3 to 7 key points, this card has 2".to_owned()
+        )]
+    );
+    assert_eq!(
+        messages(
+            "## d\n- kind: definition\nQ\n---\nA\nKey points:\n- a\n- b\n- c\n- d\n- e\n- f\n"
+        ),
+        [(
+            11,
+            "card 'd': a definition has 2 to 5 key points, this card has 6".to_owned()
+        )]
+    );
+}
+
+#[test]
+fn a_point_is_known_by_its_words_not_its_case_or_punctuation() {
+    assert_eq!(
+        normalized_point("Retries need an *idempotency* key!"),
+        normalized_point("retries need an idempotency-key")
+    );
+    assert_ne!(
+        normalized_point("reads lag"),
+        normalized_point("writes lag")
+    );
+}

@@ -203,6 +203,7 @@ fn card(
             tags,
             front,
             back,
+            points: Vec::new(),
         })
     } else {
         Err(errors)

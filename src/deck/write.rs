@@ -113,6 +113,7 @@ mod tests {
                     },
                     front,
                     back,
+                    points: vec![],
                     tags: if i % 3 == 0 {
                         vec!["x".into(), "y-z".into()]
                     } else {

@@ -11,6 +11,7 @@ fn card(id: &str, tags: &[&str]) -> Card {
         kind: CardKind::Question,
         front: "f".into(),
         back: "b".into(),
+        points: vec![],
         tags: tags.iter().map(|t| (*t).to_owned()).collect(),
         retired: false,
     }

@@ -144,6 +144,7 @@ fn card_of(
         kind,
         front,
         back,
+        points: Vec::new(),
         tags,
         retired,
     })
