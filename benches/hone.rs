@@ -109,6 +109,7 @@ fn record_in_session(bencher: Bencher, cards: usize) {
     let when = Moment {
         at,
         day_start_hour: 4,
+        max_interval: hone::sm2::MAX_INTERVAL,
     };
     bencher.bench_local(|| {
         store

@@ -7,11 +7,13 @@ use chrono::{DateTime, FixedOffset};
 use crate::model::{Action, CardId, CardState, Event, Graded, ReviewKind, StudyDay};
 use crate::sm2;
 
-/// When something happened, and which study day that is.
+/// When something happened, which study day that is, and the interval cap in force then: the
+/// settings an entry records so that any machine replays it the same way.
 #[derive(Debug, Clone, Copy)]
 pub struct Moment {
     pub at: DateTime<FixedOffset>,
     pub day_start_hour: u8,
+    pub max_interval: u32,
 }
 
 impl Moment {
@@ -26,12 +28,24 @@ impl Moment {
             at: self.at,
             day: self.day(),
             day_start_hour: Some(self.day_start_hour),
+            stamp: None,
             action,
         }
     }
 }
 
+/// Whether an answer on `day` to a card in state `before` moves the schedule. SM-2 schedules a
+/// card once a study day: an answer to a card that already had its scheduled review that day is
+/// practice (step 7), whichever command or process records it.
+pub fn kind_on(day: StudyDay, before: Option<&CardState>, wanted: ReviewKind) -> ReviewKind {
+    match before {
+        Some(state) if state.last_reviewed == day => ReviewKind::Practice,
+        _ => wanted,
+    }
+}
+
 /// The log entry for an answer, given the card's state before it (`None` if never reviewed).
+/// A scheduled answer to a card already reviewed that study day is logged as practice.
 pub fn answer(
     card: &CardId,
     graded: Graded,
@@ -40,13 +54,14 @@ pub fn answer(
     when: Moment,
     id: String,
 ) -> Event {
-    let action = match kind {
+    let action = match kind_on(when.day(), before, kind) {
         ReviewKind::Scheduled => {
-            let after = sm2::review(before, graded.grade, when.day());
+            let after = sm2::review(before, graded.grade, when.day(), when.max_interval);
             Action::Review {
                 answer: graded,
                 before: before.copied(),
                 after,
+                max_interval: when.max_interval,
             }
         }
         ReviewKind::Practice => Action::Practice { answer: graded },
@@ -79,17 +94,26 @@ pub fn made_leech(review: &Event, threshold: u32) -> bool {
     }
 }
 
-/// The entry that suspends (`true`) or unsuspends a card.
+/// The entry that suspends (`true`) or unsuspends a card by the learner's choice.
 pub fn suspension(card: &CardId, suspend: bool, when: Moment, id: String) -> Event {
-    when.event(
-        id,
-        card,
-        if suspend {
-            Action::Suspend
-        } else {
-            Action::Unsuspend
-        },
-    )
+    let action = if suspend {
+        Action::Suspend { cause: None }
+    } else {
+        Action::Unsuspend
+    };
+    when.event(id, card, action)
+}
+
+/// The entry that suspends the card `review` made a leech; taking back the review takes this
+/// back too.
+pub fn leech_suspension(review: &Event, when: Moment, id: String) -> Event {
+    let cause = Some(review.id.clone());
+    when.event(id, &review.card, Action::Suspend { cause })
+}
+
+/// The entry that retracts `ids`, all entries of `card`.
+pub fn retraction(card: &CardId, ids: Vec<String>, when: Moment, id: String) -> Event {
+    when.event(id, card, Action::Retract { ids })
 }
 
 #[cfg(test)]
@@ -99,9 +123,16 @@ mod tests {
     use crate::replay::Replay;
 
     fn when() -> Moment {
+        on_day(0)
+    }
+
+    /// 09:00 on the `n`th day after 2026-03-02.
+    fn on_day(n: i64) -> Moment {
         Moment {
-            at: DateTime::parse_from_rfc3339("2026-03-02T09:00:00+01:00").unwrap(),
+            at: DateTime::parse_from_rfc3339("2026-03-02T09:00:00+01:00").unwrap()
+                + chrono::Duration::days(n),
             day_start_hour: 4,
+            max_interval: sm2::MAX_INTERVAL,
         }
     }
 
@@ -125,24 +156,24 @@ mod tests {
             when(),
             "a".into(),
         );
-        replay.apply(&first).unwrap();
+        replay.push(&first).unwrap();
         let before_second = replay.state.clone();
         let second = answer(
             &card,
             graded(1),
             ReviewKind::Scheduled,
             replay.state.cards.get(&card),
-            when(),
+            on_day(1),
             "b".into(),
         );
-        replay.apply(&second).unwrap();
+        replay.push(&second).unwrap();
         assert_ne!(replay.state, before_second);
         replay
-            .apply(&undo(&second, when(), "c".into()).unwrap())
+            .push(&undo(&second, when(), "c".into()).unwrap())
             .unwrap();
-        assert_eq!(replay.state, before_second);
+        assert_eq!(replay.state.cards, before_second.cards);
         replay
-            .apply(&undo(&first, when(), "d".into()).unwrap())
+            .push(&undo(&first, when(), "d".into()).unwrap())
             .unwrap();
         assert!(
             replay.state.cards.is_empty(),
@@ -155,7 +186,7 @@ mod tests {
         let card: CardId = "api/rest".parse().unwrap();
         let mut replay = Replay::default();
         replay
-            .apply(&answer(
+            .push(&answer(
                 &card,
                 graded(2),
                 ReviewKind::Practice,
@@ -178,17 +209,17 @@ mod tests {
         let mut replay = Replay::default();
         let mut became = Vec::new();
         // Learn it (two successes), then fail it: a lapse each time it had been learned again.
-        for q in [5, 5, 1, 5, 5, 1, 5, 5, 1] {
+        for (day, q) in [5, 5, 1, 5, 5, 1, 5, 5, 1].into_iter().enumerate() {
             let event = answer(
                 &card,
                 graded(q),
                 ReviewKind::Scheduled,
                 replay.state.cards.get(&card),
-                when(),
-                "x".into(),
+                on_day(day as i64),
+                format!("x{day}"),
             );
             became.push(made_leech(&event, 2));
-            replay.apply(&event).unwrap();
+            replay.push(&event).unwrap();
         }
         assert_eq!(replay.state.cards[&card].lapses, 3);
         assert_eq!(became.iter().filter(|b| **b).count(), 1);
@@ -196,15 +227,50 @@ mod tests {
     }
 
     #[test]
+    fn a_second_answer_on_the_same_study_day_is_practice() {
+        let card: CardId = "api/rest".parse().unwrap();
+        let first = answer(
+            &card,
+            graded(4),
+            ReviewKind::Scheduled,
+            None,
+            when(),
+            "a".into(),
+        );
+        let state = first.after().copied();
+        // Later the same study day (before 04:00 next morning), from any command.
+        let mut late = on_day(1);
+        late.at -= chrono::Duration::hours(6);
+        let again = answer(
+            &card,
+            graded(4),
+            ReviewKind::Scheduled,
+            state.as_ref(),
+            late,
+            "b".into(),
+        );
+        assert!(matches!(again.action, Action::Practice { .. }), "{again:?}");
+        let next_day = answer(
+            &card,
+            graded(4),
+            ReviewKind::Scheduled,
+            state.as_ref(),
+            on_day(1),
+            "c".into(),
+        );
+        assert!(matches!(next_day.action, Action::Review { .. }));
+    }
+
+    #[test]
     fn suspension_comes_and_goes() {
         let card: CardId = "api/rest".parse().unwrap();
         let mut replay = Replay::default();
         replay
-            .apply(&suspension(&card, true, when(), "a".into()))
+            .push(&suspension(&card, true, when(), "a".into()))
             .unwrap();
         assert!(replay.state.suspended.contains(&card));
         replay
-            .apply(&suspension(&card, false, when(), "b".into()))
+            .push(&suspension(&card, false, when(), "b".into()))
             .unwrap();
         assert!(replay.state.suspended.is_empty());
         assert!(

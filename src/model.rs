@@ -167,13 +167,19 @@ impl StudyDay {
         self.0
     }
 
-    /// The day `days` later, saturating at the last date chrono can represent.
+    /// The last study day hone names: every date it prints has a four-digit year.
+    pub const LAST: StudyDay = StudyDay(match NaiveDate::from_ymd_opt(9999, 12, 31) {
+        Some(date) => date,
+        None => NaiveDate::MAX,
+    });
+
+    /// The day `days` later, saturating at [`StudyDay::LAST`].
     pub fn plus(self, days: u32) -> Self {
-        StudyDay(
-            self.0
-                .checked_add_days(Days::new(u64::from(days)))
-                .unwrap_or(NaiveDate::MAX),
-        )
+        let later = self
+            .0
+            .checked_add_days(Days::new(u64::from(days)))
+            .unwrap_or(NaiveDate::MAX);
+        StudyDay(later).min(Self::LAST)
     }
 
     /// The day `days` earlier, saturating at the first date chrono can represent.
@@ -294,14 +300,49 @@ pub struct Graded {
     pub response: Option<String>,
 }
 
+/// A reading of a hybrid logical clock: an entry's place in the one order every machine replays
+/// the logs in. A writer stamps each entry after every stamp it has seen, so an entry always
+/// comes after what its writer knew of; between writers that had not seen each other, the
+/// wall-clock part keeps the order close to the order things happened in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Stamp {
+    /// Milliseconds since the Unix epoch, never less than any stamp seen before.
+    pub millis: i64,
+    /// Counts entries stamped within one millisecond, or after a stamp from a clock ahead.
+    pub counter: u32,
+}
+
+impl Stamp {
+    /// The stamp for an entry written at wall-clock time `millis` by a writer whose latest
+    /// stamp seen is `self`: later than `self`, and as close to `millis` as that allows.
+    pub fn next(self, millis: i64) -> Stamp {
+        if millis > self.millis {
+            Stamp { millis, counter: 0 }
+        } else {
+            match self.counter.checked_add(1) {
+                Some(counter) => Stamp {
+                    millis: self.millis,
+                    counter,
+                },
+                None => Stamp {
+                    millis: self.millis.saturating_add(1),
+                    counter: 0,
+                },
+            }
+        }
+    }
+}
+
 /// What one log entry did.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
-    /// An SM-2 review: the card went from `before` (`None`: never reviewed) to `after`.
+    /// An SM-2 review: the card went from `before` (`None`: never reviewed) to `after`, with
+    /// intervals capped at `max_interval` days.
     Review {
         answer: Graded,
         before: Option<CardState>,
         after: CardState,
+        max_interval: u32,
     },
     /// An answer that leaves the schedule alone.
     Practice {
@@ -316,9 +357,17 @@ pub enum Action {
     UndoPractice {
         undoes: String,
     },
-    /// The card leaves every queue until unsuspended.
-    Suspend,
+    /// The card leaves every queue until unsuspended. `cause`: the review that made the card a
+    /// leech, when the suspension was automatic; taking that review back takes this back too.
+    Suspend {
+        cause: Option<String>,
+    },
     Unsuspend,
+    /// Takes back, as if never written, the entries named (a restore, a purge). A retraction
+    /// that is itself retracted lets them stand again.
+    Retract {
+        ids: Vec<String>,
+    },
 }
 
 /// One entry of the review log.
@@ -332,6 +381,9 @@ pub struct Event {
     pub day: StudyDay,
     /// The day-start hour in force when the entry was made, which decided `day`.
     pub day_start_hour: Option<u8>,
+    /// The entry's place in the replay order, given when it is written; `None` before that, and
+    /// for entries of logs older than stamps, which take their place from their moment.
+    pub stamp: Option<Stamp>,
     pub action: Action,
 }
 
@@ -349,6 +401,14 @@ impl Event {
         match &self.action {
             Action::UndoReview { undoes, .. } | Action::UndoPractice { undoes } => Some(undoes),
             _ => None,
+        }
+    }
+
+    /// The ids of the entries this one retracts.
+    pub fn retracts(&self) -> &[String] {
+        match &self.action {
+            Action::Retract { ids } => ids,
+            _ => &[],
         }
     }
 
@@ -409,9 +469,10 @@ mod tests {
     }
 
     #[test]
-    fn plus_saturates_instead_of_panicking() {
+    fn plus_saturates_at_a_four_digit_year() {
         let far = StudyDay::from_date(NaiveDate::MAX);
-        assert_eq!(far.plus(10), far);
+        assert_eq!(far.plus(10), StudyDay::LAST);
+        assert_eq!(StudyDay::LAST.plus(u32::MAX).to_string(), "9999-12-31");
     }
 
     #[test]

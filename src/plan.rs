@@ -134,12 +134,12 @@ pub fn workload(
         let mut reviews = 0;
         for (key, state) in seen.iter_mut() {
             if plan.due(*key, state) <= day {
-                *state = sm2::review(Some(state), assumed, day);
+                *state = sm2::review(Some(state), assumed, day, sm2::MAX_INTERVAL);
                 reviews += 1;
             }
         }
         for _ in 0..new {
-            seen.push((next_key, sm2::review(None, assumed, day)));
+            seen.push((next_key, sm2::review(None, assumed, day, sm2::MAX_INTERVAL)));
             next_key += 1;
         }
         days.push(DayLoad { day, new, reviews });

@@ -1,221 +1,406 @@
 //! How the review logs of any number of devices become one state: the replay order every
-//! machine agrees on, and the fold that recomputes each review by SM-2 from the state the entries
-//! before it left. Pure: no I/O, no clock.
+//! machine agrees on, and the one fold that recomputes each review by SM-2 from the state the
+//! entries before it left. Pure: no I/O, no clock.
 //!
 //! A log line's own `before` and `after` are what its device saw when it was written; once logs
-//! from two machines meet, only the replay decides. The order: by moment, a log's moments clamped
-//! so that they never go back (a device's entries happened in the order it wrote them, even if
-//! its clock was moved back), then by log name, then by place in the log. A review taken back by
-//! an undo is left out, and an entry seen twice (the same id, as in a copied log) counts once.
+//! from two machines meet, only the replay decides. The order: by stamp (a hybrid logical clock
+//! reading, so that an entry comes after everything its writer had seen; a version-1 entry
+//! counts at its moment), a log's stamps clamped so they never go back, then by log name, then
+//! by place in the log. An entry seen twice (the same id, as in a copied log) counts once; the
+//! same id with different content is a conflict. Retracted entries count as never written, a
+//! review taken back by an undo is left out, and a card is scheduled at most once a study day:
+//! a later review that day counts as practice.
+//!
+//! [`Replay::apply`] adds entries on top of a state one at a time. It is only a faster way to
+//! reach what [`replay_all`] computes from the start, and refuses (`NeedsFullReplay`) whatever
+//! it could not apply with the same result.
 
-use chrono::{DateTime, FixedOffset};
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::model::{Action, CardId, CardState, Event, ReviewState};
-use crate::sm2;
+use crate::model::{Action, CardId, CardState, Event, ReviewKind, ReviewState, Stamp};
+use crate::{answer, sm2};
 
-pub type Moment = DateTime<FixedOffset>;
-
-/// The entries of one log in the order written, after `clamp`: the latest moment of its entries
+/// The entries of one log in the order written, after `clamp`: the stamp of its entries
 /// already replayed, if any.
 pub struct LogEntries<'a> {
     pub name: &'a str,
-    pub clamp: Option<Moment>,
+    pub clamp: Option<Stamp>,
     pub events: Vec<Event>,
 }
 
+/// An entry's own stamp: the one it was written with, or, for a version-1 entry, its moment.
+pub fn own_stamp(event: &Event) -> Stamp {
+    event.stamp.unwrap_or(Stamp {
+        millis: event.at.timestamp_millis().max(0),
+        counter: 0,
+    })
+}
+
 impl LogEntries<'_> {
-    /// The moment each entry counts at in the replay order: its own, or the latest before it in
-    /// this log if that is later.
-    fn moments(&self) -> impl Iterator<Item = Moment> + '_ {
+    /// The stamp each entry counts at in the replay order: its own, or the latest before it in
+    /// this log if that is later (a clock moved back, an edited line).
+    pub fn stamps(&self) -> impl Iterator<Item = Stamp> + '_ {
         let mut latest = self.clamp;
         self.events.iter().map(move |event| {
-            let moment = latest.map_or(event.at, |l| l.max(event.at));
-            latest = Some(moment);
-            moment
+            let stamp = latest.map_or(own_stamp(event), |l| l.max(own_stamp(event)));
+            latest = Some(stamp);
+            stamp
         })
     }
 
     /// The clamp for whatever is appended to this log next.
-    pub fn last_moment(&self) -> Option<Moment> {
-        self.moments().last().or(self.clamp)
+    pub fn last_stamp(&self) -> Option<Stamp> {
+        self.stamps().last().or(self.clamp)
     }
 }
 
-/// Where an entry falls in the replay order: the moment it counts at, and its place in `logs`.
-#[derive(Debug, Clone, Copy)]
+/// Where an entry falls in the replay order: the stamp it counts at, and its place in `logs`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Place {
-    pub moment: Moment,
+    pub stamp: Stamp,
     pub log: usize,
     pub index: usize,
 }
 
-/// Every entry of `logs` in replay order.
+/// Every entry of `logs` in replay order, copies included.
 pub fn in_order(logs: &[LogEntries<'_>]) -> Vec<Place> {
     let mut all = Vec::with_capacity(logs.iter().map(|l| l.events.len()).sum());
     for (log, entries) in logs.iter().enumerate() {
-        all.extend(entries.moments().enumerate().map(|(index, moment)| Place {
-            moment,
-            log,
-            index,
-        }));
+        all.extend(
+            entries
+                .stamps()
+                .enumerate()
+                .map(|(index, stamp)| Place { stamp, log, index }),
+        );
     }
     if logs.len() > 1 {
-        // Stable: entries of one log at the same moment keep the order they were written in.
+        // Stable: entries of one log with the same stamp keep the order they were written in.
         all.sort_by(|a, b| {
-            a.moment
-                .cmp(&b.moment)
+            a.stamp
+                .cmp(&b.stamp)
                 .then_with(|| logs[a.log].name.cmp(logs[b.log].name))
         });
     }
     all
 }
 
-/// An undo that cannot be applied on top of the state: the review it takes back is not the last
-/// one applied to its card here. Replaying the logs from the start resolves it.
+/// Two entries with one id that say different things: a log edited or forged, not copied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    pub id: String,
+    pub first: Place,
+    pub second: Place,
+}
+
+/// Whether two entries with one id say the same thing. The `before`/`after` a device recorded
+/// are only what it saw then (an exported history carries the replay's); they do not count.
+pub fn same_entry(a: &Event, b: &Event) -> bool {
+    fn essence(event: &Event) -> Event {
+        let mut event = event.clone();
+        match &mut event.action {
+            Action::Review { before, after, .. } => {
+                *before = None;
+                *after = sm2::review(None, crate::model::Grade::PASS, event.day, 1);
+            }
+            Action::UndoReview { restored, .. } => *restored = None,
+            _ => {}
+        }
+        event
+    }
+    a.id == b.id && essence(a) == essence(b)
+}
+
+/// Every distinct entry of `logs` in replay order: a copy of an entry already placed is left
+/// out; the same id with different content is a [`Conflict`].
+pub fn distinct_in_order(logs: &[LogEntries<'_>]) -> Result<Vec<Place>, Conflict> {
+    let mut places = in_order(logs);
+    if logs.len() < 2 && logs.iter().all(|l| l.events.len() < 2) {
+        return Ok(places);
+    }
+    // Ids are compared through their hashes first, so that no id is copied.
+    let mut seen: FxHashMap<u64, Vec<Place>> = FxHashMap::default();
+    let mut conflict = None;
+    places.retain(|p| {
+        let event = &logs[p.log].events[p.index];
+        let same = seen
+            .entry(crate::model::stable_hash(event.id.as_bytes()))
+            .or_default();
+        if let Some(first) = same
+            .iter()
+            .find(|q| logs[q.log].events[q.index].id == event.id)
+        {
+            if conflict.is_none() && !same_entry(&logs[first.log].events[first.index], event) {
+                conflict = Some(Conflict {
+                    id: event.id.clone(),
+                    first: *first,
+                    second: *p,
+                });
+            }
+            return false;
+        }
+        same.push(*p);
+        true
+    });
+    match conflict {
+        Some(conflict) => Err(conflict),
+        None => Ok(places),
+    }
+}
+
+/// The ids that count as never written: those a retraction names, unless that retraction is
+/// itself retracted. A retraction only reaches entries before it, so one pass from the end
+/// settles every chain.
+fn retracted(logs: &[LogEntries<'_>], places: &[Place]) -> FxHashSet<String> {
+    let mut void: FxHashSet<String> = FxHashSet::default();
+    for place in places.iter().rev() {
+        let event = &logs[place.log].events[place.index];
+        if !void.contains(&event.id) {
+            void.extend(event.retracts().iter().cloned());
+        }
+    }
+    void
+}
+
+/// An entry that cannot be applied on top of the state with the result a replay from the start
+/// would give: replay the logs from the start.
 #[derive(Debug, PartialEq, Eq)]
 pub struct NeedsFullReplay;
 
-/// The state, and what is needed to take back the reviews applied one at a time.
+/// A review applied one at a time, as an undo on top would take it back.
+#[derive(Debug, Clone)]
+struct Applied {
+    id: String,
+    /// The card's state before it; `None` for a review that counted as practice.
+    before: Option<Option<CardState>>,
+}
+
+/// The state, and what is needed to apply later entries on top of it.
 #[derive(Debug, Default)]
 pub struct Replay {
     pub state: ReviewState,
-    /// Per card: the reviews applied with `apply`, newest last, each with the card's state
-    /// before it.
-    undoable: FxHashMap<CardId, Vec<(String, Option<CardState>)>>,
+    /// The stamp of the latest entry applied: anything new must come after it.
+    pub latest: Option<Stamp>,
+    /// Per card: the reviews applied with `apply`, newest last.
+    undoable: FxHashMap<CardId, Vec<Applied>>,
+    /// Per card suspended as a leech by `apply`: the review that made it one.
+    leech_cause: FxHashMap<CardId, String>,
 }
 
 impl Replay {
-    pub fn new(state: ReviewState) -> Self {
+    pub fn new(state: ReviewState, latest: Option<Stamp>) -> Self {
         Replay {
             state,
-            undoable: FxHashMap::default(),
+            latest,
+            ..Replay::default()
         }
     }
 
-    /// Applies an entry that comes after every entry applied so far in the replay order.
-    pub fn apply(&mut self, event: &Event) -> Result<(), NeedsFullReplay> {
+    /// Applies an entry that counts at `stamp`, after every entry applied so far.
+    pub fn apply(&mut self, event: &Event, stamp: Stamp) -> Result<(), NeedsFullReplay> {
+        if self.latest.is_some_and(|latest| stamp <= latest) {
+            // At the very stamp of one applied: perhaps a copy of it, which only a replay from
+            // the start counts once.
+            return Err(NeedsFullReplay);
+        }
+        let card = &event.card;
         match &event.action {
-            Action::UndoReview { undoes, .. } => match self
-                .undoable
-                .get_mut(&event.card)
-                .and_then(|reviews| reviews.pop_if(|review| &review.0 == undoes))
-            {
-                Some((_, before)) => {
-                    match before {
-                        Some(state) => self.state.cards.insert(event.card.clone(), state),
-                        None => self.state.cards.remove(&event.card),
-                    };
-                    Ok(())
+            Action::UndoReview { undoes, .. } => {
+                let applied = self
+                    .undoable
+                    .get_mut(card)
+                    .and_then(|reviews| reviews.pop_if(|review| &review.id == undoes))
+                    .ok_or(NeedsFullReplay)?;
+                match applied.before {
+                    Some(Some(before)) => {
+                        self.state.cards.insert(card.clone(), before);
+                    }
+                    Some(None) => {
+                        self.state.cards.remove(card);
+                    }
+                    None => {}
                 }
-                _ => Err(NeedsFullReplay),
-            },
+                if self.leech_cause.get(card) == Some(undoes) {
+                    self.leech_cause.remove(card);
+                    self.state.suspended.remove(card);
+                }
+            }
+            Action::Retract { .. } => return Err(NeedsFullReplay),
+            Action::Suspend { cause } => {
+                self.state.suspended.insert(card.clone());
+                match cause {
+                    Some(review) => self.leech_cause.insert(card.clone(), review.clone()),
+                    None => self.leech_cause.remove(card),
+                };
+            }
+            Action::Unsuspend => {
+                self.state.suspended.remove(card);
+                self.leech_cause.remove(card);
+            }
             _ => {
-                if let Some(before) = fold(&mut self.state, event) {
+                if let Some(folded) = fold(&mut self.state, event) {
+                    let before = match folded {
+                        Folded::Scheduled { before, .. } => Some(before),
+                        Folded::Practice => None,
+                    };
                     self.undoable
-                        .entry(event.card.clone())
+                        .entry(card.clone())
                         .or_default()
-                        .push((event.id.clone(), before.0));
+                        .push(Applied {
+                            id: event.id.clone(),
+                            before,
+                        });
                 }
-                Ok(())
             }
         }
+        self.latest = Some(stamp);
+        Ok(())
     }
 }
 
-/// Replays whole logs from their first entries: the state they determine, and the places of
-/// their distinct entries in replay order. Each review's `before` and `after` are rewritten to
-/// what the replay computes (for a review that was taken back, what it would have done).
-pub fn replay_all(logs: &mut [LogEntries<'_>]) -> (ReviewState, Vec<Place>) {
-    let undone: FxHashSet<String> = logs
-        .iter()
-        .flat_map(|log| &log.events)
-        .filter_map(|e| e.undoes().map(str::to_owned))
-        .collect();
-    let mut places = in_order(logs);
-    if logs.len() > 1 {
-        // Only logs from different places can hold the same entry twice. Ids are compared
-        // through their hashes first, so that no id is copied.
-        let mut seen: FxHashMap<u64, Vec<(usize, usize)>> = FxHashMap::default();
-        places.retain(|p| {
-            let id = &logs[p.log].events[p.index].id;
-            let same = seen.entry(hash(id)).or_default();
-            if same.iter().any(|&(l, i)| logs[l].events[i].id == *id) {
-                return false;
-            }
-            same.push((p.log, p.index));
-            true
-        });
+#[cfg(test)]
+impl Replay {
+    /// Applies an entry as the next one a device writes, stamped after everything applied.
+    pub fn push(&mut self, event: &Event) -> Result<(), NeedsFullReplay> {
+        let stamp = self
+            .latest
+            .unwrap_or_default()
+            .next(event.at.timestamp_millis());
+        self.apply(event, stamp)
     }
-    let mut state = ReviewState::default();
-    for place in &places {
-        let event = &mut logs[place.log].events[place.index];
-        let recomputed = if undone.contains(&event.id) {
-            // Taken back: the day still counts as one with answers, as it did when it was made.
-            let mut scratch = ReviewState::default();
-            if let Some(before) = state.cards.get(&event.card) {
-                scratch.cards.insert(event.card.clone(), *before);
-            }
-            state.active_days.insert(event.day);
-            fold(&mut scratch, event)
-        } else if event.undoes().is_some() {
-            None
-        } else {
-            fold(&mut state, event)
-        };
-        if let (Action::Review { before, after, .. }, Some((b, a))) =
-            (&mut event.action, recomputed)
-        {
-            *before = b;
-            *after = a;
-        }
-    }
-    (state, places)
 }
 
-fn hash(id: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = rustc_hash::FxHasher::default();
-    id.hash(&mut hasher);
-    hasher.finish()
+/// What a review came to in the fold.
+#[derive(Debug, Clone, Copy)]
+enum Folded {
+    /// An SM-2 step from `before` to `after`.
+    Scheduled {
+        before: Option<CardState>,
+        after: CardState,
+    },
+    /// The card had had its scheduled review that study day: practice, the state unchanged.
+    Practice,
 }
 
-/// Folds one entry that is not an undo into `state`; for a review, returns the card's state
-/// before and after it.
-fn fold(state: &mut ReviewState, event: &Event) -> Option<(Option<CardState>, CardState)> {
+/// Folds one entry that is not an undo, a retraction or a suspension into `state`; for a
+/// review, returns what it came to.
+fn fold(state: &mut ReviewState, event: &Event) -> Option<Folded> {
     let card = &event.card;
     match &event.action {
-        Action::Review { answer, .. } => {
-            let before = state.cards.get(card).copied();
-            let after = sm2::review(before.as_ref(), answer.grade, event.day);
-            state.cards.insert(card.clone(), after);
+        Action::Review {
+            answer,
+            max_interval,
+            ..
+        } => {
             state.active_days.insert(event.day);
-            return Some((before, after));
+            let before = state.cards.get(card).copied();
+            if answer::kind_on(event.day, before.as_ref(), ReviewKind::Scheduled)
+                == ReviewKind::Practice
+            {
+                return Some(Folded::Practice);
+            }
+            let after = sm2::review(before.as_ref(), answer.grade, event.day, *max_interval);
+            state.cards.insert(card.clone(), after);
+            Some(Folded::Scheduled { before, after })
         }
         Action::Practice { .. } => {
             state.active_days.insert(event.day);
+            None
         }
-        Action::Suspend => {
+        Action::Suspend { .. } => {
             state.suspended.insert(card.clone());
+            None
         }
         Action::Unsuspend => {
             state.suspended.remove(card);
+            None
         }
-        Action::UndoReview { .. } | Action::UndoPractice { .. } => {}
+        Action::UndoReview { .. } | Action::UndoPractice { .. } | Action::Retract { .. } => None,
     }
-    None
 }
 
-/// Every distinct entry of `logs` in replay order, with the index of its log, each review with
-/// the `before` and `after` the replay computes: the history as this machine sees it.
-pub fn history(mut logs: Vec<LogEntries<'_>>) -> Vec<(usize, Event)> {
-    let (_, places) = replay_all(&mut logs);
+/// The result of replaying whole logs.
+pub struct Replayed {
+    pub state: ReviewState,
+    /// The stamp of the latest entry.
+    pub latest: Option<Stamp>,
+    /// The distinct entries that count, in replay order.
+    pub places: Vec<Place>,
+}
+
+/// Replays whole logs from their first entries. Each review's `before` and `after` are
+/// rewritten to what the replay computes (for a review taken back, what it would have done);
+/// a review that counted as practice becomes a practice entry.
+pub fn replay_all(logs: &mut [LogEntries<'_>]) -> Result<Replayed, Conflict> {
+    let mut places = distinct_in_order(logs)?;
+    let latest = places.iter().map(|p| p.stamp).max();
+    let void = retracted(logs, &places);
+    places.retain(|p| !void.contains(&logs[p.log].events[p.index].id));
+    let live = |p: &Place| &logs[p.log].events[p.index];
+    let undone: FxHashSet<String> = places
+        .iter()
+        .filter_map(|p| live(p).undoes().map(str::to_owned))
+        .collect();
+    let mut state = ReviewState::default();
+    for place in &places {
+        let event = &mut logs[place.log].events[place.index];
+        let folded = match &event.action {
+            Action::Review { .. } if undone.contains(&event.id) => {
+                // Taken back: the day still counts as one with answers, as it did when made.
+                let mut scratch = ReviewState::default();
+                if let Some(before) = state.cards.get(&event.card) {
+                    scratch.cards.insert(event.card.clone(), *before);
+                }
+                state.active_days.insert(event.day);
+                fold(&mut scratch, event)
+            }
+            Action::Suspend {
+                cause: Some(review),
+            } if undone.contains(review) => None,
+            Action::UndoReview { .. } | Action::UndoPractice { .. } => None,
+            _ => fold(&mut state, event),
+        };
+        match (&mut event.action, folded) {
+            (
+                Action::Review { before, after, .. },
+                Some(Folded::Scheduled {
+                    before: b,
+                    after: a,
+                }),
+            ) => {
+                *before = b;
+                *after = a;
+            }
+            (Action::Review { answer, .. }, Some(Folded::Practice)) => {
+                event.action = Action::Practice {
+                    answer: answer.clone(),
+                };
+            }
+            _ => {}
+        }
+    }
+    Ok(Replayed {
+        state,
+        latest,
+        places,
+    })
+}
+
+/// Every entry of `logs` that counts, in replay order, with the index of its log, as the
+/// replay sees it: reviews with the `before` and `after` it computes, those that counted as
+/// practice as practice. The history as this machine sees it.
+pub fn history(mut logs: Vec<LogEntries<'_>>) -> Result<Vec<(usize, Event)>, Conflict> {
+    let places = replay_all(&mut logs)?.places;
+    Ok(take_in_order(logs, &places))
+}
+
+/// Moves the entries at `places` out of `logs`, in that order.
+pub fn take_in_order(logs: Vec<LogEntries<'_>>, places: &[Place]) -> Vec<(usize, Event)> {
     let mut slots: Vec<Vec<Option<Event>>> = logs
         .into_iter()
         .map(|log| log.events.into_iter().map(Some).collect())
         .collect();
     places
-        .into_iter()
+        .iter()
         .filter_map(|place| Some((place.log, slots[place.log][place.index].take()?)))
         .collect()
 }

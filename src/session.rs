@@ -202,6 +202,7 @@ mod tests {
         let when = Moment {
             at: chrono::DateTime::parse_from_rfc3339("2026-03-02T09:00:00Z").unwrap(),
             day_start_hour: 4,
+            max_interval: crate::sm2::MAX_INTERVAL,
         };
         let graded = Graded {
             grade: g(q),

@@ -34,6 +34,8 @@ pub struct Settings {
     /// Lapses after which a card is a leech.
     pub leech_threshold: u32,
     pub leech_action: LeechAction,
+    /// The longest interval SM-2 may give, in days.
+    pub max_interval_days: u32,
 }
 
 impl Default for Settings {
@@ -44,6 +46,7 @@ impl Default for Settings {
             day_start_hour: 4,
             leech_threshold: 8,
             leech_action: LeechAction::Mark,
+            max_interval_days: crate::sm2::MAX_INTERVAL,
         }
     }
 }
@@ -67,6 +70,10 @@ pub const KEYS: &[(&str, &str)] = &[
         "lapses that make a card a leech (1-1000)",
     ),
     ("leech_action", "what happens to a leech: mark or suspend"),
+    (
+        "maximum_interval_days",
+        "the longest interval between two reviews, in days (1-36500)",
+    ),
 ];
 
 /// A setting's value, as a number or a word.
@@ -105,6 +112,7 @@ impl Settings {
             "day_start_hour" => Value::Number(u32::from(self.day_start_hour)),
             "leech_threshold" => Value::Number(self.leech_threshold),
             "leech_action" => Value::Word(self.leech_action.as_str()),
+            "maximum_interval_days" => Value::Number(self.max_interval_days),
             _ => return Err(SettingError::UnknownKey(key.to_owned())),
         })
     }
@@ -139,6 +147,10 @@ impl Settings {
                     "suspend" => LeechAction::Suspend,
                     _ => return Err(bad("mark or suspend")),
                 }
+            }
+            "maximum_interval_days" => {
+                self.max_interval_days = parse_in(value, 1, crate::sm2::MAX_INTERVAL)
+                    .ok_or_else(|| bad("a whole number of days from 1 to 36500"))?
             }
             _ => return Err(SettingError::UnknownKey(key.to_owned())),
         }

@@ -75,9 +75,20 @@ fn ceil_days(days: f64) -> u32 {
     }
 }
 
-/// Reviews a card (`None` when it was never reviewed) on study day `day`.
-pub fn review(before: Option<&CardState>, grade: Grade, day: StudyDay) -> CardState {
-    let sm2 = step(before.map_or(NEW, Sm2::of), grade);
+/// The longest interval, in days, unless the settings say otherwise: 100 years, as Anki's.
+pub const MAX_INTERVAL: u32 = 36_500;
+
+/// Reviews a card (`None` when it was never reviewed) on study day `day`, with intervals capped
+/// at `max_interval` days. The cap is outside SM-2 proper: without it, ease 2.5 and a card
+/// answered perfectly every time reach an interval of centuries within a dozen reviews.
+pub fn review(
+    before: Option<&CardState>,
+    grade: Grade,
+    day: StudyDay,
+    max_interval: u32,
+) -> CardState {
+    let mut sm2 = step(before.map_or(NEW, Sm2::of), grade);
+    sm2.interval_days = sm2.interval_days.min(max_interval.max(1));
     let lapsed =
         grade < Grade::PASS && before.is_some_and(|b| b.repetitions >= LEARNED_REPETITIONS);
     CardState {

@@ -16,7 +16,7 @@ fn replay(grades: &[u8]) -> Vec<(u32, f64, u32, String)> {
     let mut today = day("2026-01-01");
     let mut rows = Vec::new();
     for &q in grades {
-        let next = review(state.as_ref(), grade(q), today);
+        let next = review(state.as_ref(), grade(q), today, MAX_INTERVAL);
         rows.push((
             next.repetitions,
             next.ease,
@@ -78,14 +78,14 @@ fn ease_changes_by_grade_exactly_as_published() {
 
 #[test]
 fn lapses_count_only_failures_of_learned_cards() {
-    let mut state = review(None, grade(1), day("2026-01-01"));
+    let mut state = review(None, grade(1), day("2026-01-01"), MAX_INTERVAL);
     assert_eq!(state.lapses, 0, "a new card failed is not a lapse");
-    state = review(Some(&state), grade(4), state.due);
-    state = review(Some(&state), grade(2), state.due);
+    state = review(Some(&state), grade(4), state.due, MAX_INTERVAL);
+    state = review(Some(&state), grade(2), state.due, MAX_INTERVAL);
     assert_eq!(state.lapses, 0, "n = 1 is still learning");
-    state = review(Some(&state), grade(4), state.due);
-    state = review(Some(&state), grade(4), state.due);
-    state = review(Some(&state), grade(0), state.due);
+    state = review(Some(&state), grade(4), state.due, MAX_INTERVAL);
+    state = review(Some(&state), grade(4), state.due, MAX_INTERVAL);
+    state = review(Some(&state), grade(0), state.due, MAX_INTERVAL);
     assert_eq!(state.lapses, 1);
     assert_eq!(state.reviews, 6);
     assert_eq!(state.first_reviewed, day("2026-01-01"));
@@ -109,8 +109,21 @@ fn huge_intervals_saturate_instead_of_overflowing() {
         first_reviewed: day("2020-01-01"),
         last_reviewed: day("2026-01-01"),
     };
-    let after = review(Some(&state), grade(5), day("2026-01-01"));
+    let after = review(Some(&state), grade(5), day("2026-01-01"), MAX_INTERVAL);
     assert!(after.due >= day("2026-01-01"));
+    assert_eq!(after.interval_days, MAX_INTERVAL);
+}
+
+#[test]
+fn intervals_stop_at_the_cap_and_dates_at_a_four_digit_year() {
+    let mut state = review(None, grade(5), day("2026-01-01"), 30);
+    for _ in 0..20 {
+        state = review(Some(&state), grade(5), state.due, 30);
+        assert!(state.interval_days <= 30);
+    }
+    assert_eq!(state.interval_days, 30);
+    let late = review(Some(&state), grade(5), day("9999-12-01"), MAX_INTERVAL);
+    assert_eq!(late.due.to_string(), "9999-12-31");
 }
 
 fn any_history() -> impl Strategy<Value = Vec<(u8, u16)>> {
@@ -125,7 +138,7 @@ proptest! {
         let mut today = day("2026-01-01");
         for (q, wait) in history {
             let before = state;
-            let after = review(before.as_ref(), grade(q), today);
+            let after = review(before.as_ref(), grade(q), today, MAX_INTERVAL);
             prop_assert!(after.ease >= MIN_EASE);
             prop_assert!(after.interval_days >= 1);
             prop_assert!(after.due > today, "due {} not after review day {}", after.due, today);

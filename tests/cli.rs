@@ -138,6 +138,7 @@ fn config_shows_and_changes_settings() {
             "new_per_day": 10,
             "reviews_per_day": 100,
             "leech_threshold": 8,
+            "maximum_interval_days": 36500,
             "leech_action": "mark"
         })
     );

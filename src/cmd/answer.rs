@@ -41,19 +41,24 @@ pub fn run(ctx: &mut Ctx, args: AnswerArgs) -> anyhow::Result<()> {
     emit_answers(ctx, &reviews, args.json)
 }
 
-fn emit_answers(ctx: &mut Ctx, events: &[Event], json: bool) -> anyhow::Result<()> {
-    for view in events.iter().filter_map(|e| AnswerView::of(e, None)) {
-        ctx.emit(json, &view, render::answer)?;
+fn emit_answers(ctx: &mut Ctx, events: &[Recorded], json: bool) -> anyhow::Result<()> {
+    for (event, state) in events {
+        if let Some(view) = AnswerView::of(event, state.as_ref()) {
+            ctx.emit(json, &view, render::answer)?;
+        }
     }
     Ok(())
 }
+
+/// A logged entry and the card's state after it (for practice, the state it left alone).
+type Recorded = (Event, Option<CardState>);
 
 /// Logs scheduled answers, each against the card's state as it is on disk now, and suspends
 /// a card that became a leech if the settings say so.
 fn record(
     ctx: &mut Ctx,
     answers: Vec<(CardId, Grade, DateTime<FixedOffset>)>,
-) -> anyhow::Result<Vec<Event>> {
+) -> anyhow::Result<Vec<Recorded>> {
     let settings = ctx.settings;
     ctx.store.record(|state, store| {
         // Cards answered earlier in this batch, whose new state is not on disk yet.
@@ -68,6 +73,7 @@ fn record(
             let when = Moment {
                 at: *at,
                 day_start_hour: settings.day_start_hour,
+                max_interval: settings.max_interval_days,
             };
             let before = changed.get(card).or_else(|| state.cards.get(card));
             let event = answer::answer(
@@ -81,11 +87,13 @@ fn record(
             if let Some(after) = event.after() {
                 changed.insert(card, *after);
             }
+            let after = changed.get(card).or_else(|| state.cards.get(card)).copied();
             let suspend = leech_suspension(&event, state, &settings, when, store);
-            events.push(event);
-            events.extend(suspend);
+            events.push((event, after));
+            events.extend(suspend.map(|s| (s, after)));
         }
-        Ok((events.clone(), events))
+        let logged = events.iter().map(|(event, _)| event.clone()).collect();
+        Ok((logged, events))
     })
 }
 
@@ -100,7 +108,7 @@ pub fn leech_suspension(
     let wanted = settings.leech_action == LeechAction::Suspend
         && answer::made_leech(review, settings.leech_threshold)
         && !state.suspended.contains(&review.card);
-    wanted.then(|| answer::suspension(&review.card, true, when, store.new_review_id()))
+    wanted.then(|| answer::leech_suspension(review, when, store.new_review_id()))
 }
 
 #[derive(Deserialize)]

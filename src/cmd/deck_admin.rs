@@ -69,10 +69,12 @@ fn remove(ctx: &mut Ctx, args: DeckRemoveArgs) -> anyhow::Result<()> {
         .backup(if args.purge { "purge" } else { "remove" }, ctx.now)?;
     ctx.store.remove_imported_deck(id)?;
     if args.purge {
-        let removed = ctx.store.purge(|card| card.deck() == id.as_str())?;
+        let when = ctx.moment();
+        let removed = ctx.store.forget(|card| card.deck() == id.as_str(), when)?;
         writeln!(
             ctx.out,
-            "Removed deck '{id}' and {removed} entries of its review history."
+            "Removed deck '{id}' and took back {} of its review history; its cards start over as new if it is imported again.",
+            crate::render::plural(removed, "entry", "entries")
         )?;
     } else {
         writeln!(

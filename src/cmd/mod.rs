@@ -66,6 +66,7 @@ impl Ctx<'_> {
         Moment {
             at: self.now,
             day_start_hour: self.settings.day_start_hour,
+            max_interval: self.settings.max_interval_days,
         }
     }
 

@@ -30,6 +30,7 @@ impl StoreJournal<'_> {
         Moment {
             at: self.env.now(),
             day_start_hour: self.settings.day_start_hour,
+            max_interval: self.settings.max_interval_days,
         }
     }
 }

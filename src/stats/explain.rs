@@ -41,6 +41,8 @@ pub enum Step {
         ease_change: f64,
         /// Whether the floor of 1.3 applied.
         floored: bool,
+        /// The interval cap, when it shortened the interval.
+        capped_at: Option<u32>,
         due: StudyDay,
         /// Whether redoing the arithmetic gives what the log recorded.
         agrees: bool,
@@ -72,9 +74,13 @@ pub fn explain(history: &[Event]) -> Vec<Step> {
                     answer,
                     before,
                     after,
+                    max_interval,
                 } => {
                     let prior = before.as_ref().map_or(sm2::NEW, Sm2::of);
-                    let computed = sm2::step(prior, answer.grade);
+                    let mut computed = sm2::step(prior, answer.grade);
+                    let capped_at =
+                        (computed.interval_days > *max_interval).then_some(*max_interval);
+                    computed.interval_days = computed.interval_days.min(*max_interval);
                     let q = f64::from(answer.grade.value());
                     let ease_change = 0.1 - (5.0 - q) * (0.08 + (5.0 - q) * 0.02);
                     let rule = match (answer.grade >= Grade::PASS, prior.repetitions) {
@@ -99,6 +105,7 @@ pub fn explain(history: &[Event]) -> Vec<Step> {
                         rule,
                         ease_change,
                         floored: prior.ease + ease_change < sm2::MIN_EASE,
+                        capped_at,
                         due: after.due,
                         agrees: computed == Sm2::of(after)
                             && after.due == event.day.plus(computed.interval_days),
@@ -123,7 +130,9 @@ pub fn explain(history: &[Event]) -> Vec<Step> {
                     undoes: undoes.clone(),
                     restored: None,
                 },
-                Action::Suspend | Action::Unsuspend => return None,
+                Action::Suspend { .. } | Action::Unsuspend | Action::Retract { .. } => {
+                    return None;
+                }
             })
         })
         .collect()
@@ -157,10 +166,11 @@ mod tests {
                 Moment {
                     at,
                     day_start_hour: 4,
+                    max_interval: crate::sm2::MAX_INTERVAL,
                 },
                 format!("r{i}"),
             );
-            replay.apply(&event).unwrap();
+            replay.push(&event).unwrap();
             log.push(event);
         }
         let steps = explain(&log);
@@ -188,6 +198,7 @@ mod tests {
         let when = Moment {
             at: DateTime::parse_from_rfc3339("2026-03-02T09:00:00+01:00").unwrap(),
             day_start_hour: 4,
+            max_interval: crate::sm2::MAX_INTERVAL,
         };
         let graded = Graded {
             grade: Grade::new(5).unwrap(),

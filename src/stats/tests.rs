@@ -41,10 +41,11 @@ fn history(answers: &[(&str, u8, &str, u64)]) -> (ReviewState, Vec<Event>) {
             Moment {
                 at,
                 day_start_hour: 4,
+                max_interval: crate::sm2::MAX_INTERVAL,
             },
             format!("e{i}"),
         );
-        replay.apply(&event).unwrap();
+        replay.push(&event).unwrap();
         log.push(event);
     }
     (replay.state, log)
@@ -128,14 +129,17 @@ fn true_retention_counts_reviews_of_cards_seen_before_and_skips_undone_ones() {
     let when = Moment {
         at: log[4].at,
         day_start_hour: 4,
+        max_interval: crate::sm2::MAX_INTERVAL,
     };
     let undo = answer::undo(&log[4], when, "u".into()).unwrap();
     log.push(undo);
-    let (state, _) = replay_all(&mut [LogEntries {
+    let state = replay_all(&mut [LogEntries {
         name: "x.jsonl",
         clamp: None,
         events: log.clone(),
-    }]);
+    }])
+    .unwrap()
+    .state;
     let s = stats(&refs, &state, &log, day("2026-03-03"), 8, None);
     assert_eq!(
         s.retention,

@@ -325,7 +325,7 @@ impl Store {
     }
 
     pub(super) fn lock_for_doctor(&self) -> (Result<super::Lock, StoreError>, bool) {
-        match super::Lock::acquire(
+        match self.locks.acquire(
             &self.paths.lock,
             Mode::Exclusive,
             std::time::Duration::from_millis(500),

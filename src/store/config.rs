@@ -19,6 +19,7 @@ struct ConfigFile {
     day_start_hour: Option<u8>,
     leech_threshold: Option<u32>,
     leech_action: Option<String>,
+    maximum_interval_days: Option<u32>,
 }
 
 const HEADER: &str =
@@ -52,6 +53,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Settings, StoreError> {
         ("reviews_per_day", file.reviews_per_day),
         ("day_start_hour", file.day_start_hour.map(u32::from)),
         ("leech_threshold", file.leech_threshold),
+        ("maximum_interval_days", file.maximum_interval_days),
     ];
     let given = numbers
         .into_iter()

@@ -93,7 +93,7 @@ impl Store {
     }
 
     /// Parses every log whole. Returns each log's bytes, for the snapshot check.
-    fn check_logs(&self, checks: &mut Vec<Check>) -> BTreeMap<String, Vec<u8>> {
+    fn check_logs(&mut self, checks: &mut Vec<Check>) -> BTreeMap<String, Vec<u8>> {
         let mut logs = BTreeMap::new();
         let names = match self.log_names() {
             Ok(names) => names,
@@ -179,10 +179,26 @@ impl Store {
             }
         };
         let mut logs_read = Vec::new();
-        for (name, LogPosition { bytes: upto, .. }) in &positions {
-            let Some(log) = logs.get(name).filter(|log| log.len() as u64 >= *upto) else {
+        for (
+            name,
+            LogPosition {
+                bytes: upto, tail, ..
+            },
+        ) in &positions
+        {
+            let same_tail = |log: &[u8]| {
+                let (len, hash) = tail.unwrap_or((0, 0));
+                let upto = *upto as usize;
+                upto.checked_sub(len as usize)
+                    .and_then(|start| log.get(start..upto))
+                    .is_some_and(|bytes| len == 0 || crate::model::stable_hash(bytes) == hash)
+            };
+            let Some(log) = logs
+                .get(name)
+                .filter(|log| log.len() as u64 >= *upto && same_tail(log))
+            else {
                 let detail = format!(
-                    "older than the log {name}, which was replaced; the next command rebuilds it from the logs"
+                    "older than the log {name}, which was rewritten or replaced; the next command rebuilds it from the logs"
                 );
                 checks.push(check("snapshot", Status::Warning, detail));
                 return;
@@ -203,7 +219,15 @@ impl Store {
                 events,
             });
         }
-        let (replayed, _) = replay_all(&mut logs_read);
+        let replayed = match replay_all(&mut logs_read) {
+            Ok(replayed) => replayed.state,
+            Err(conflict) => {
+                let names: Vec<String> = positions.keys().cloned().collect();
+                let detail = self.conflict_error(&names, &conflict).to_string();
+                checks.push(check("review logs", Status::Failed, detail));
+                return;
+            }
+        };
         if replayed == state {
             let cards = state.cards.len();
             checks.push(check(

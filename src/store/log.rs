@@ -1,6 +1,8 @@
 //! The review logs: `reviews/<device>.jsonl`, one JSON line per entry, appended and fsynced.
-//! Reading them, appending to this device's one, and the rare rewrite of `--purge`.
+//! Reading them and appending to this device's one; no command ever rewrites or shortens a log
+//! (a torn last line, never acknowledged, is the one thing cut off, and kept aside).
 
+use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::Path;
@@ -10,45 +12,69 @@ use rand::Rng;
 use super::files::{newer, parse_versioned_file};
 use super::fsutil::{create_dir_all, io_error, sync_dir, write_atomic};
 use super::lock::Mode;
-use super::records::{DEVICE_SCHEMA, DeviceFile, LOG_SCHEMA, LineVersion, LogLine, LogPosition};
-use super::{Cache, Store, StoreError};
+use super::records::{
+    DEVICE_SCHEMA, DeviceFile, LOG_SCHEMA, LineVersion, LogLine, LogPosition, tail_of,
+};
+use super::{Cache, Store, StoreError, shown};
+use crate::answer::{self, Moment};
 use crate::model::{CardId, Event};
 use crate::replay::{self, LogEntries};
 
-/// Entries in replay order, each with the index of its log.
-type History = Vec<(usize, Event)>;
+/// At most this many ids go into one retraction, so that no log line grows without bound.
+const RETRACT_CHUNK: usize = 1000;
 
 impl Store {
-    /// Every entry of every log in replay order, once each, reviews with the states the replay
-    /// computes (`replay::history`).
+    /// Every entry of every log that counts, in replay order, once each, as the replay sees it
+    /// (`replay::history`).
     pub fn log(&mut self) -> Result<Vec<Event>, StoreError> {
-        let (_, history) = self.history_by_log()?;
-        Ok(history.into_iter().map(|(_, event)| event).collect())
-    }
-
-    /// The log names, and every entry in replay order with the index of its log's name.
-    fn history_by_log(&mut self) -> Result<(Vec<String>, History), StoreError> {
         if !self.paths.reviews.exists() {
-            return Ok((Vec::new(), Vec::new()));
+            return Ok(Vec::new());
         }
         let _lock = self.lock(Mode::Shared)?;
+        let (names, logs) = self.read_all_logs()?;
+        let entries = Self::entries_of(&names, logs);
+        match replay::history(entries) {
+            Ok(history) => Ok(history.into_iter().map(|(_, event)| event).collect()),
+            Err(conflict) => Err(self.conflict_error(&names, &conflict)),
+        }
+    }
+
+    /// The log names and each log's entries, in the order written.
+    fn read_all_logs(&mut self) -> Result<(Vec<String>, Vec<Vec<Event>>), StoreError> {
         let names = self.log_names()?;
         let mut logs = Vec::with_capacity(names.len());
         for name in &names {
-            logs.push(LogEntries {
-                name,
-                clamp: None,
-                events: read_log(&self.paths.reviews.join(name))?,
-            });
+            logs.push(read_log(&self.paths.reviews.join(name))?);
         }
-        let history = replay::history(logs);
-        Ok((names, history))
+        Ok((names, logs))
     }
 
-    /// Writes every log entry in replay order, one JSON line each in the log's own format plus
-    /// the device whose log it is in, for `merge`.
+    fn entries_of(names: &[String], logs: Vec<Vec<Event>>) -> Vec<LogEntries<'_>> {
+        names
+            .iter()
+            .zip(logs)
+            .map(|(name, events)| LogEntries {
+                name,
+                clamp: None,
+                events,
+            })
+            .collect()
+    }
+
+    /// Writes every distinct log entry in replay order, one JSON line each, as written (a
+    /// retracted or undone entry too), plus the device whose log it is in, for `merge`.
     pub fn write_history(&mut self, out: &mut dyn Write) -> Result<usize, anyhow::Error> {
-        let (names, history) = self.history_by_log()?;
+        if !self.paths.reviews.exists() {
+            return Ok(0);
+        }
+        let _lock = self.lock(Mode::Shared)?;
+        let (names, logs) = self.read_all_logs()?;
+        let entries = Self::entries_of(&names, logs);
+        let places = match replay::distinct_in_order(&entries) {
+            Ok(places) => places,
+            Err(conflict) => return Err(self.conflict_error(&names, &conflict).into()),
+        };
+        let history = replay::take_in_order(entries, &places);
         for (log, event) in &history {
             let mut line = LogLine::from(event);
             line.device = names[*log].strip_suffix(".jsonl").map(str::to_owned);
@@ -58,35 +84,36 @@ impl Store {
         Ok(history.len())
     }
 
-    /// Deletes, for good, every log entry for the cards `purged` selects, from every log, and the
-    /// snapshot, which is rebuilt from what remains. Returns how many entries went.
-    pub fn purge(&mut self, purged: impl Fn(&CardId) -> bool) -> Result<usize, StoreError> {
-        let _lock = self.lock(Mode::Exclusive)?;
-        let mut removed = 0;
-        for name in self.log_names()? {
-            let path = self.paths.reviews.join(&name);
-            let bytes = fs::read(&path).map_err(io_error(&path, "read"))?;
-            let (events, _, _) = parse_log(&path, &bytes, 0)?;
-            let kept: Vec<&Event> = events.iter().filter(|e| !purged(&e.card)).collect();
-            if kept.len() == events.len() {
-                continue;
+    /// Takes back, with appended retractions, every entry that counts for the cards `forgets`
+    /// selects, so that they start over as new on every machine. Returns how many entries that
+    /// took back.
+    pub fn forget(
+        &mut self,
+        forgets: impl Fn(&CardId) -> bool,
+        when: Moment,
+    ) -> Result<usize, anyhow::Error> {
+        self.record(|_, store| {
+            let mut by_card: BTreeMap<CardId, Vec<String>> = BTreeMap::new();
+            for event in store.log()? {
+                if forgets(&event.card) {
+                    by_card.entry(event.card).or_default().push(event.id);
+                }
             }
-            removed += events.len() - kept.len();
-            let text = encode_lines(&path, kept.into_iter())?;
-            write_atomic(&path, text.as_bytes(), self.rng.next_u64())?;
-        }
-        if removed > 0 {
-            match fs::remove_file(&self.paths.snapshot) {
-                Ok(()) => {}
-                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                Err(e) => return Err(io_error(&self.paths.snapshot, "remove")(e)),
+            let mut events = Vec::new();
+            let mut count = 0;
+            for (card, ids) in by_card {
+                count += ids.len();
+                // Lines of bounded length, whatever the history.
+                for chunk in ids.chunks(RETRACT_CHUNK) {
+                    let id = store.new_review_id();
+                    events.push(answer::retraction(&card, chunk.to_vec(), when, id));
+                }
             }
-            self.cache = None;
-        }
-        Ok(removed)
+            Ok((events, count))
+        })
     }
 
-    /// Every log entry for `card`, oldest first.
+    /// Every log entry for `card` that counts, in replay order.
     pub fn history(&mut self, card: &CardId) -> Result<Vec<Event>, StoreError> {
         let mut log = self.log()?;
         log.retain(|e| &e.card == card);
@@ -103,21 +130,16 @@ impl Store {
         read_log(&self.paths.reviews.join(name))
     }
 
-    pub(super) fn log_names(&self) -> Result<Vec<String>, StoreError> {
-        let entries = match fs::read_dir(&self.paths.reviews) {
-            Ok(entries) => entries,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(io_error(&self.paths.reviews, "list")(e)),
-        };
-        let mut names = Vec::new();
-        for entry in entries {
-            let entry = entry.map_err(io_error(&self.paths.reviews, "list"))?;
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if name.ends_with(".jsonl") && !name.starts_with('.') {
-                names.push(name);
-            }
+    /// The review logs, by file name: every `*.jsonl` in `reviews/` that is a regular file. Any
+    /// other thing of that name (a FIFO would block every reader) is skipped, with a warning.
+    pub(super) fn log_names(&mut self) -> Result<Vec<String>, StoreError> {
+        let (names, skipped) = regular_jsonl_files(&self.paths.reviews)?;
+        for name in skipped {
+            self.warnings.push(format!(
+                "skipped {}: not a regular file",
+                shown(&self.paths.reviews.join(name))
+            ));
         }
-        names.sort();
         Ok(names)
     }
 
@@ -157,16 +179,29 @@ impl Store {
         Ok(device)
     }
 
-    /// Appends entries to this device's log and fsyncs it. Call only under the exclusive lock,
-    /// after `refresh`. On failure the log is cut back to where it was, so no partial line stays.
+    /// Stamps entries, appends them to this device's log and fsyncs it. Call only under the
+    /// exclusive lock, after `refresh`. On failure the log is cut back to where it was, so no
+    /// partial line stays.
     pub(super) fn append(&mut self, events: &[Event]) -> Result<(), StoreError> {
         if events.is_empty() {
             return Ok(());
         }
         let name = format!("{}.jsonl", self.device()?);
         let path = self.paths.reviews.join(&name);
-        let text = encode_lines(&path, events.iter())?;
         let cache = self.cache.get_or_insert_with(Cache::default);
+        // Each entry after everything this machine has seen: the hybrid logical clock.
+        let mut clock = cache.replay.latest.unwrap_or_default();
+        let events: Vec<Event> = events
+            .iter()
+            .map(|event| {
+                clock = clock.next(event.at.timestamp_millis());
+                Event {
+                    stamp: Some(clock),
+                    ..event.clone()
+                }
+            })
+            .collect();
+        let text = encode_lines(&path, events.iter())?;
         let position = cache.read.get(&name).copied().unwrap_or_default();
         if let Some(&start) = cache.torn.get(&name) {
             set_aside_torn_tail(&path, start, &self.paths.torn, &name)?;
@@ -191,15 +226,17 @@ impl Store {
         cache.torn.remove(&name);
         let entries = [LogEntries {
             name: &name,
-            clamp: position.last,
-            events: events.to_vec(),
+            clamp: position.last_stamp(),
+            events,
         }];
         let on_top = cache.apply_on_top(&entries);
-        let read = LogPosition {
+        let mut read = LogPosition {
             bytes: position.bytes + text.len() as u64,
-            lines: position.lines + events.len() as u64,
-            last: entries[0].last_moment(),
+            lines: position.lines + entries[0].events.len() as u64,
+            last: None,
+            tail: super::refresh::last_line(text.as_bytes()).map(tail_of),
         };
+        read.set_last(entries[0].last_stamp());
         cache.read.insert(name, read);
         // The entries are saved whatever happens now: a replay that fails here is done again
         // by the next refresh.
@@ -267,6 +304,8 @@ pub(super) struct WholeLog {
     /// Bytes and lines of the complete lines.
     pub bytes: u64,
     pub lines: u64,
+    /// The last complete line, newline included.
+    pub last_line: Option<Vec<u8>>,
     /// Whether an incomplete last line follows them.
     pub torn: bool,
 }
@@ -276,6 +315,7 @@ pub(super) fn read_whole_log(path: &Path) -> Result<WholeLog, StoreError> {
         events: Vec::new(),
         bytes: 0,
         lines: 0,
+        last_line: None,
         torn: false,
     };
     let file = match fs::File::open(path) {
@@ -306,6 +346,8 @@ pub(super) fn read_whole_log(path: &Path) -> Result<WholeLog, StoreError> {
             whole
                 .events
                 .extend(parse_line(path, whole.lines, &pending)?);
+            pending.push(b'\n');
+            whole.last_line = Some(pending);
         } else {
             whole.torn = true;
         }
@@ -351,6 +393,49 @@ pub(super) fn parse_record<T>(
     into(line).map(Some).map_err(corrupt)
 }
 
+/// The `*.jsonl` files in `dir` that are regular files, sorted, and the names of those that are
+/// something else.
+pub(super) fn regular_jsonl_files(dir: &Path) -> Result<(Vec<String>, Vec<String>), StoreError> {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Default::default()),
+        Err(e) => return Err(io_error(dir, "list")(e)),
+    };
+    let (mut names, mut skipped) = (Vec::new(), Vec::new());
+    for entry in entries {
+        let entry = entry.map_err(io_error(dir, "list"))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.ends_with(".jsonl") || name.starts_with('.') {
+            continue;
+        }
+        if super::refresh::is_regular(&entry.path()) {
+            names.push(name);
+        } else {
+            skipped.push(name);
+        }
+    }
+    names.sort();
+    skipped.sort();
+    Ok((names, skipped))
+}
+
+/// The line number of the `index`th entry (0-based, blank lines skipped) of a log, for errors.
+pub(super) fn line_of_entry(path: &Path, index: usize) -> Option<u64> {
+    let file = File::open(path).ok()?;
+    let (mut number, mut entries, mut found) = (0u64, 0usize, None);
+    let _ = super::lines::for_each_line(path, file, |line| {
+        number += 1;
+        if found.is_none() && !line.iter().all(u8::is_ascii_whitespace) {
+            if entries == index {
+                found = Some(number);
+            }
+            entries += 1;
+        }
+        Ok(())
+    });
+    found
+}
+
 /// Moves an incomplete last line out of a log (into `torn_dir`, for inspection) and cuts the log
 /// back to its last complete line, so the next append starts on a line of its own.
 pub(super) fn set_aside_torn_tail(
@@ -382,6 +467,7 @@ mod tests {
         let when = Moment {
             at,
             day_start_hour: 4,
+            max_interval: crate::sm2::MAX_INTERVAL,
         };
         let mut bytes = Vec::new();
         let mut before = None;
@@ -401,6 +487,13 @@ mod tests {
                 format!("{i:032x}"),
             );
             before = event.after().copied();
+            let event = Event {
+                stamp: Some(crate::model::Stamp {
+                    millis: at.timestamp_millis(),
+                    counter: i as u32,
+                }),
+                ..event
+            };
             serde_json::to_writer(&mut bytes, &LogLine::from(&event)).unwrap();
             bytes.push(b'\n');
         }

@@ -46,7 +46,7 @@ pub use backup::{BACKUP_EVERY_MINUTES, BackupInfo, RestoreReport};
 pub use doctor::{Check, Status};
 use fsutil::{create_dir_all, io_error, sync_dir};
 pub(crate) use lock::Lock;
-use lock::Mode;
+use lock::{LockState, Mode};
 pub use memo::Fingerprint;
 pub use merge::MergeReport;
 use records::LogPosition;
@@ -163,6 +163,7 @@ impl Cache {
 pub struct Store {
     paths: Paths,
     lock_timeout: Duration,
+    locks: LockState,
     rng: StdRng,
     cache: Option<Cache>,
     device: Option<String>,
@@ -178,6 +179,7 @@ impl Store {
         Store {
             paths: Paths::new(root),
             lock_timeout,
+            locks: LockState::default(),
             rng: StdRng::seed_from_u64(seed),
             cache: None,
             device: None,
@@ -215,7 +217,8 @@ impl Store {
     }
 
     fn lock(&self, mode: Mode) -> Result<Lock, StoreError> {
-        Lock::acquire(&self.paths.lock, mode, self.lock_timeout)
+        self.locks
+            .acquire(&self.paths.lock, mode, self.lock_timeout)
     }
 
     /// Everything the review logs say, as of now.
@@ -237,7 +240,13 @@ impl Store {
     /// if the exclusive lock is free at once: a reader never waits for it, and never fails
     /// because the snapshot could not be written (a read-only data dir, a full disk).
     fn checkpoint_if_free(&mut self) {
-        let Ok(_lock) = Lock::acquire(&self.paths.lock, Mode::Exclusive, Duration::ZERO) else {
+        if self.locks.is_held() {
+            return; // a nested reader never upgrades its caller's lock
+        }
+        let Ok(_lock) = self
+            .locks
+            .acquire(&self.paths.lock, Mode::Exclusive, Duration::ZERO)
+        else {
             return;
         };
         if self.refresh().is_ok() {

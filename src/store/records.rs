@@ -6,14 +6,17 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Action, CardId, CardState, Event, Grade, Graded, StudyDay};
-use crate::sm2::MIN_EASE;
+use crate::model::{Action, CardId, CardState, Event, Grade, Graded, Stamp, StudyDay};
+use crate::sm2::{self, MIN_EASE};
 
-/// Version of one review-log line; every line carries it as `v`.
-pub const LOG_SCHEMA: u32 = 1;
+/// Version of one review-log line; every line carries it as `v`. Version 2 adds the stamp
+/// (`hlc`), the interval cap of a review, the cause of an automatic suspension and
+/// retractions; version 1 lines stay valid and take their place in the order from their moment.
+pub const LOG_SCHEMA: u32 = 2;
 /// Version of `local/snapshot.json`. Older ones are outdated caches, rebuilt from the logs: 2 kept
-/// cards in rows, 3 replays the logs of every device in one order (`replay`).
-pub const SNAPSHOT_SCHEMA: u32 = 3;
+/// cards in rows, 3 replays the logs of every device in one order (`replay`), 4 orders them by
+/// stamp, schedules a card once a study day and records a fingerprint of each log's tail.
+pub const SNAPSHOT_SCHEMA: u32 = 4;
 /// Version of `local/device.json`.
 pub const DEVICE_SCHEMA: u32 = 1;
 
@@ -194,7 +197,11 @@ pub enum KindRecord {
     Undo,
     Suspend,
     Unsuspend,
+    Retract,
 }
+
+/// A stamp as a log line holds it: `[millis, counter]`.
+pub type StampRecord = (i64, u32);
 
 /// One line of a review log. Which optional fields are present depends on `kind`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -205,6 +212,9 @@ pub struct LogLine {
     pub card: String,
     #[serde(deserialize_with = "moment::deserialize")]
     pub at: DateTime<FixedOffset>,
+    /// The entry's place in the replay order; absent from version 1 lines.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hlc: Option<StampRecord>,
     #[serde(with = "day")]
     pub day: NaiveDate,
     /// The day-start hour that decided `day`.
@@ -225,6 +235,15 @@ pub struct LogLine {
     pub undoes: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub undone: Option<KindRecord>,
+    /// For a review: the interval cap in force, when it is not the default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_interval: Option<u32>,
+    /// For an automatic suspension: the review that made the card a leech.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cause: Option<String>,
+    /// For a retraction: the ids of the entries taken back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retracts: Option<Vec<String>>,
     /// In an exported history only: the device whose log the entry comes from, so that `hone
     /// merge` can put it back in a log of that name. Never written to a log.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -251,6 +270,7 @@ impl From<&Event> for LogLine {
             kind: KindRecord::Review,
             card: e.card.to_string(),
             at: e.at,
+            hlc: e.stamp.map(|s| (s.millis, s.counter)),
             day: e.day.date(),
             day_start: e.day_start_hour,
             grade: None,
@@ -260,6 +280,9 @@ impl From<&Event> for LogLine {
             after: None,
             undoes: None,
             undone: None,
+            max_interval: None,
+            cause: None,
+            retracts: None,
             device: None,
         };
         if let Some(graded) = e.graded() {
@@ -268,9 +291,15 @@ impl From<&Event> for LogLine {
             line.response = graded.response.clone();
         }
         match &e.action {
-            Action::Review { before, after, .. } => {
+            Action::Review {
+                before,
+                after,
+                max_interval,
+                ..
+            } => {
                 line.before = before.as_ref().map(StateRecord::from);
                 line.after = Some(StateRecord::from(after));
+                line.max_interval = Some(*max_interval).filter(|&m| m != sm2::MAX_INTERVAL);
             }
             Action::Practice { .. } => line.kind = KindRecord::Practice,
             Action::UndoReview { undoes, restored } => {
@@ -284,8 +313,15 @@ impl From<&Event> for LogLine {
                 line.undoes = Some(undoes.clone());
                 line.undone = Some(KindRecord::Practice);
             }
-            Action::Suspend => line.kind = KindRecord::Suspend,
+            Action::Suspend { cause } => {
+                line.kind = KindRecord::Suspend;
+                line.cause = cause.clone();
+            }
             Action::Unsuspend => line.kind = KindRecord::Unsuspend,
+            Action::Retract { ids } => {
+                line.kind = KindRecord::Retract;
+                line.retracts = Some(ids.clone());
+            }
         }
         line
     }
@@ -303,11 +339,24 @@ impl LogLine {
             })
         };
         let state = |record: Option<StateRecord>| record.map(StateRecord::to_state).transpose();
+        if self.v >= 2 && self.hlc.is_none() {
+            return Err("an entry without its stamp (`hlc`)".to_owned());
+        }
+        let stamp = match self.hlc {
+            Some((millis, counter)) if millis >= 0 => Some(Stamp { millis, counter }),
+            Some(_) => return Err("a stamp before 1970".to_owned()),
+            None => None,
+        };
         let action = match (self.kind, self.undone) {
             (KindRecord::Review, _) => Action::Review {
                 answer: graded()?,
                 before: state(self.before)?,
                 after: state(self.after)?.ok_or("a review without the card's state after it")?,
+                max_interval: match self.max_interval {
+                    Some(0) => return Err("an interval cap of 0 days".to_owned()),
+                    Some(days) => days,
+                    None => sm2::MAX_INTERVAL,
+                },
             },
             (KindRecord::Practice, _) => Action::Practice { answer: graded()? },
             (KindRecord::Undo, Some(KindRecord::Review)) => Action::UndoReview {
@@ -320,8 +369,13 @@ impl LogLine {
             (KindRecord::Undo, _) => {
                 return Err("an undo of something that is not an answer".to_owned());
             }
-            (KindRecord::Suspend, _) => Action::Suspend,
+            (KindRecord::Suspend, _) => Action::Suspend { cause: self.cause },
             (KindRecord::Unsuspend, _) => Action::Unsuspend,
+            (KindRecord::Retract, _) => Action::Retract {
+                ids: self
+                    .retracts
+                    .ok_or("a retraction without the ids it retracts")?,
+            },
         };
         if self.day_start.is_some_and(|h| h > 23) {
             return Err("a day-start hour above 23".to_owned());
@@ -332,6 +386,7 @@ impl LogLine {
             at: self.at,
             day: StudyDay::from_date(self.day),
             day_start_hour: self.day_start,
+            stamp,
             action,
         })
     }
@@ -342,10 +397,34 @@ impl LogLine {
 pub struct LogPosition {
     pub bytes: u64,
     pub lines: u64,
-    /// The moment the last entry read counts at in the replay order (`replay`): the clamp for
+    /// The stamp the last entry read counts at in the replay order (`replay`): the clamp for
     /// the next one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last: Option<DateTime<FixedOffset>>,
+    pub last: Option<StampRecord>,
+    /// The fingerprint of the bytes just before `bytes`: how many (the last line read, at
+    /// most 4 KiB of it) and their FNV-1a hash. A log whose bytes there differ was rewritten,
+    /// and nothing read from it before can be trusted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tail: Option<(u64, u64)>,
+}
+
+impl LogPosition {
+    pub fn last_stamp(&self) -> Option<Stamp> {
+        self.last.map(|(millis, counter)| Stamp { millis, counter })
+    }
+
+    pub fn set_last(&mut self, stamp: Option<Stamp>) {
+        self.last = stamp.map(|s| (s.millis, s.counter));
+    }
+}
+
+/// At most this many bytes of a log's last line go into its fingerprint.
+pub const TAIL_BYTES: usize = 4096;
+
+/// The fingerprint of a log whose last line read is `line` (newline included).
+pub fn tail_of(line: &[u8]) -> (u64, u64) {
+    let kept = &line[line.len().saturating_sub(TAIL_BYTES)..];
+    (kept.len() as u64, crate::model::stable_hash(kept))
 }
 
 /// The first line of `local/snapshot.json`: how much of each log it reflects, the suspended
@@ -393,7 +472,7 @@ mod tests {
         // The ease decides future intervals through ceil(I * EF): one ulp lost in a round trip
         // through the log could move a due day.
         #[test]
-        fn a_log_line_round_trips_exactly(ease in MIN_EASE..10.0f64, grade in 0u8..=5, secs in 0i64..4_000_000_000) {
+        fn a_log_line_round_trips_exactly(ease in MIN_EASE..10.0f64, grade in 0u8..=5, secs in 0i64..4_000_000_000, counter in 0u32..5, cap in 1u32..=36_500) {
             let at = DateTime::from_timestamp(secs, 0).unwrap().fixed_offset();
             let review = Event {
                 id: "abc".into(),
@@ -401,10 +480,12 @@ mod tests {
                 at,
                 day: StudyDay::of(at, 4),
                 day_start_hour: Some(4),
+                stamp: Some(Stamp { millis: secs * 1000, counter }),
                 action: Action::Review {
                     answer: Graded { grade: Grade::new(grade).unwrap(), elapsed_ms: Some(1234), response: Some("a \"guess\"\n".into()) },
                     before: Some(state(ease)),
                     after: state(ease),
+                    max_interval: cap,
                 },
             };
             let text = serde_json::to_string(&LogLine::from(&review)).unwrap();
@@ -418,6 +499,7 @@ mod tests {
         let when = Moment {
             at: DateTime::parse_from_rfc3339("2026-03-02T09:00:00+01:00").unwrap(),
             day_start_hour: 4,
+            max_interval: crate::sm2::MAX_INTERVAL,
         };
         let card: CardId = "api/rest".parse().unwrap();
         let graded = Graded {
@@ -439,10 +521,16 @@ mod tests {
             answer::undo(&practice, when, "u2".into()).unwrap(),
             answer::suspension(&card, true, when, "s".into()),
             answer::suspension(&card, false, when, "x".into()),
+            answer::leech_suspension(&review, when, "l".into()),
+            answer::retraction(&card, vec!["r".into(), "p".into()], when, "t".into()),
             review,
             practice,
         ];
-        for event in events {
+        for (i, mut event) in events.into_iter().enumerate() {
+            event.stamp = Some(Stamp {
+                millis: when.at.timestamp_millis(),
+                counter: i as u32,
+            });
             let text = serde_json::to_string(&LogLine::from(&event)).unwrap();
             assert_eq!(
                 serde_json::from_str::<LogLine>(&text)
@@ -453,6 +541,20 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn version_1_lines_read_without_a_stamp_and_version_2_lines_need_one() {
+        let v1 = r#"{"v":1,"id":"a","kind":"suspend","card":"api/rest","at":"2026-03-02T09:00:00+01:00","day":"2026-03-02"}"#;
+        let event = serde_json::from_str::<LogLine>(v1)
+            .unwrap()
+            .into_event()
+            .unwrap();
+        assert_eq!(event.stamp, None);
+        assert_eq!(event.action, Action::Suspend { cause: None });
+        let v2 = v1.replace("\"v\":1", "\"v\":2");
+        let line = serde_json::from_str::<LogLine>(&v2).unwrap();
+        assert!(line.into_event().unwrap_err().contains("stamp"));
     }
 
     #[test]

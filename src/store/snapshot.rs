@@ -6,7 +6,7 @@
 //! cards):
 //!
 //! ```text
-//! {"schema":3,"logs":{...},"suspended":[...],"active_days":[...],"card_count":2,"cards":[
+//! {"schema":4,"logs":{...},"suspended":[...],"active_days":[...],"card_count":2,"cards":[
 //! ["api/rest",3,2.5,14,"2026-03-05",5,0,"2026-01-06","2026-02-19"],
 //! ["sql/joins",0,2.18,1,"2026-03-03",4,1,"2026-02-01","2026-03-02"]
 //! ]}
@@ -235,8 +235,9 @@ impl Store {
         let Some((state, logs)) = parse_snapshot(path, &bytes)? else {
             return Ok(Cache::default()); // an older format: rebuilt from the logs
         };
+        let latest = logs.values().filter_map(LogPosition::last_stamp).max();
         Ok(Cache {
-            replay: Replay::new(state),
+            replay: Replay::new(state, latest),
             read: logs.clone(),
             snapshot: logs,
             torn: BTreeMap::new(),
@@ -317,7 +318,7 @@ mod tests {
     proptest! {
         #[test]
         fn a_snapshot_round_trips_exactly(state in any_state(), bytes in 0u64..1_000_000, lines in 0u64..10_000) {
-            let logs = BTreeMap::from([("abc.jsonl".to_owned(), LogPosition { bytes, lines, last: None })]);
+            let logs = BTreeMap::from([("abc.jsonl".to_owned(), LogPosition { bytes, lines, last: Some((bytes as i64, 3)), tail: Some((lines, bytes)) })]);
             let encoded = encode(&state, &logs).unwrap();
             serde_json::from_slice::<serde_json::Value>(&encoded).expect("one JSON document");
             let (back, back_logs) = parse(&encoded).unwrap().unwrap();
@@ -339,7 +340,7 @@ mod tests {
     }
 
     const HEADER: &str =
-        r#"{"schema":3,"logs":{},"suspended":[],"active_days":[],"card_count":2,"cards":["#;
+        r#"{"schema":4,"logs":{},"suspended":[],"active_days":[],"card_count":2,"cards":["#;
     const ROW_A: &str = r#"["api/rest",3,2.5,14,"2026-03-05",5,0,"2026-01-06","2026-02-19"]"#;
     const ROW_B: &str = r#"["sql/joins",0,2.18,1,"2026-03-03",4,1,"2026-02-01","2026-03-02"]"#;
 
@@ -367,15 +368,17 @@ mod tests {
         assert!(parse(v1.as_bytes()).unwrap().is_none());
         // Version 2 rows, recorded before reviews from several machines were replayed in one
         // order: rebuilt too.
-        let v2 = format!(
-            "{}\n{ROW_A}\n]}}\n",
-            HEADER.replace("\"schema\":3", "\"schema\":2")
-        );
-        assert!(parse(v2.as_bytes()).unwrap().is_none());
-        let v4 = format!("{}\n]}}\n", HEADER.replace("\"schema\":3", "\"schema\":4"));
+        for older in [2, 3] {
+            let text = format!(
+                "{}\n{ROW_A}\n]}}\n",
+                HEADER.replace("\"schema\":4", &format!("\"schema\":{older}"))
+            );
+            assert!(parse(text.as_bytes()).unwrap().is_none(), "{older}");
+        }
+        let v5 = format!("{}\n]}}\n", HEADER.replace("\"schema\":4", "\"schema\":5"));
         assert!(matches!(
-            parse(v4.as_bytes()),
-            Err(StoreError::NewerSchema { found: 4, .. })
+            parse(v5.as_bytes()),
+            Err(StoreError::NewerSchema { found: 5, .. })
         ));
     }
 
@@ -443,7 +446,7 @@ mod tests {
                 "9 fields",
             ),
             (
-                r#"{"schema":3,"logs":{},"suspended":[],"active_days":[],"card_count":0}"#
+                r#"{"schema":4,"logs":{},"suspended":[],"active_days":[],"card_count":0}"#
                     .to_owned(),
                 Some(1),
                 "rows are missing",

@@ -189,8 +189,9 @@ pub fn kind_name(event: &Event) -> &'static str {
         Action::Review { .. } => "review",
         Action::Practice { .. } => "practice",
         Action::UndoReview { .. } | Action::UndoPractice { .. } => "undo",
-        Action::Suspend => "suspend",
+        Action::Suspend { .. } => "suspend",
         Action::Unsuspend => "unsuspend",
+        Action::Retract { .. } => "retract",
     }
 }
 

@@ -315,6 +315,7 @@ impl StepView {
                 rule,
                 ease_change,
                 floored,
+                capped_at,
                 due,
                 agrees,
             } => {
@@ -331,10 +332,18 @@ impl StepView {
                             "I = ceil({previous} × {}) = ceil({}) = {}",
                             number(*ease),
                             number(*product),
-                            after.interval_days
+                            if capped_at.is_some() {
+                                number(product.ceil())
+                            } else {
+                                after.interval_days.to_string()
+                            }
                         ),
                     ),
                     IntervalRule::Reset => ("reset", "q < 3: n = 0, I = 1".to_owned()),
+                };
+                let formula = match capped_at {
+                    Some(cap) => format!("{formula}, capped at {cap} (maximum_interval_days)"),
+                    None => formula,
                 };
                 StepView::Review {
                     review_id: id.clone(),
