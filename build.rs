@@ -1,5 +1,6 @@
-//! Compiles the decks in `decks/` into the binary. A malformed deck, a duplicate id or an empty
-//! field fails the build with `file:line: message`, the same checks `hone import` applies.
+//! Compiles the decks in `decks/` into the binary. A malformed deck, a duplicate id, an empty
+//! field or a bad list of key points fails the build with `file:line: message`, the same checks
+//! `hone import` applies; a built-in card without key points fails it too.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -44,6 +45,12 @@ fn main() {
                     problems.push(format!(
                         "{shown}:2: duplicate deck id '{}' (also in {other})",
                         deck.id
+                    ));
+                }
+                for card in deck.cards.iter().filter(|c| c.points.is_empty()) {
+                    problems.push(format!(
+                        "{shown}:{}: card '{}' has no `Key points:` list; every built-in card needs one",
+                        card.line, card.id
                     ));
                 }
                 decks.push((shown, deck));

@@ -273,6 +273,10 @@ pub struct RestoreArgs {
     /// Do not ask for confirmation (needed without a terminal)
     #[arg(long)]
     pub yes: bool,
+
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

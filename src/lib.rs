@@ -9,6 +9,7 @@
 pub mod answer;
 pub mod cli;
 mod cmd;
+pub mod curriculum;
 pub mod deck;
 pub mod env;
 #[doc(hidden)]

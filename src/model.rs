@@ -64,6 +64,11 @@ impl CardId {
         self.0.split_once('/').map_or("", |(deck, _)| deck)
     }
 
+    /// The deck's id: the part before the `/`, checked when the card id was made.
+    pub fn deck_id(&self) -> DeckId {
+        DeckId(self.deck().to_owned())
+    }
+
     /// A number that depends only on the id, the same on every machine and in every release.
     pub fn stable_hash(&self) -> u64 {
         stable_hash(self.0.as_bytes())

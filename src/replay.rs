@@ -20,37 +20,82 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::model::{Action, CardId, CardState, Event, ReviewKind, ReviewState, Stamp};
 use crate::{answer, sm2};
 
+/// What the replay order needs of an entry, in any log folded this way (review logs, and the
+/// curriculum logs of `crate::curriculum`).
+pub trait Entry {
+    fn id(&self) -> &str;
+    /// The stamp it was written with; `None` for an entry of a log older than stamps.
+    fn stamp(&self) -> Option<Stamp>;
+    /// For an entry without a stamp, the one that stands for it: its moment.
+    fn moment_stamp(&self) -> Stamp {
+        Stamp::default()
+    }
+    /// The ids of the entries it retracts.
+    fn retracts(&self) -> &[String];
+    /// Whether two entries with one id say the same thing.
+    fn same_as(&self, other: &Self) -> bool;
+}
+
+impl Entry for Event {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn stamp(&self) -> Option<Stamp> {
+        self.stamp
+    }
+
+    fn moment_stamp(&self) -> Stamp {
+        Stamp {
+            millis: self.at.timestamp_millis().max(0),
+            counter: 0,
+        }
+    }
+
+    fn retracts(&self) -> &[String] {
+        Event::retracts(self)
+    }
+
+    fn same_as(&self, other: &Self) -> bool {
+        same_entry(self, other)
+    }
+}
+
 /// The entries of one log in the order written, after `clamp`: the stamp of its entries
 /// already replayed, if any.
-pub struct LogEntries<'a> {
+pub struct LogEntries<'a, E = Event> {
     pub name: &'a str,
     pub clamp: Option<Stamp>,
-    pub events: Vec<Event>,
+    pub events: Vec<E>,
 }
 
 /// An entry's own stamp: the one it was written with, or, for a version-1 entry, its moment.
 pub fn own_stamp(event: &Event) -> Stamp {
-    event.stamp.unwrap_or(Stamp {
-        millis: event.at.timestamp_millis().max(0),
-        counter: 0,
-    })
+    event.stamp.unwrap_or_else(|| event.moment_stamp())
 }
 
-impl LogEntries<'_> {
-    /// The stamp each entry counts at in the replay order: its own, or the latest before it in
-    /// this log if that is later (a clock moved back, an edited line).
+impl<E: Entry> LogEntries<'_, E> {
+    /// The stamp each entry counts at in the replay order. A stamped entry counts at its
+    /// stamp, wherever it stands (an entry put back by a restore keeps its old place). An entry
+    /// from before stamps counts at its moment, or at the latest stamp before it in this log if
+    /// that is later: a device's entries happened in the order it wrote them, even if its clock
+    /// was moved back.
     pub fn stamps(&self) -> impl Iterator<Item = Stamp> + '_ {
         let mut latest = self.clamp;
         self.events.iter().map(move |event| {
-            let stamp = latest.map_or(own_stamp(event), |l| l.max(own_stamp(event)));
-            latest = Some(stamp);
+            let stamp = match event.stamp() {
+                Some(stamp) => stamp,
+                None => latest.map_or(event.moment_stamp(), |l| l.max(event.moment_stamp())),
+            };
+            latest = Some(latest.map_or(stamp, |l| l.max(stamp)));
             stamp
         })
     }
 
-    /// The clamp for whatever is appended to this log next.
+    /// The clamp for whatever is appended to this log next: the latest stamp in it.
     pub fn last_stamp(&self) -> Option<Stamp> {
-        self.stamps().last().or(self.clamp)
+        self.stamps()
+            .fold(self.clamp, |latest, s| Some(latest.map_or(s, |l| l.max(s))))
     }
 }
 
@@ -63,7 +108,7 @@ pub struct Place {
 }
 
 /// Every entry of `logs` in replay order, copies included.
-pub fn in_order(logs: &[LogEntries<'_>]) -> Vec<Place> {
+pub fn in_order<E: Entry>(logs: &[LogEntries<'_, E>]) -> Vec<Place> {
     let mut all = Vec::with_capacity(logs.iter().map(|l| l.events.len()).sum());
     for (log, entries) in logs.iter().enumerate() {
         all.extend(
@@ -112,7 +157,7 @@ pub fn same_entry(a: &Event, b: &Event) -> bool {
 
 /// Every distinct entry of `logs` in replay order: a copy of an entry already placed is left
 /// out; the same id with different content is a [`Conflict`].
-pub fn distinct_in_order(logs: &[LogEntries<'_>]) -> Result<Vec<Place>, Conflict> {
+pub fn distinct_in_order<E: Entry>(logs: &[LogEntries<'_, E>]) -> Result<Vec<Place>, Conflict> {
     let mut places = in_order(logs);
     if logs.len() < 2 && logs.iter().all(|l| l.events.len() < 2) {
         return Ok(places);
@@ -123,15 +168,15 @@ pub fn distinct_in_order(logs: &[LogEntries<'_>]) -> Result<Vec<Place>, Conflict
     places.retain(|p| {
         let event = &logs[p.log].events[p.index];
         let same = seen
-            .entry(crate::model::stable_hash(event.id.as_bytes()))
+            .entry(crate::model::stable_hash(event.id().as_bytes()))
             .or_default();
         if let Some(first) = same
             .iter()
-            .find(|q| logs[q.log].events[q.index].id == event.id)
+            .find(|q| logs[q.log].events[q.index].id() == event.id())
         {
-            if conflict.is_none() && !same_entry(&logs[first.log].events[first.index], event) {
+            if conflict.is_none() && !logs[first.log].events[first.index].same_as(event) {
                 conflict = Some(Conflict {
-                    id: event.id.clone(),
+                    id: event.id().to_owned(),
                     first: *first,
                     second: *p,
                 });
@@ -150,11 +195,11 @@ pub fn distinct_in_order(logs: &[LogEntries<'_>]) -> Result<Vec<Place>, Conflict
 /// The ids that count as never written: those a retraction names, unless that retraction is
 /// itself retracted. A retraction only reaches entries before it, so one pass from the end
 /// settles every chain.
-fn retracted(logs: &[LogEntries<'_>], places: &[Place]) -> FxHashSet<String> {
+pub fn retracted<E: Entry>(logs: &[LogEntries<'_, E>], places: &[Place]) -> FxHashSet<String> {
     let mut void: FxHashSet<String> = FxHashSet::default();
     for place in places.iter().rev() {
         let event = &logs[place.log].events[place.index];
-        if !void.contains(&event.id) {
+        if !void.contains(event.id()) {
             void.extend(event.retracts().iter().cloned());
         }
     }
@@ -394,8 +439,8 @@ pub fn history(mut logs: Vec<LogEntries<'_>>) -> Result<Vec<(usize, Event)>, Con
 }
 
 /// Moves the entries at `places` out of `logs`, in that order.
-pub fn take_in_order(logs: Vec<LogEntries<'_>>, places: &[Place]) -> Vec<(usize, Event)> {
-    let mut slots: Vec<Vec<Option<Event>>> = logs
+pub fn take_in_order<E>(logs: Vec<LogEntries<'_, E>>, places: &[Place]) -> Vec<(usize, E)> {
+    let mut slots: Vec<Vec<Option<E>>> = logs
         .into_iter()
         .map(|log| log.events.into_iter().map(Some).collect())
         .collect();

@@ -1,5 +1,5 @@
 //! The built-in curriculum: every roadmap topic and question is covered by an existing card, and
-//! every card meets the length and tagging rules its readers rely on.
+//! every card meets the length, tagging and key-point rules its readers rely on.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -20,6 +20,9 @@ struct Entry {
     name: String,
     cards: Vec<String>,
 }
+
+/// The section of entries that go beyond the roadmap: what interviewers ask in 2026 besides.
+const BEYOND: &str = "Beyond the roadmap: 2026";
 
 fn roadmap() -> Roadmap {
     toml::from_str(include_str!("../decks/roadmap.toml")).expect("decks/roadmap.toml parses")
@@ -97,7 +100,11 @@ fn every_roadmap_entry_maps_to_existing_cards_of_the_right_kind() {
 fn the_roadmap_list_is_complete() {
     let roadmap = roadmap();
     assert_eq!(
-        roadmap.question.len(),
+        roadmap
+            .question
+            .iter()
+            .filter(|q| q.section != BEYOND)
+            .count(),
         12,
         "the roadmap asks twelve interview questions"
     );
@@ -124,7 +131,7 @@ fn topic_definitions_are_definition_cards() {
     for topic in roadmap()
         .topic
         .iter()
-        .filter(|t| t.section != "Essential Soft Skills")
+        .filter(|t| t.section != "Essential Soft Skills" && t.section != BEYOND)
     {
         let card = &cards[&topic.cards[0]];
         assert_eq!(
@@ -138,9 +145,9 @@ fn topic_definitions_are_definition_cards() {
 }
 
 #[test]
-fn there_are_at_least_250_cards_and_three_extra_questions_per_area() {
+fn there_are_at_least_400_cards_and_three_extra_questions_per_area() {
     let cards = cards();
-    assert!(cards.len() >= 250, "{} cards", cards.len());
+    assert!(cards.len() >= 400, "{} cards", cards.len());
     let roadmap = roadmap();
     let roadmap_questions: BTreeSet<&str> = roadmap
         .question
@@ -201,4 +208,37 @@ fn answers_are_concise() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn every_card_has_key_points_and_every_new_area_is_listed() {
+    let cards = cards();
+    let without: Vec<&str> = cards
+        .values()
+        .filter(|c| c.points.is_empty())
+        .map(|c| c.id.as_str())
+        .collect();
+    assert!(without.is_empty(), "cards without key points: {without:?}");
+    // The areas interviewers ask about in 2026 beyond the roadmap are mapped too.
+    let roadmap = roadmap();
+    let listed: BTreeSet<&str> = roadmap
+        .topic
+        .iter()
+        .chain(&roadmap.question)
+        .filter(|t| t.section == BEYOND)
+        .map(|t| t.name.as_str())
+        .collect();
+    for area in [
+        "Storage engines",
+        "Search",
+        "Time and order in distributed systems",
+        "Multi-tenancy",
+        "Stream processing",
+        "Object storage and file uploads",
+        "Retrieval-augmented generation (RAG)",
+        "Testing strategy and test levels",
+        "Containers: namespaces, cgroups and OOM kills",
+    ] {
+        assert!(listed.contains(area), "roadmap.toml lacks {area}");
+    }
 }

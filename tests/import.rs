@@ -456,13 +456,20 @@ fn a_built_in_deck_cannot_be_replaced_or_removed_but_can_be_disabled() {
             .all(|c| c["deck"] != "api")
     );
     let decks = hone.json(&["decks", "--json"]);
-    assert_eq!(decks["decks"][0]["enabled"], false);
+    let api = decks["decks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == "api")
+        .unwrap();
+    assert_eq!(api["enabled"], false);
     assert!(
         !card_ids(&hone, "api").is_empty(),
         "a deck named explicitly still lists"
     );
     hone.ok(&["deck", "enable", "api"]);
-    assert_eq!(hone.json(&["due", "--json"])["cards"][0]["deck"], "api");
+    let due = hone.json(&["due", "--json", "--deck", "api"]);
+    assert_eq!(due["cards"][0]["deck"], "api");
 }
 
 #[test]

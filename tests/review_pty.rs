@@ -16,6 +16,10 @@ use serde_json::Value;
 
 const NOW: &str = common::NOW;
 
+/// A session without colour over the api deck, whose first cards (api/rest, api/graphql, ...)
+/// the tests below know.
+const PLAIN: &str = "--color never --deck api";
+
 fn spawn(hone: &Hone, args: &str, cols: u16) -> expectrl::session::OsSession {
     spawn_with(hone, args, cols, &[])
 }
@@ -73,7 +77,7 @@ fn reveal_and_grade(s: &mut expectrl::session::OsSession, key: &str) {
 /// A session of `cards` new cards with the first answered (grade 5): it waits on card 2.
 fn after_one_answer(hone: &Hone, cards: u32) -> expectrl::session::OsSession {
     new_per_day(hone, cards);
-    let mut s = spawn(hone, "--color never", 80);
+    let mut s = spawn(hone, PLAIN, 80);
     s.expect(format!("Card 1 of {cards}").as_str()).unwrap();
     reveal_and_grade(&mut s, "5");
     s.expect(format!("Card 2 of {cards}").as_str()).unwrap();
@@ -117,7 +121,7 @@ fn kinds(hone: &Hone) -> Vec<String> {
 fn a_whole_session_reveals_grades_and_saves_every_answer() {
     let hone = Hone::new();
     new_per_day(&hone, 2);
-    let mut s = spawn(&hone, "--color never", 80);
+    let mut s = spawn(&hone, PLAIN, 80);
     s.expect("Card 1 of 2").unwrap();
     s.expect("Enter show the answer").unwrap();
     s.send("\r").unwrap();
@@ -144,7 +148,7 @@ fn a_whole_session_reveals_grades_and_saves_every_answer() {
 fn a_failed_card_comes_back_until_it_is_graded_four() {
     let hone = Hone::new();
     new_per_day(&hone, 1);
-    let mut s = spawn(&hone, "--color never", 80);
+    let mut s = spawn(&hone, PLAIN, 80);
     s.expect("Card 1 of 1").unwrap();
     reveal_and_grade(&mut s, "a"); // again = 1
     s.expect("It comes back later").unwrap();
@@ -189,26 +193,19 @@ fn undo_restores_the_card_exactly_and_logs_the_undo() {
 fn suspend_takes_a_card_out_until_unsuspended() {
     let hone = Hone::new();
     new_per_day(&hone, 1);
-    let first = hone.json(&["next", "--json"])["card"]["card"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let mut s = spawn(&hone, "--color never", 80);
+    let next =
+        |hone: &Hone| hone.json(&["next", "--json", "--deck", "api"])["card"]["card"].clone();
+    let first = next(&hone).as_str().unwrap().to_owned();
+    let mut s = spawn(&hone, PLAIN, 80);
     s.expect("Card 1 of 1").unwrap();
     s.send("s").unwrap();
     s.expect("Suspended").unwrap();
     assert_eq!(finish(&mut s).0, 0);
 
     assert_eq!(hone.json(&["show", &first, "--json"])["suspended"], true);
-    assert_ne!(
-        hone.json(&["next", "--json"])["card"]["card"],
-        first.as_str()
-    );
+    assert_ne!(next(&hone), first.as_str());
     hone.ok(&["unsuspend", &first]);
-    assert_eq!(
-        hone.json(&["next", "--json"])["card"]["card"],
-        first.as_str()
-    );
+    assert_eq!(next(&hone), first.as_str());
     assert_eq!(kinds(&hone), ["suspend", "unsuspend"]);
 }
 
@@ -256,7 +253,7 @@ fn ctrl_c_while_typing_an_answer_restores_the_terminal() {
 fn a_typed_answer_is_kept_beside_the_review() {
     let hone = Hone::new();
     new_per_day(&hone, 1);
-    let mut s = spawn(&hone, "--color never", 80);
+    let mut s = spawn(&hone, PLAIN, 80);
     s.expect("Card 1 of 1").unwrap();
     s.send("t").unwrap();
     s.expect("Your answer").unwrap();
@@ -317,7 +314,7 @@ fn sigterm_restores_the_terminal_and_keeps_the_answers() {
 fn a_narrow_terminal_gets_everything_wrapped_to_its_width() {
     let hone = Hone::new();
     new_per_day(&hone, 1);
-    let mut s = spawn(&hone, "--color never", 40);
+    let mut s = spawn(&hone, PLAIN, 40);
     s.expect("Card 1 of 1").unwrap();
     s.send("\r").unwrap();
     let screen = s.expect("a/h/g/e").unwrap();
@@ -363,7 +360,7 @@ fn deck_and_new_card_options_choose_the_session() {
 fn nothing_due_says_so_and_points_at_cram() {
     let hone = Hone::new();
     new_per_day(&hone, 0);
-    let mut s = spawn(&hone, "--color never", 80);
+    let mut s = spawn(&hone, PLAIN, 80);
     s.expect("Nothing due today").unwrap();
     s.expect("hone review --cram").unwrap();
     assert_eq!(finish(&mut s).0, 0);

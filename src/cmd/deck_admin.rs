@@ -1,10 +1,9 @@
 //! `hone deck remove|enable|disable ID`: decks in and out of reviews. Removing keeps the review
 //! history unless `--purge`, which asks first.
 
-use anyhow::anyhow;
-
 use crate::cli::{DeckCommand, DeckIdArgs, DeckRemoveArgs};
 use crate::deck::builtin_decks;
+use crate::store::Load;
 use crate::ui;
 
 use super::{Ctx, UsageError};
@@ -26,7 +25,7 @@ fn set_enabled(ctx: &mut Ctx, args: DeckIdArgs, enabled: bool) -> anyhow::Result
         ))
         .into());
     }
-    ctx.store.set_deck_enabled(&args.deck, enabled)?;
+    ctx.store.set_deck_enabled(ctx.now, &args.deck, enabled)?;
     let state = if enabled {
         "back in reviews"
     } else {
@@ -43,7 +42,8 @@ fn remove(ctx: &mut Ctx, args: DeckRemoveArgs) -> anyhow::Result<()> {
     }
     let deck = ctx
         .store
-        .imported_decks(crate::store::decks::Load::Index)?
+        .curriculum(Load::Index)?
+        .imported_decks()
         .into_iter()
         .find(|d| &d.id == id);
     let Some(deck) = deck else {
@@ -65,22 +65,29 @@ fn remove(ctx: &mut Ctx, args: DeckRemoveArgs) -> anyhow::Result<()> {
             return Ok(());
         }
     }
+    // One lock for the backup and both logs: nothing changes in between, and each change is
+    // checked against what the other left.
+    let _lock = ctx.store.exclusive()?;
     ctx.store
         .backup(if args.purge { "purge" } else { "remove" }, ctx.now)?;
-    ctx.store.remove_imported_deck(id)?;
-    if args.purge {
+    // The history first: if the removal then fails, running the command again finishes it.
+    let forgotten = if args.purge {
         let when = ctx.moment();
-        let removed = ctx.store.forget(|card| card.deck() == id.as_str(), when)?;
-        writeln!(
+        Some(ctx.store.forget(|card| card.deck() == id.as_str(), when)?)
+    } else {
+        None
+    };
+    ctx.store.remove_imported_deck(ctx.now, id)?;
+    match forgotten {
+        Some(forgotten) => writeln!(
             ctx.out,
             "Removed deck '{id}' and took back {} of its review history; its cards start over as new if it is imported again.",
-            crate::render::plural(removed, "entry", "entries")
-        )?;
-    } else {
-        writeln!(
+            crate::render::plural(forgotten, "entry", "entries")
+        )?,
+        None => writeln!(
             ctx.out,
             "Removed deck '{id}'; its review history is kept, and importing the deck again brings it back."
-        )?;
+        )?,
     }
-    ctx.store.set_deck_enabled(id, true).map_err(|e| anyhow!(e))
+    Ok(())
 }

@@ -5,6 +5,7 @@ use anyhow::anyhow;
 use serde::Serialize;
 
 use crate::cli::{BackupArgs, JsonArgs, RestoreArgs};
+use crate::render::plural;
 use crate::store::{self, BackupInfo, Status};
 use crate::ui;
 
@@ -45,6 +46,18 @@ struct DoctorView {
     ok: bool,
     checks: Vec<CheckView>,
     backups: Vec<BackupView>,
+    /// When a check failed: the backup to go back to, and what that would take back.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    restore: Option<RestoreAdvice>,
+}
+
+#[derive(Serialize)]
+struct RestoreAdvice {
+    backup: String,
+    reason: String,
+    created: String,
+    /// Answers recorded on this machine since that backup, which the restore takes back.
+    answers_taken_back: usize,
 }
 
 pub fn doctor(ctx: &mut Ctx, args: JsonArgs) -> anyhow::Result<()> {
@@ -63,6 +76,20 @@ pub fn doctor(ctx: &mut Ctx, args: JsonArgs) -> anyhow::Result<()> {
     });
     let backups = ctx.store.backups().unwrap_or_default();
     let failed = checks.iter().filter(|c| c.status == Status::Failed).count();
+    let restore = if failed > 0 {
+        backups
+            .iter()
+            .rev()
+            .find(|b| b.verified != Some(false))
+            .map(|b| RestoreAdvice {
+                backup: b.id.clone(),
+                reason: b.reason.clone(),
+                created: b.created.to_rfc3339(),
+                answers_taken_back: ctx.store.answers_since_backup(&b.id).unwrap_or(0),
+            })
+    } else {
+        None
+    };
     let view = DoctorView {
         ok: failed == 0,
         checks: checks
@@ -74,6 +101,7 @@ pub fn doctor(ctx: &mut Ctx, args: JsonArgs) -> anyhow::Result<()> {
             })
             .collect(),
         backups: backups.iter().map(BackupView::of).collect(),
+        restore,
     };
     ctx.emit(args.json, &view, |view, _| {
         let mut out = String::new();
@@ -81,12 +109,13 @@ pub fn doctor(ctx: &mut Ctx, args: JsonArgs) -> anyhow::Result<()> {
             out.push_str(&format!("{:<8} {}: {}\n", c.status, c.name, c.detail));
         }
         if !view.ok {
-            match view.backups.last() {
-                Some(newest) => out.push_str(&format!(
-                    "\nTo go back to the newest backup ({}, made {}): hone restore {}\nThe current state is backed up first, so a restore can itself be undone.\n",
-                    newest.reason, newest.created, newest.id
+            match &view.restore {
+                Some(advice) => out.push_str(&format!(
+                    "\nTo go back to the newest backup whose logs are whole ({}, made {}): hone restore {}\nThat takes back {} recorded on this machine since, puts back what its logs lost and skips their damaged lines; other machines' logs stay as they are. The current state is backed up first, so a restore can itself be undone.\n",
+                    advice.reason, advice.created, advice.backup,
+                    plural(advice.answers_taken_back, "answer", "answers")
                 )),
-                None => out.push_str("\nThere is no backup to restore; fix the files named above by hand.\n"),
+                None => out.push_str("\nThere is no whole backup to restore; fix the files named above by hand.\n"),
             }
         }
         out
@@ -129,18 +158,35 @@ pub fn backup(ctx: &mut Ctx, args: BackupArgs) -> anyhow::Result<()> {
     }
 }
 
+#[derive(Serialize)]
+struct RestoreView {
+    backup: String,
+    /// Entries this machine wrote after the backup, now taken back.
+    retracted: usize,
+    /// Answers among them.
+    answers_taken_back: usize,
+    /// Entries the backup has that this machine's logs had lost, now back.
+    put_back: usize,
+    /// Damaged lines of this machine's logs, now skipped.
+    repaired: usize,
+    /// The backup of the state before the restore, which `hone restore` of it undoes.
+    safety: Option<String>,
+}
+
 pub fn restore(ctx: &mut Ctx, args: RestoreArgs) -> anyhow::Result<()> {
     if !args.yes {
         if !ctx.env.stdin_is_terminal {
             return Err(UsageError(
-                "restoring replaces the review history with the backup's: add --yes to confirm"
+                "restoring takes back what this machine recorded since the backup: add --yes to confirm"
                     .to_owned(),
             )
             .into());
         }
+        let answers = ctx.store.answers_since_backup(&args.backup)?;
         let question = format!(
-            "Replace the review history and decks with backup {}? (The current state is backed up first.)",
-            args.backup
+            "Go back to backup {}, taking back {} recorded on this machine since? (The current state is backed up first.)",
+            crate::render::safe::visible(&args.backup),
+            plural(answers, "answer", "answers")
         );
         if !ui::confirm(&question)? {
             writeln!(ctx.out, "Nothing was restored.")?;
@@ -148,16 +194,28 @@ pub fn restore(ctx: &mut Ctx, args: RestoreArgs) -> anyhow::Result<()> {
         }
     }
     let report = ctx.store.restore(&args.backup, ctx.now)?;
-    writeln!(
-        ctx.out,
-        "Restored {} files from {}; removed {} files it did not have.",
-        report.restored, report.id, report.removed
-    )?;
-    if let Some(safety) = report.safety {
-        writeln!(
-            ctx.out,
-            "The state before the restore is backup {safety}: `hone restore {safety}` undoes this."
-        )?;
-    }
-    Ok(())
+    let view = RestoreView {
+        backup: report.id,
+        retracted: report.retracted,
+        answers_taken_back: report.answers_taken_back,
+        put_back: report.put_back,
+        repaired: report.repaired,
+        safety: report.safety,
+    };
+    ctx.emit(args.json, &view, |v, _| {
+        let mut out = format!(
+            "Went back to backup {}: took back {} this machine recorded since ({}), put back {} its logs had lost, and skipped {}. Other machines' logs are as they were.\n",
+            v.backup,
+            plural(v.retracted, "entry", "entries"),
+            plural(v.answers_taken_back, "answer", "answers"),
+            plural(v.put_back, "entry", "entries"),
+            plural(v.repaired, "damaged line", "damaged lines"),
+        );
+        if let Some(safety) = &v.safety {
+            out.push_str(&format!(
+                "The state before is backup {safety}: `hone restore {safety}` undoes this.\n"
+            ));
+        }
+        out
+    })
 }

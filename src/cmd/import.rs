@@ -15,9 +15,7 @@ use crate::deck::import::{Defaults, Format, detect, parse};
 use crate::deck::parse::{LineError, ParsedDeck};
 use crate::deck::table::slug;
 use crate::deck::{self, FileErrors};
-use std::collections::{HashMap, HashSet};
-
-use crate::model::{Card, CardId, Deck, DeckSource};
+use crate::model::DeckSource;
 use crate::render::safe::visible;
 
 use super::{Ctx, UsageError};
@@ -153,18 +151,18 @@ pub fn run(ctx: &mut Ctx, args: ImportArgs) -> anyhow::Result<()> {
         ))
         .into());
     }
-    let previous = ctx
-        .store
-        .imported_decks(crate::store::decks::Load::Full)?
-        .into_iter()
-        .find(|d| d.id == incoming.id);
-    let (merged, mut view) = merge(previous.as_ref(), incoming);
-    view.format = format.as_str();
-    view.dry_run = args.dry_run;
-    if !args.dry_run {
-        ctx.store.backup("import", ctx.now)?;
-        ctx.store.save_imported_deck(&merged)?;
-    }
+    let counts = ctx.store.import_deck(ctx.now, &incoming, args.dry_run)?;
+    let view = ImportView {
+        deck: incoming.id.to_string(),
+        format: format.as_str(),
+        cards: incoming.cards.len(),
+        added: counts.added,
+        updated: counts.updated,
+        unchanged: counts.unchanged,
+        retired: counts.retired,
+        revived: counts.revived,
+        dry_run: args.dry_run,
+    };
     ctx.emit(args.json, &view, |v, _| {
         let verb = if v.dry_run {
             "Would import"
@@ -187,60 +185,4 @@ pub fn run(ctx: &mut Ctx, args: ImportArgs) -> anyhow::Result<()> {
         text.push_str(".\n");
         text
     })
-}
-
-/// The deck to store after importing `incoming` over `previous`: the file's cards in its order,
-/// then every earlier card the file no longer has, retired. Nothing is ever dropped.
-fn merge(previous: Option<&Deck>, incoming: Deck) -> (Deck, ImportView) {
-    let mut view = ImportView {
-        deck: incoming.id.to_string(),
-        format: "",
-        cards: incoming.cards.len(),
-        added: 0,
-        updated: 0,
-        unchanged: 0,
-        retired: 0,
-        revived: 0,
-        dry_run: false,
-    };
-    // Maps, so that re-importing a large deck stays linear.
-    let old: HashMap<&CardId, &Card> = previous
-        .map(|p| p.cards.iter().map(|c| (&c.id, c)).collect())
-        .unwrap_or_default();
-    for card in &incoming.cards {
-        match old.get(&card.id) {
-            None => view.added += 1,
-            Some(before) => {
-                view.revived += usize::from(before.retired);
-                let same = before.kind == card.kind
-                    && before.front == card.front
-                    && before.back == card.back
-                    && before.tags == card.tags;
-                if same && !before.retired {
-                    view.unchanged += 1;
-                } else {
-                    view.updated += 1;
-                }
-            }
-        }
-    }
-    let incoming_ids: HashSet<&CardId> = incoming.cards.iter().map(|c| &c.id).collect();
-    let gone: Vec<Card> = previous
-        .map(|p| {
-            p.cards
-                .iter()
-                .filter(|c| !incoming_ids.contains(&c.id))
-                .cloned()
-                .collect()
-        })
-        .unwrap_or_default();
-    let mut merged = incoming;
-    for card in gone {
-        view.retired += usize::from(!card.retired);
-        merged.cards.push(Card {
-            retired: true,
-            ..card
-        });
-    }
-    (merged, view)
 }

@@ -26,13 +26,13 @@ use crate::deck::{self, Catalog};
 use crate::env::Env;
 use std::collections::BTreeSet;
 
-use crate::model::{Card, CardId, DeckId, ReviewState, StudyDay};
+use crate::curriculum::TextAt;
+use crate::model::{Card, CardId, ReviewState, StudyDay};
 use crate::plan::Plan;
 use crate::queue::{self, Entry, Limits};
 use crate::render::Look;
 use crate::settings::Settings;
-use crate::store::decks::Load;
-use crate::store::{self, Store};
+use crate::store::{self, Load, Store};
 
 /// Text is wrapped to the terminal, but never wider than this: long lines are hard to read.
 const MAX_TEXT_WIDTH: usize = 100;
@@ -54,6 +54,11 @@ pub struct Ctx<'a> {
     pub out: &'a mut dyn Write,
     /// Standard input, for the one command that reads data from it (which takes it).
     pub input: Option<&'a mut dyn std::io::Read>,
+    /// The interview plan, as of the last catalog read.
+    pub plan: Option<Plan>,
+    /// Where the text of imported cards lies, as of the last catalog read: the curriculum logs
+    /// by name, and each card's place in them.
+    pub text_at: (Vec<String>, Vec<(CardId, TextAt)>),
 }
 
 impl Ctx<'_> {
@@ -102,8 +107,9 @@ impl Ctx<'_> {
     }
 
     fn load_catalog(&mut self, load: Load) -> anyhow::Result<Catalog> {
+        let curriculum = self.store.curriculum(load)?;
         let mut decks = deck::builtin_decks();
-        for imported in self.store.imported_decks(load)? {
+        for imported in curriculum.imported_decks() {
             if decks.iter().any(|d| d.id == imported.id) {
                 self.store.warn(format!(
                     "ignoring the imported deck '{}': a built-in deck has that id",
@@ -113,28 +119,26 @@ impl Ctx<'_> {
             }
             decks.push(imported);
         }
-        Ok(Catalog::new(decks, self.store.disabled_decks()?))
+        self.plan = curriculum.plan;
+        self.text_at = (curriculum.logs.clone(), curriculum.text_places().collect());
+        Ok(Catalog::new(decks, curriculum.disabled))
     }
 
     /// Reads the text of `cards` into a catalog from `index`. Built-in cards have theirs.
     pub fn with_text(&mut self, catalog: &mut Catalog, cards: &[CardId]) -> anyhow::Result<()> {
-        let mut by_deck: std::collections::BTreeMap<&str, BTreeSet<&str>> =
-            std::collections::BTreeMap::new();
-        for id in cards {
-            let deck = catalog.deck(&id.deck().parse().map_err(|e: String| anyhow::anyhow!(e))?);
-            if deck.is_some_and(|d| d.source == crate::model::DeckSource::Imported) {
-                by_deck
-                    .entry(id.deck())
-                    .or_default()
-                    .insert(&id.as_str()[id.deck().len() + 1..]);
-            }
+        let (logs, places) = &self.text_at;
+        let wanted: BTreeSet<&CardId> = cards.iter().collect();
+        let places: Vec<(CardId, TextAt)> = places
+            .iter()
+            .filter(|(id, _)| wanted.contains(id))
+            .map(|(id, at)| (id.clone(), *at))
+            .collect();
+        if places.is_empty() {
+            return Ok(());
         }
-        for (deck, locals) in by_deck {
-            let deck_id: DeckId = deck.parse().map_err(|e: String| anyhow::anyhow!(e))?;
-            for (local, (front, back)) in self.store.card_texts(&deck_id, &locals)? {
-                let id = CardId::new(&deck_id, &local).map_err(|e| anyhow::anyhow!(e))?;
-                catalog.set_text(&id, front, back);
-            }
+        let logs = logs.clone();
+        for (id, (front, back)) in self.store.card_texts(&logs, &places)? {
+            catalog.set_text(&id, front, back);
         }
         Ok(())
     }
@@ -143,13 +147,16 @@ impl Ctx<'_> {
         Ok(self.store.state()?)
     }
 
-    /// The catalog, the review state and today's agenda: what every queue is built from.
+    /// The catalog, the review state and today's agenda: what every queue is built from, read
+    /// as one consistent view (no writer in between).
     pub fn load(&mut self) -> anyhow::Result<(Catalog, Agenda)> {
+        let lock = self.store.shared_if_there()?;
         let catalog = self.index()?;
-        let plan = self.store.plan()?;
+        let plan = self.plan;
         let (today, limits) = (self.today(), self.limits());
         let state = self.state()?;
         let agenda = agenda(today, limits, plan, &catalog, state);
+        drop(lock);
         Ok((catalog, agenda))
     }
 
@@ -305,6 +312,8 @@ pub fn run(
         store,
         out,
         input: Some(input),
+        plan: None,
+        text_at: Default::default(),
     };
     let result = match command {
         None => status::run(&mut ctx),

@@ -63,7 +63,7 @@ pub fn plan(ctx: &mut Ctx, args: PlanArgs) -> anyhow::Result<()> {
             .into());
         }
         let plan = Plan { interview };
-        ctx.store.set_plan(Some(plan))?;
+        ctx.store.set_plan(ctx.now, Some(plan))?;
         if today > plan.last_new_day() {
             eprintln!(
                 "hone: warning: the interview is in fewer than {} days: no new cards will be introduced, only reviews",
@@ -71,7 +71,7 @@ pub fn plan(ctx: &mut Ctx, args: PlanArgs) -> anyhow::Result<()> {
             );
         }
     } else if args.clear {
-        ctx.store.set_plan(None)?;
+        ctx.store.set_plan(ctx.now, None)?;
     }
     let (catalog, agenda) = ctx.load()?;
     let log = ctx.store.log()?;

@@ -5,12 +5,15 @@
 //! Headers read: `separator`, `html`, `tags`, `columns`, `deck`, `notetype`, and the 1-based
 //! `guid column`, `tags column`, `deck column` and `notetype column`. Other headers are ignored,
 //! as Anki adds new ones over time. The first note field is the question; the others, joined by
-//! blank lines, the answer. A note's GUID becomes its card id, reversibly (see `guid_to_id`), so
-//! a deck can go to Anki and back without duplicates.
+//! blank lines, the answer, except a field that `#columns` names `Points`, which holds the key
+//! points, one a line. A note's GUID becomes its card id, reversibly (see `guid_to_id`), so a
+//! deck can go to Anki and back without duplicates.
 
 use super::delimited::records;
 use super::import::{Defaults, normal_tags};
-use super::parse::{LineError, ParsedCard, ParsedDeck, ParsedKind, canonical, id_problem};
+use super::parse::{
+    LineError, ParsedCard, ParsedDeck, ParsedKind, canonical, id_problem, points_in, points_problem,
+};
 use super::table::{Cards, derived_id, slug};
 
 /// The tag that carries hone's `definition` kind through Anki, which has no card kinds.
@@ -67,6 +70,8 @@ pub fn parse_anki(
     let mut deck_name: Option<&str> = None;
     let mut special: Vec<(usize, usize)> = Vec::new(); // (column index, header line)
     let (mut guid_column, mut tags_column) = (None, None);
+    // The column of key points, named `Points` in `#columns`, with the header's line.
+    let mut points_column: Option<(usize, usize)> = None;
     let mut header_lines = 0;
     for (i, line) in text.split('\n').enumerate() {
         let Some(rest) = line.strip_prefix('#') else {
@@ -111,6 +116,13 @@ pub fn parse_anki(
             "deck" => deck_name = Some(value),
             "guid column" => guid_column = column(),
             "tags column" => tags_column = column(),
+            "columns" => {
+                points_column = value
+                    .split(delimiter)
+                    .position(|name| name.trim().eq_ignore_ascii_case("points"))
+                    .map(|c| (c, number));
+                special.extend(points_column);
+            }
             "deck column" | "notetype column" => {
                 column();
             }
@@ -192,6 +204,23 @@ pub fn parse_anki(
         } else {
             ParsedKind::Question
         };
+        let points = points_column
+            .map(|(c, _)| {
+                let field = &row.fields[c].text;
+                points_in(&if html {
+                    html_to_text(field)
+                } else {
+                    field.clone()
+                })
+            })
+            .unwrap_or_default();
+        if let Some(problem) = points_problem(kind, &points) {
+            errors.push(LineError::new(
+                row.line,
+                format!("the Points field: {problem}"),
+            ));
+            continue;
+        }
         let card = ParsedCard {
             id,
             line: row.line,
@@ -199,7 +228,7 @@ pub fn parse_anki(
             tags: normal_tags(raw_tags),
             front,
             back,
-            points: Vec::new(),
+            points,
         };
         cards.add(card, &mut errors);
     }

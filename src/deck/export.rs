@@ -1,5 +1,5 @@
 //! Writing a deck in each format hone imports, so that importing the result gives the same
-//! cards back: ids, kinds, tags and text.
+//! cards back: ids, kinds, tags, text and key points.
 
 use serde::Serialize;
 
@@ -32,22 +32,31 @@ pub fn export(deck: &Deck, format: Format) -> String {
     }
 }
 
+/// Whether any card of `deck` has key points: only then do the table formats get a column.
+fn has_points(deck: &Deck) -> bool {
+    deck.cards.iter().any(|c| !c.points.is_empty())
+}
+
 fn anki(deck: &Deck) -> String {
     let title = deck.title.replace(['\n', '\r'], " ");
+    let points_column = if has_points(deck) { "\tPoints" } else { "" };
     let mut out = format!(
-        "#separator:tab\n#html:false\n#deck:{title}\n#guid column:1\n#tags column:4\n#columns:GUID\tFront\tBack\tTags\n"
+        "#separator:tab\n#html:false\n#deck:{title}\n#guid column:1\n#tags column:4\n#columns:GUID\tFront\tBack\tTags{points_column}\n"
     );
     for card in &deck.cards {
         let mut tags = card.tags.clone();
         if card.kind == CardKind::Definition {
             tags.push(DEFINITION_TAG.to_owned());
         }
-        let fields = [
+        let mut fields = vec![
             id_to_guid(local_id(card)),
             card.front.clone(),
             card.back.clone(),
             tags.join(" "),
         ];
+        if has_points(deck) {
+            fields.push(card.points.join("\n"));
+        }
         out.push_str(
             &fields
                 .iter()
@@ -61,16 +70,24 @@ fn anki(deck: &Deck) -> String {
 }
 
 fn delimited(deck: &Deck, delimiter: char) -> String {
-    let mut out = ["id", "front", "back", "tags", "kind"].join(&delimiter.to_string());
+    let mut columns = vec!["id", "front", "back", "tags", "kind"];
+    if has_points(deck) {
+        columns.push("points");
+    }
+    let mut out = columns.join(&delimiter.to_string());
     out.push('\n');
     for card in &deck.cards {
-        let fields = [
+        let (tags, points) = (card.tags.join(" "), card.points.join("\n"));
+        let mut fields = vec![
             local_id(card),
             &card.front,
             &card.back,
-            &card.tags.join(" "),
+            &tags,
             card.kind.as_str(),
         ];
+        if has_points(deck) {
+            fields.push(&points);
+        }
         out.push_str(
             &fields
                 .iter()
@@ -107,6 +124,8 @@ struct JsonCard<'a> {
     front: &'a str,
     back: &'a str,
     tags: &'a [String],
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    points: &'a [String],
 }
 
 fn json(deck: &Deck) -> String {
@@ -123,6 +142,7 @@ fn json(deck: &Deck) -> String {
                 front: &c.front,
                 back: &c.back,
                 tags: &c.tags,
+                points: &c.points,
             })
             .collect(),
     };

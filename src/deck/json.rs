@@ -1,12 +1,15 @@
 //! JSON decks: an array of cards, or an object with the deck's `id`, `title`, `description` and
 //! its `cards` (what `hone export --format json` writes). A card is an object with `front` and
-//! `back` (or `question` and `answer`), and optionally `id`, `tags` and `kind`.
+//! `back` (or `question` and `answer`), and optionally `id`, `tags`, `kind` and `points` (a
+//! list of strings).
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::import::{Defaults, normal_tags};
-use super::parse::{LineError, ParsedCard, ParsedDeck, ParsedKind, canonical, id_problem};
+use super::parse::{
+    LineError, ParsedCard, ParsedDeck, ParsedKind, canonical, id_problem, points_problem,
+};
 use super::table::{Cards, derived_id};
 
 #[derive(Deserialize)]
@@ -30,6 +33,8 @@ struct CardObject {
     #[serde(default)]
     tags: Tags,
     kind: Option<String>,
+    #[serde(default)]
+    points: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -134,6 +139,15 @@ pub fn parse_json(text: &str, defaults: &Defaults) -> Result<ParsedDeck, Vec<Lin
             Tags::List(list) => normal_tags(list.iter().map(String::as_str)),
             Tags::Text(text) => normal_tags(text.split([' ', ','])),
         };
+        let points: Vec<String> = card.points.iter().map(|p| p.trim().to_owned()).collect();
+        if let Some(problem) = points_problem(kind, &points) {
+            errors.push(LineError::at(
+                line,
+                column,
+                format!("\"points\": {problem}"),
+            ));
+            continue;
+        }
         cards.add(
             ParsedCard {
                 id,
@@ -142,7 +156,7 @@ pub fn parse_json(text: &str, defaults: &Defaults) -> Result<ParsedDeck, Vec<Lin
                 tags,
                 front,
                 back,
-                points: Vec::new(),
+                points,
             },
             &mut errors,
         );

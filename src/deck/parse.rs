@@ -546,6 +546,23 @@ pub fn point_problem(point: &str) -> Option<String> {
     }
 }
 
+/// The key points in a field of a table, a JSON string list or an Anki note: one a line, an
+/// optional `- ` or `* ` bullet before each, blank lines ignored.
+pub fn points_in(text: &str) -> Vec<String> {
+    split_lines(text)
+        .into_iter()
+        .map(|line| {
+            let line = line.trim();
+            line.strip_prefix("- ")
+                .or_else(|| line.strip_prefix("* "))
+                .unwrap_or(line)
+                .trim()
+                .to_owned()
+        })
+        .filter(|point| !point.is_empty())
+        .collect()
+}
+
 /// Why a card's list of key points is not acceptable for its kind, if it is not. An empty list
 /// is fine: a card without points is graded as a whole.
 pub fn points_problem(kind: ParsedKind, points: &[String]) -> Option<String> {

@@ -1,5 +1,6 @@
 //! CSV and TSV decks: a header row naming the columns (`front`, `back`, and optionally `id`,
-//! `tags`, `kind`), then a card per row. A TSV file without a header is read as
+//! `tags`, `kind` and `points`: the key points, one a line of the quoted field), then a card per
+//! row. A TSV file without a header is read as
 //! `front<TAB>back` per line, as hone has always read it. Cards without an id get one derived
 //! from their question, so re-importing an edited file keeps the history of every card whose
 //! question stayed.
@@ -9,7 +10,8 @@ use std::collections::HashMap;
 use super::delimited::{Field, records};
 use super::import::{Defaults, normal_tags};
 use super::parse::{
-    LineError, MAX_ID_LEN, ParsedCard, ParsedDeck, ParsedKind, canonical, id_problem,
+    LineError, MAX_ID_LEN, ParsedCard, ParsedDeck, ParsedKind, canonical, id_problem, points_in,
+    points_problem,
 };
 
 /// Characters of the readable part of a derived id.
@@ -22,6 +24,7 @@ enum Column {
     Id,
     Tags,
     Kind,
+    Points,
 }
 
 fn column(name: &str) -> Option<Column> {
@@ -31,6 +34,7 @@ fn column(name: &str) -> Option<Column> {
         "id" => Column::Id,
         "tags" => Column::Tags,
         "kind" => Column::Kind,
+        "points" | "key points" => Column::Points,
         _ => return None,
     })
 }
@@ -48,12 +52,11 @@ pub fn parse_table(
     let header = rows
         .first()
         .filter(|r| delimiter != '\t' || r.fields.iter().all(|f| column(&f.text).is_some()));
-    let columns: Vec<Column> =
-        match header {
-            Some(header) => {
-                let mut columns = Vec::new();
-                for field in &header.fields {
-                    match column(&field.text) {
+    let columns: Vec<Column> = match header {
+        Some(header) => {
+            let mut columns = Vec::new();
+            for field in &header.fields {
+                match column(&field.text) {
                     Some(c) if columns.contains(&c) => errors.push(LineError::at(
                         field.line,
                         field.column,
@@ -64,24 +67,24 @@ pub fn parse_table(
                         field.line,
                         field.column,
                         format!(
-                            "unknown column '{}': name the columns front, back, id, tags and kind",
+                            "unknown column '{}': name the columns front, back, id, tags, kind and points",
                             field.text.trim().escape_debug()
                         ),
                     )),
                 }
-                }
-                for (needed, name) in [(Column::Front, "front"), (Column::Back, "back")] {
-                    if !columns.contains(&needed) {
-                        errors.push(LineError::new(
-                            header.line,
-                            format!("the header has no '{name}' column"),
-                        ));
-                    }
-                }
-                columns
             }
-            None => vec![Column::Front, Column::Back],
-        };
+            for (needed, name) in [(Column::Front, "front"), (Column::Back, "back")] {
+                if !columns.contains(&needed) {
+                    errors.push(LineError::new(
+                        header.line,
+                        format!("the header has no '{name}' column"),
+                    ));
+                }
+            }
+            columns
+        }
+        None => vec![Column::Front, Column::Back],
+    };
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -95,6 +98,7 @@ pub fn parse_table(
             Column::Id => "id",
             Column::Tags => "tags",
             Column::Kind => "kind",
+            Column::Points => "points",
         })
         .collect();
     for row in rows.iter().skip(usize::from(header.is_some())) {
@@ -116,14 +120,15 @@ pub fn parse_table(
                 .position(|c| *c == wanted)
                 .map(|i| &row.fields[i])
         };
-        match card(
-            row.line,
-            get(Column::Front),
-            get(Column::Back),
-            get(Column::Id),
-            get(Column::Tags),
-            get(Column::Kind),
-        ) {
+        let fields = Fields {
+            front: get(Column::Front),
+            back: get(Column::Back),
+            id: get(Column::Id),
+            tags: get(Column::Tags),
+            kind: get(Column::Kind),
+            points: get(Column::Points),
+        };
+        match card(row.line, fields) {
             Ok(card) => cards.add(card, &mut errors),
             Err(e) => errors.extend(e),
         }
@@ -143,15 +148,26 @@ pub fn parse_table(
     })
 }
 
-/// One card from its fields; `None` fields were not in the file.
-fn card(
-    line: usize,
-    front: Option<&Field>,
-    back: Option<&Field>,
-    id: Option<&Field>,
-    tags: Option<&Field>,
-    kind: Option<&Field>,
-) -> Result<ParsedCard, Vec<LineError>> {
+/// The fields of one row; `None` for columns the file does not have.
+struct Fields<'a> {
+    front: Option<&'a Field>,
+    back: Option<&'a Field>,
+    id: Option<&'a Field>,
+    tags: Option<&'a Field>,
+    kind: Option<&'a Field>,
+    points: Option<&'a Field>,
+}
+
+/// One card from its fields.
+fn card(line: usize, fields: Fields) -> Result<ParsedCard, Vec<LineError>> {
+    let Fields {
+        front,
+        back,
+        id,
+        tags,
+        kind,
+        points,
+    } = fields;
     let mut errors = Vec::new();
     let mut text = |field: Option<&Field>, what: &str| {
         let value = field.map(|f| canonical(&f.text)).unwrap_or_default();
@@ -195,6 +211,12 @@ fn card(
     let tags = tags
         .map(|f| normal_tags(f.text.split([' ', ','])))
         .unwrap_or_default();
+    let points_field = points;
+    let points = points_field.map(|f| points_in(&f.text)).unwrap_or_default();
+    if let Some(problem) = points_problem(kind, &points) {
+        let (l, c) = points_field.map_or((line, 1), |f| (f.line, f.column));
+        errors.push(LineError::at(l, c, format!("points: {problem}")));
+    }
     if errors.is_empty() {
         Ok(ParsedCard {
             id,
@@ -203,7 +225,7 @@ fn card(
             tags,
             front,
             back,
-            points: Vec::new(),
+            points,
         })
     } else {
         Err(errors)

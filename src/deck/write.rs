@@ -1,11 +1,11 @@
 //! Writing a deck in the hone format, so that parsing it gives the same deck back: ids, kinds,
-//! tags and text exactly. A line of card text that the parser would read as structure (a
-//! `## ` heading, the `---` separator in a question, a code fence left open) is escaped with a
-//! leading backslash, which the parser removes.
+//! tags, text and key points exactly. A line of card text that the parser would read as
+//! structure (a `## ` heading, the `---` separator in a question, `Key points:` in an answer, a
+//! code fence left open) is escaped with a leading backslash, which the parser removes.
 
 use std::fmt::Write as _;
 
-use super::parse::{is_escaped, track_fence};
+use super::parse::{KEY_POINTS, is_escaped, track_fence};
 use crate::model::Deck;
 
 /// The deck as a hone deck file.
@@ -34,6 +34,12 @@ pub fn hone(deck: &Deck) -> String {
             escaped(&card.front, true),
             escaped(&card.back, false)
         );
+        if !card.points.is_empty() {
+            let _ = writeln!(out, "\n{KEY_POINTS}");
+            for point in &card.points {
+                let _ = writeln!(out, "- {point}");
+            }
+        }
     }
     out
 }
@@ -62,7 +68,9 @@ pub fn escaped(text: &str, question: bool) -> String {
             if fence.is_some() && !was_open {
                 opened_at = i;
             }
-            if !in_code && (line.starts_with("## ") || (question && *line == "---")) {
+            let ends_answer = !question && *line == KEY_POINTS;
+            if !in_code && (line.starts_with("## ") || (question && *line == "---") || ends_answer)
+            {
                 escape[i] = true;
                 changed = true;
             }

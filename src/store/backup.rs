@@ -1,16 +1,18 @@
-//! Backups of the data dir in `local/backups/<id>/`: copies of the review logs and hard links to
-//! the imported decks, plan and deck settings (files replaced whole, never edited in place), with
-//! a manifest. Made before imports, deck removals and restores, and
-//! at most every 30 minutes of use; thinned to a bounded number.
+//! Backups of the data dir in `local/backups/<id>/`: copies of the review and curriculum logs
+//! (and hard links to the files of older hones, which are only ever replaced whole), with a
+//! manifest. Made before imports, deck removals and restores, and at most every 30 minutes of
+//! use; thinned to a bounded number. A backup is made only of logs that verify (every line
+//! parses), except the one a restore makes of the state it repairs, which says it does not.
 //!
 //! Thinning keeps the 3 newest backups, the newest of each of the last 12 days, of each of the
 //! last 10 weeks and of each of the last 9 months (as Anki keeps 12 daily, 10 weekly and 9
-//! monthly backups): at most 34.
+//! monthly backups): at most 34. It never deletes the newest backup whose logs verify: after a
+//! damage, the last good copy of every line stays.
 
 use std::collections::BTreeSet;
 use std::fs;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::{DateTime, Datelike, FixedOffset, Utc};
 use rand::Rng;
@@ -32,11 +34,14 @@ const MANIFEST_SCHEMA: u32 = 1;
 const MANIFEST: &str = "manifest.json";
 
 #[derive(Serialize, Deserialize)]
-struct Manifest {
+pub(super) struct Manifest {
     schema: u32,
     created: DateTime<Utc>,
     reason: String,
-    files: Vec<ManifestFile>,
+    pub files: Vec<ManifestFile>,
+    /// Whether every log in it parsed when it was made; absent from older backups.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    verified: Option<bool>,
 }
 
 impl HasSchema for Manifest {
@@ -46,10 +51,10 @@ impl HasSchema for Manifest {
 }
 
 #[derive(Serialize, Deserialize)]
-struct ManifestFile {
+pub(super) struct ManifestFile {
     /// Relative to the data dir, with `/`.
-    path: String,
-    bytes: u64,
+    pub path: String,
+    pub bytes: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,15 +64,8 @@ pub struct BackupInfo {
     pub reason: String,
     pub files: usize,
     pub bytes: u64,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RestoreReport {
-    pub id: String,
-    pub restored: usize,
-    pub removed: usize,
-    /// The backup of the state before the restore, if there was anything to keep.
-    pub safety: Option<String>,
+    /// Whether its logs verified when it was made (`None`: a backup from an older hone).
+    pub verified: Option<bool>,
 }
 
 impl Store {
@@ -76,6 +74,7 @@ impl Store {
         let mut files = Vec::new();
         for (dir, exts) in [
             ("reviews", &[".jsonl"][..]),
+            ("curriculum", &[".jsonl"][..]),
             ("decks", &[".jsonl", ".json"][..]),
         ] {
             let path = self.paths.root.join(dir);
@@ -128,6 +127,7 @@ impl Store {
                 reason: manifest.reason,
                 files: manifest.files.len(),
                 bytes: manifest.files.iter().map(|f| f.bytes).sum(),
+                verified: manifest.verified,
             });
         }
         backups.sort_by(|a, b| a.created.cmp(&b.created).then(a.id.cmp(&b.id)));
@@ -164,10 +164,29 @@ impl Store {
         }
     }
 
-    fn backup_locked(
+    /// Whether every log parses (the review logs, and the curriculum with what it starts from).
+    pub(super) fn verify(&mut self) -> Result<(), StoreError> {
+        self.refresh()?;
+        self.fold_curriculum(super::Load::Index).map(drop)
+    }
+
+    /// Backs up the collection, under the exclusive lock. Refused where the logs do not verify
+    /// (a backup of damage would only push good backups out), unless `damaged_too`.
+    pub(super) fn backup_locked(
         &mut self,
         reason: &str,
         now: DateTime<FixedOffset>,
+    ) -> Result<Option<BackupInfo>, StoreError> {
+        self.verify()?;
+        self.backup_as_it_is(reason, now, true)
+    }
+
+    /// Backs up the collection as it is, saying whether its logs verified.
+    pub(super) fn backup_as_it_is(
+        &mut self,
+        reason: &str,
+        now: DateTime<FixedOffset>,
+        verified: bool,
     ) -> Result<Option<BackupInfo>, StoreError> {
         let files = self.collection_files()?;
         if files.is_empty() {
@@ -184,7 +203,7 @@ impl Store {
             .paths
             .backups
             .join(format!(".tmp-{id}-{:016x}", self.rng.next_u64()));
-        let result = self.write_backup(&temp, &id, reason, created, &files);
+        let result = self.write_backup(&temp, &id, (reason, verified), created, &files);
         if result.is_err() {
             let _ = fs::remove_dir_all(&temp);
         }
@@ -195,7 +214,7 @@ impl Store {
         &mut self,
         temp: &Path,
         id: &str,
-        reason: &str,
+        (reason, verified): (&str, bool),
         created: DateTime<Utc>,
         files: &[String],
     ) -> Result<Option<BackupInfo>, StoreError> {
@@ -204,6 +223,7 @@ impl Store {
             created,
             reason: reason.to_owned(),
             files: Vec::new(),
+            verified: Some(verified),
         };
         for relative in files {
             let from = self.paths.root.join(relative);
@@ -214,7 +234,8 @@ impl Store {
             // Deck files, the plan and deck settings are only ever replaced whole (a new file
             // renamed over the old), never changed in place: a hard link keeps this version
             // as surely as a copy, in no space. Logs grow in place, so they are copied.
-            let linked = !relative.starts_with("reviews/") && fs::hard_link(&from, &to).is_ok();
+            let is_log = relative.starts_with("reviews/") || relative.starts_with("curriculum/");
+            let linked = !is_log && fs::hard_link(&from, &to).is_ok();
             let bytes = if linked {
                 fs::metadata(&to).map_err(io_error(&to, "back up"))?.len()
             } else {
@@ -244,12 +265,36 @@ impl Store {
             reason: reason.to_owned(),
             files: manifest.files.len(),
             bytes: manifest.files.iter().map(|f| f.bytes).sum(),
+            verified: Some(verified),
         }))
+    }
+
+    /// Whether a backup's logs parse: as its manifest says, or, for a backup from an older hone,
+    /// as reading them shows.
+    fn backup_verifies(&self, backup: &BackupInfo) -> bool {
+        if let Some(verified) = backup.verified {
+            return verified;
+        }
+        let reviews = self.paths.backups.join(&backup.id).join("reviews");
+        super::log::regular_jsonl_files(&reviews).is_ok_and(|(names, _)| {
+            names
+                .iter()
+                .all(|name| super::log::read_log(&reviews.join(name)).is_ok())
+        })
     }
 
     /// Deletes the backups the thinning rule does not keep, and leftovers of interrupted ones.
     fn thin(&mut self, now: DateTime<FixedOffset>) -> Result<(), StoreError> {
-        for id in to_thin(&self.backups()?, now.with_timezone(&Utc)) {
+        let backups = self.backups()?;
+        let last_good = backups
+            .iter()
+            .rev()
+            .find(|b| self.backup_verifies(b))
+            .map(|b| b.id.clone());
+        for id in to_thin(&backups, now.with_timezone(&Utc)) {
+            if Some(&id) == last_good.as_ref() {
+                continue;
+            }
             let path = self.paths.backups.join(&id);
             fs::remove_dir_all(&path).map_err(io_error(&path, "remove"))?;
         }
@@ -261,67 +306,6 @@ impl Store {
             }
         }
         Ok(())
-    }
-
-    /// Puts the collection back as backup `id` has it, after backing up the current state.
-    pub fn restore(
-        &mut self,
-        id: &str,
-        now: DateTime<FixedOffset>,
-    ) -> Result<RestoreReport, StoreError> {
-        let dir = self.paths.backups.join(id);
-        let manifest_path = dir.join(MANIFEST);
-        if id.contains(['/', '\\']) || id.starts_with('.') || !manifest_path.is_file() {
-            return Err(StoreError::Refused(format!(
-                "no backup '{}'; `hone doctor` lists them",
-                crate::render::safe::visible(id)
-            )));
-        }
-        let _lock = self.exclusive()?;
-        let bytes = fs::read(&manifest_path).map_err(io_error(&manifest_path, "read"))?;
-        let manifest: Manifest = parse_versioned_file(&manifest_path, &bytes, MANIFEST_SCHEMA)?;
-        let mut contents: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-        for file in &manifest.files {
-            let source = dir.join(&file.path);
-            let unsafe_path = Path::new(&file.path)
-                .components()
-                .any(|c| !matches!(c, std::path::Component::Normal(_)));
-            let bytes = fs::read(&source).map_err(io_error(&source, "read"))?;
-            if unsafe_path || bytes.len() as u64 != file.bytes {
-                return Err(StoreError::Refused(format!(
-                    "backup '{id}' is damaged ({} is not as its manifest says); nothing was restored",
-                    super::shown(&source)
-                )));
-            }
-            contents.push((self.paths.root.join(&file.path), bytes));
-        }
-        let safety = self.backup_locked("before-restore", now)?.map(|b| b.id);
-        let mut removed = 0;
-        for relative in self.collection_files()? {
-            if !manifest.files.iter().any(|f| f.path == relative) {
-                let path = self.paths.root.join(&relative);
-                fs::remove_file(&path).map_err(io_error(&path, "remove"))?;
-                removed += 1;
-            }
-        }
-        for (path, bytes) in &contents {
-            if let Some(parent) = path.parent() {
-                create_dir_all(parent)?;
-            }
-            write_atomic(path, bytes, self.rng.next_u64())?;
-        }
-        match fs::remove_file(&self.paths.snapshot) {
-            Ok(()) => {}
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err(io_error(&self.paths.snapshot, "remove")(e)),
-        }
-        self.cache = None;
-        Ok(RestoreReport {
-            id: id.to_owned(),
-            restored: contents.len(),
-            removed,
-            safety,
-        })
     }
 
     pub(super) fn lock_for_doctor(&self) -> (Result<super::Lock, StoreError>, bool) {
@@ -380,6 +364,7 @@ mod tests {
             reason: "periodic".into(),
             files: 1,
             bytes: 1,
+            verified: Some(true),
         }
     }
 

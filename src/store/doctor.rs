@@ -49,6 +49,17 @@ impl Store {
     /// Checks the data dir; the result lists every check, passed or not.
     pub fn doctor(&mut self) -> Vec<Check> {
         let mut checks = Vec::new();
+        if self.paths.root.exists() && !self.paths.root.is_dir() {
+            checks.push(check(
+                "data dir",
+                Status::Failed,
+                format!(
+                    "{} is a file, not a directory: move it away, or point HONE_DATA_DIR elsewhere",
+                    shown(&self.paths.root)
+                ),
+            ));
+            return checks;
+        }
         if !self.paths.root.is_dir() {
             checks.push(check(
                 "data dir",
@@ -266,19 +277,21 @@ impl Store {
                 Err(e) => checks.push(check("device", Status::Failed, e.to_string())),
             }
         }
-        match self.imported_decks(super::decks::Load::Full) {
-            Ok(decks) => checks.push(check(
-                "imported decks",
+        match self.fold_curriculum(super::Load::Full) {
+            Ok(curriculum) => checks.push(check(
+                "curriculum",
                 Status::Ok,
-                format!("{} decks", decks.len()),
+                format!(
+                    "{} imported decks, {} decks out of reviews{}",
+                    curriculum.imported_decks().len(),
+                    curriculum.disabled.len(),
+                    curriculum.plan.map_or(String::new(), |p| format!(
+                        ", an interview on {}",
+                        p.interview
+                    ))
+                ),
             )),
-            Err(e) => checks.push(check("imported decks", Status::Failed, e.to_string())),
-        }
-        if let Err(e) = self.plan() {
-            checks.push(check("plan", Status::Failed, e.to_string()));
-        }
-        if let Err(e) = self.disabled_decks() {
-            checks.push(check("deck settings", Status::Failed, e.to_string()));
+            Err(e) => checks.push(check("curriculum", Status::Failed, e.to_string())),
         }
         let mut leftovers = 0;
         for dir in [

@@ -9,6 +9,7 @@ use std::path::Path;
 
 use rand::Rng;
 
+use super::damage::Damage;
 use super::files::{newer, parse_versioned_file};
 use super::fsutil::{create_dir_all, io_error, sync_dir, write_atomic};
 use super::lock::Mode;
@@ -285,10 +286,12 @@ pub(super) fn parse_log(
     let complete = memchr::memrchr(b'\n', bytes).map_or(0, |i| i + 1);
     let mut events = Vec::new();
     let mut number = lines_before;
+    let mut damage = Damage::default();
     for raw in super::lines::lines(&bytes[..complete]) {
         number += 1;
-        events.extend(parse_line(path, number, raw)?);
+        events.extend(damage.line(number, raw, || parse_line(path, number, raw))?);
     }
+    damage.check()?;
     Ok((events, complete as u64, number - lines_before))
 }
 
@@ -326,13 +329,14 @@ pub(super) fn read_whole_log(path: &Path) -> Result<WholeLog, StoreError> {
     // Each line is parsed when the next one begins, so the last one can be told apart.
     let mut pending = Vec::new();
     let mut started = false;
+    let mut damage = Damage::default();
     let ended = super::lines::for_each_line(path, file, |line| {
         if started {
             whole.lines += 1;
             whole.bytes += pending.len() as u64 + 1;
-            whole
-                .events
-                .extend(parse_line(path, whole.lines, &pending)?);
+            let number = whole.lines;
+            let parsed = damage.line(number, &pending, || parse_line(path, number, &pending))?;
+            whole.events.extend(parsed);
         }
         started = true;
         pending.clear();
@@ -343,19 +347,24 @@ pub(super) fn read_whole_log(path: &Path) -> Result<WholeLog, StoreError> {
         if ended {
             whole.lines += 1;
             whole.bytes += pending.len() as u64 + 1;
-            whole
-                .events
-                .extend(parse_line(path, whole.lines, &pending)?);
+            let number = whole.lines;
+            let parsed = damage.line(number, &pending, || parse_line(path, number, &pending))?;
+            whole.events.extend(parsed);
             pending.push(b'\n');
             whole.last_line = Some(pending);
         } else {
             whole.torn = true;
         }
     }
+    damage.check()?;
     Ok(whole)
 }
 
 /// One log line: an entry, nothing for a blank line, or the error that names it.
+pub(super) fn parse_one(path: &Path, number: u64, raw: &[u8]) -> Result<Option<Event>, StoreError> {
+    parse_line(path, number, raw)
+}
+
 fn parse_line(path: &Path, number: u64, raw: &[u8]) -> Result<Option<Event>, StoreError> {
     parse_record(path, number, raw, |line| line.into_event())
 }

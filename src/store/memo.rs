@@ -41,7 +41,11 @@ impl Store {
     /// state older than the one it saw.
     pub fn fingerprint(&self, question: &str) -> Option<Fingerprint> {
         let mut text = String::from(question);
-        for dir in [&self.paths.decks, &self.paths.reviews] {
+        for dir in [
+            &self.paths.curriculum,
+            &self.paths.decks,
+            &self.paths.reviews,
+        ] {
             let mut names: Vec<_> = match fs::read_dir(dir) {
                 Ok(entries) => entries
                     .map(|e| e.map(|e| e.file_name()))
@@ -55,7 +59,10 @@ impl Store {
                 describe(&mut text, &dir.join(name))?;
             }
         }
-        for file in [self.plan_path(), self.deck_settings_path()] {
+        for file in [
+            self.paths.root.join("plan.json"),
+            self.paths.root.join("deck-settings.json"),
+        ] {
             describe(&mut text, &file)?;
         }
         self.paths.local.is_dir().then_some(Fingerprint(text))

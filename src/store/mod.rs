@@ -2,8 +2,10 @@
 //!
 //! Layout (see ARCHITECTURE.md):
 //! - `reviews/<device>.jsonl`: append-only review logs, one per device, the source of truth;
-//! - `decks/<deck>.jsonl`: imported decks; `deck-settings.json`: disabled decks;
-//! - `plan.json`: the interview date, if one is set;
+//! - `curriculum/<device>.jsonl`: append-only logs of changes to what is studied (imported decks
+//!   card by card, decks in or out of reviews, the interview plan), one per device;
+//! - `decks/`, `deck-settings.json`, `plan.json`: the same, as older hones kept them; read, and
+//!   moved into a curriculum log by the first change;
 //! - `local/snapshot.json`: every card's state, a checkpoint derived from the logs;
 //! - `local/due-count.json`: recent `due --count` results with their inputs (`memo`);
 //! - `local/device.json`, `local/lock`, `local/torn/`, `local/damaged/`, `local/backups/`: this
@@ -16,18 +18,20 @@
 
 mod backup;
 pub mod config;
-pub mod decks;
+mod curriculum;
+mod damage;
 mod doctor;
 mod files;
 mod fsutil;
+mod legacy;
 mod lines;
 mod lock;
 mod log;
 mod memo;
 mod merge;
-mod plan;
 mod records;
 mod refresh;
+mod restore;
 mod shared;
 mod snapshot;
 
@@ -42,7 +46,7 @@ use rand::{Rng, SeedableRng};
 
 use crate::model::{Event, ReviewState};
 use crate::replay::Replay;
-pub use backup::{BACKUP_EVERY_MINUTES, BackupInfo, RestoreReport};
+pub use backup::{BACKUP_EVERY_MINUTES, BackupInfo};
 pub use doctor::{Check, Status};
 use fsutil::{create_dir_all, io_error, sync_dir};
 pub(crate) use lock::Lock;
@@ -50,6 +54,7 @@ use lock::{LockState, Mode};
 pub use memo::Fingerprint;
 pub use merge::MergeReport;
 use records::LogPosition;
+pub use restore::RestoreReport;
 
 /// Once the logs hold this many bytes the snapshot does not reflect (or as many as the snapshot
 /// itself holds, if that is more), a writer rewrites it. Loading then never replays more than
@@ -92,9 +97,19 @@ pub fn shown(path: &Path) -> String {
     crate::render::safe::visible(&path.display().to_string()).into_owned()
 }
 
+/// How much of each card to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Load {
+    /// Ids, kinds, tags, points and retirement: what queues, counts and statistics need.
+    Index,
+    /// Everything, question and answer text included.
+    Full,
+}
+
 struct Paths {
     root: PathBuf,
     reviews: PathBuf,
+    curriculum: PathBuf,
     decks: PathBuf,
     local: PathBuf,
     snapshot: PathBuf,
@@ -110,6 +125,7 @@ impl Paths {
         let local = root.join("local");
         Paths {
             reviews: root.join("reviews"),
+            curriculum: root.join("curriculum"),
             decks: root.join("decks"),
             snapshot: local.join("snapshot.json"),
             device: local.join("device.json"),
@@ -170,6 +186,8 @@ pub struct Store {
     warnings: Vec<String>,
     /// Whether leftovers of interrupted writes were removed in this process.
     cleaned: bool,
+    /// Per curriculum log: where an incomplete last line starts.
+    torn_curriculum: BTreeMap<String, u64>,
 }
 
 impl Store {
@@ -185,6 +203,7 @@ impl Store {
             device: None,
             warnings: Vec::new(),
             cleaned: false,
+            torn_curriculum: BTreeMap::new(),
         }
     }
 
@@ -346,6 +365,7 @@ impl Store {
             &self.paths.root,
             &self.paths.local,
             &self.paths.reviews,
+            &self.paths.curriculum,
             &self.paths.decks,
         ] {
             let Ok(entries) = fs::read_dir(dir) else {
@@ -379,10 +399,6 @@ impl Store {
         }
     }
 
-    pub(crate) fn decks_dir(&self) -> &Path {
-        &self.paths.decks
-    }
-
     pub(crate) fn exclusive(&mut self) -> Result<Lock, StoreError> {
         self.prepare_dirs()?;
         let lock = self.lock(Mode::Exclusive)?;
@@ -392,6 +408,16 @@ impl Store {
 
     pub(crate) fn shared(&self) -> Result<Lock, StoreError> {
         self.lock(Mode::Shared)
+    }
+
+    /// The shared lock, for a command that reads several things as one view; none needed
+    /// (and none taken) when there is no data dir yet.
+    pub(crate) fn shared_if_there(&self) -> Result<Option<Lock>, StoreError> {
+        if self.paths.root.is_dir() {
+            self.lock(Mode::Shared).map(Some)
+        } else {
+            Ok(None)
+        }
     }
 
     pub(crate) fn unique(&mut self) -> u64 {
@@ -416,7 +442,8 @@ pub mod fuzzing {
 
     /// Parses an imported deck file, a plan, deck settings and a config file.
     pub fn other_files(bytes: &[u8]) {
-        super::decks::fuzz_deck_file(bytes);
+        super::legacy::fuzz_deck_file(bytes);
+        super::curriculum::fuzz_curriculum_log(bytes);
         if let Ok(text) = std::str::from_utf8(bytes) {
             let _ = super::config::parse(Path::new("config.toml"), text);
         }

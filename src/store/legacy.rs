@@ -1,20 +1,22 @@
-//! Imported decks, kept in `decks/<id>.jsonl` of the data dir so that the file a user imported
-//! from may move or vanish: a header line, then one JSON line per card. Only whole decks are
-//! written, atomically, under the exclusive lock. Queues need only ids, kinds and tags, which
-//! start every card line, so they are read without parsing the text (`Load::Index`).
+//! The files from before the curriculum logs, read and never written: imported decks in
+//! `decks/<id>.jsonl` (a header line, then one JSON line per card) or `decks/<id>.json`,
+//! disabled decks in `deck-settings.json` and the interview date in `plan.json`. The first
+//! change to the curriculum moves them into a log (`curriculum`).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fs;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::files::{HasSchema, parse_versioned_file};
-use super::fsutil::{create_dir_all, io_error, remove_stale_temps, write_atomic};
+use super::fsutil::io_error;
 use super::lines::for_each_line;
-use super::{Store, StoreError};
-use crate::model::{Card, CardId, CardKind, Deck, DeckId, DeckSource};
+use super::refresh::is_regular;
+use super::{Load, Store, StoreError};
+use crate::model::{Card, CardId, CardKind, Deck, DeckId, DeckSource, StudyDay};
 
 /// Version of the legacy `decks/<id>.json` (one JSON document), still read.
 const LEGACY_DECK_SCHEMA: u32 = 1;
@@ -68,15 +70,6 @@ struct CardRecord {
     retired: bool,
     front: String,
     back: String,
-}
-
-/// How much of each card to read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Load {
-    /// Ids, kinds, tags and retirement: what queues, counts and statistics need.
-    Index,
-    /// Everything, question and answer text included.
-    Full,
 }
 
 /// A card line's id, kind, tags and retirement, read from the fixed start of a line that hone
@@ -244,8 +237,134 @@ fn parse_deck_file(path: &Path, mut file: impl Read, load: Load) -> Result<Deck,
     })
 }
 
-/// A deck as its `decks/<id>.jsonl` file.
-fn encode_deck(deck: &Deck) -> Result<Vec<u8>, serde_json::Error> {
+/// The deck files in `dir`, in deck-id order: `<id>.jsonl`, or a `<id>.json` without one.
+pub(super) fn legacy_deck_files(dir: &Path) -> Result<Vec<PathBuf>, StoreError> {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(io_error(dir, "list")(e)),
+    };
+    let mut paths = Vec::new();
+    for entry in entries {
+        let path = entry.map_err(io_error(dir, "list"))?.path();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let new = name.strip_suffix(".jsonl");
+        let legacy = name
+            .strip_suffix(".json")
+            .filter(|stem| !dir.join(format!("{stem}.jsonl")).exists());
+        if !name.starts_with('.') && (new.is_some() || legacy.is_some()) && is_regular(&path) {
+            paths.push(path);
+        }
+    }
+    paths.sort();
+    Ok(paths)
+}
+
+/// Every deck of the deck files in `dir`, in deck-id order.
+pub(super) fn legacy_decks(dir: &Path, load: Load) -> Result<Vec<Deck>, StoreError> {
+    legacy_deck_files(dir)?
+        .iter()
+        .map(|path| {
+            let file = fs::File::open(path).map_err(io_error(path, "read"))?;
+            parse_deck_file(path, file, load)
+        })
+        .collect()
+}
+
+/// Version of `deck-settings.json`.
+const DECK_SETTINGS_SCHEMA: u32 = 1;
+
+/// `deck-settings.json`: the decks left out of reviews.
+#[derive(Deserialize, Default)]
+struct DeckSettingsFile {
+    schema: u32,
+    #[serde(default)]
+    disabled: Vec<String>,
+}
+
+impl HasSchema for DeckSettingsFile {
+    fn schema(&self) -> u32 {
+        self.schema
+    }
+}
+
+/// Version of `plan.json`.
+const PLAN_SCHEMA: u32 = 1;
+
+#[derive(Deserialize)]
+struct PlanFile {
+    schema: u32,
+    interview: NaiveDate,
+}
+
+impl HasSchema for PlanFile {
+    fn schema(&self) -> u32 {
+        self.schema
+    }
+}
+
+/// The bytes of a file, or `None` if there is none.
+fn read_if_there(path: &Path) -> Result<Option<Vec<u8>>, StoreError> {
+    match fs::read(path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(io_error(path, "read")(e)),
+    }
+}
+
+impl Store {
+    /// The decks `deck-settings.json` leaves out of reviews.
+    pub(super) fn legacy_disabled_decks(&self) -> Result<BTreeSet<DeckId>, StoreError> {
+        let path = self.paths.root.join("deck-settings.json");
+        let Some(bytes) = read_if_there(&path)? else {
+            return Ok(BTreeSet::new());
+        };
+        let file: DeckSettingsFile = parse_versioned_file(&path, &bytes, DECK_SETTINGS_SCHEMA)?;
+        file.disabled
+            .iter()
+            .map(|id| {
+                id.parse().map_err(|reason| StoreError::Corrupt {
+                    path: path.clone(),
+                    line: None,
+                    reason,
+                })
+            })
+            .collect()
+    }
+
+    /// The interview date `plan.json` sets.
+    pub(super) fn legacy_plan(&self) -> Result<Option<StudyDay>, StoreError> {
+        let path = self.paths.root.join("plan.json");
+        let Some(bytes) = read_if_there(&path)? else {
+            return Ok(None);
+        };
+        let file: PlanFile = parse_versioned_file(&path, &bytes, PLAN_SCHEMA)?;
+        Ok(Some(StudyDay::from_date(file.interview)))
+    }
+}
+
+/// What loading does with an imported deck file's bytes, for the fuzzers.
+pub(super) fn fuzz_deck_file(bytes: &[u8]) {
+    for name in ["deck.json", "deck.jsonl"] {
+        for load in [Load::Index, Load::Full] {
+            let _ = parse_deck_file(Path::new(name), bytes, load);
+        }
+    }
+    let _ = parse_versioned_file::<DeckSettingsFile>(
+        Path::new("deck-settings.json"),
+        bytes,
+        DECK_SETTINGS_SCHEMA,
+    );
+    let _ = parse_versioned_file::<PlanFile>(Path::new("plan.json"), bytes, PLAN_SCHEMA);
+}
+
+/// A deck as an older hone wrote its `decks/<id>.jsonl` file: for tests of reading it, and of
+/// moving it into a curriculum log.
+#[cfg(test)]
+pub(super) fn encode_deck(deck: &Deck) -> Result<Vec<u8>, serde_json::Error> {
     let header = DeckHeader {
         schema: DECK_SCHEMA,
         id: deck.id.to_string(),
@@ -270,233 +389,27 @@ fn encode_deck(deck: &Deck) -> Result<Vec<u8>, serde_json::Error> {
     Ok(bytes)
 }
 
-impl Store {
-    /// The deck files, in deck-id order: `<id>.jsonl`, or a legacy `<id>.json` not yet rewritten.
-    fn deck_files(&self) -> Result<Vec<PathBuf>, StoreError> {
-        let dir = self.decks_dir();
-        let entries = match fs::read_dir(dir) {
-            Ok(entries) => entries,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(io_error(dir, "list")(e)),
-        };
-        let mut paths = Vec::new();
-        for entry in entries {
-            let path = entry.map_err(io_error(dir, "list"))?.path();
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let new = name.strip_suffix(".jsonl");
-            let legacy = name
-                .strip_suffix(".json")
-                .filter(|stem| !dir.join(format!("{stem}.jsonl")).exists());
-            if !name.starts_with('.') && (new.is_some() || legacy.is_some()) {
-                paths.push(path);
-            }
-        }
-        paths.sort();
-        Ok(paths)
-    }
-
-    /// Every imported deck, in deck-id order; with `Load::Index` the cards carry no text.
-    pub fn imported_decks(&self, load: Load) -> Result<Vec<Deck>, StoreError> {
-        let paths = self.deck_files()?;
-        if paths.is_empty() {
-            return Ok(Vec::new());
-        }
-        let _lock = self.shared()?;
-        paths
-            .iter()
-            .map(|path| {
-                let file = fs::File::open(path).map_err(io_error(path, "read"))?;
-                parse_deck_file(path, file, load)
-            })
-            .collect()
-    }
-
-    /// The question and answer of each of `cards` (all from one imported deck), read from its
-    /// file in one pass.
-    pub fn card_texts(
-        &self,
-        deck: &DeckId,
-        cards: &BTreeSet<&str>,
-    ) -> Result<BTreeMap<String, (String, String)>, StoreError> {
-        let mut texts = BTreeMap::new();
-        let Some(path) = self
-            .deck_files()?
-            .into_iter()
-            .find(|p| p.file_stem().is_some_and(|s| s == deck.as_str()))
-        else {
-            return Ok(texts);
-        };
-        let _lock = self.shared()?;
-        let file = fs::File::open(&path).map_err(io_error(&path, "read"))?;
-        if path.extension().is_some_and(|e| e == "json") {
-            for card in parse_deck_file(&path, file, Load::Full)?.cards {
-                let local = card.id.as_str()[deck.as_str().len() + 1..].to_owned();
-                if cards.contains(local.as_str()) {
-                    texts.insert(local, (card.front, card.back));
-                }
-            }
-            return Ok(texts);
-        }
-        let mut number = 0u64;
-        for_each_line(&path, file, |line| {
-            number += 1;
-            let wanted = match scan_card(line) {
-                Some((id, ..)) => cards.contains(id),
-                None => number > 1 && !line.is_empty(),
-            };
-            if !wanted {
-                return Ok(());
-            }
-            let record: CardRecord =
-                serde_json::from_slice(line).map_err(|e| StoreError::Corrupt {
-                    path: path.clone(),
-                    line: Some(number),
-                    reason: format!("not a card: {e}"),
-                })?;
-            if cards.contains(record.id.as_str()) {
-                texts.insert(record.id, (record.front, record.back));
-            }
-            Ok(())
-        })?;
-        Ok(texts)
-    }
-
-    /// Saves an imported deck, replacing any earlier import with the same id.
-    pub fn save_imported_deck(&mut self, deck: &Deck) -> Result<(), StoreError> {
-        let path = self.decks_dir().join(format!("{}.jsonl", deck.id));
-        let bytes = encode_deck(deck).map_err(|e| StoreError::Io {
-            action: "encode",
-            path: path.clone(),
-            source: io::Error::other(e),
-        })?;
-        let unique = self.unique();
-        let _lock = self.exclusive()?;
-        create_dir_all(self.decks_dir())?;
-        remove_stale_temps(&path);
-        write_atomic(&path, &bytes, unique)?;
-        let legacy = self.decks_dir().join(format!("{}.json", deck.id));
-        match fs::remove_file(&legacy) {
-            Ok(()) | Err(_) => Ok(()),
-        }
-    }
-}
-
-/// Version of `deck-settings.json`.
-pub const DECK_SETTINGS_SCHEMA: u32 = 1;
-
-/// `deck-settings.json` in the data dir: the decks left out of reviews.
-#[derive(Serialize, Deserialize, Default)]
-struct DeckSettingsFile {
-    schema: u32,
-    #[serde(default)]
-    disabled: Vec<String>,
-}
-
-impl HasSchema for DeckSettingsFile {
-    fn schema(&self) -> u32 {
-        self.schema
-    }
-}
-
-impl Store {
-    pub(super) fn deck_settings_path(&self) -> std::path::PathBuf {
-        self.root().join("deck-settings.json")
-    }
-
-    /// The decks left out of reviews.
-    pub fn disabled_decks(&self) -> Result<BTreeSet<DeckId>, StoreError> {
-        let path = self.deck_settings_path();
-        let bytes = match fs::read(&path) {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(BTreeSet::new()),
-            Err(e) => return Err(io_error(&path, "read")(e)),
-        };
-        let file: DeckSettingsFile = parse_versioned_file(&path, &bytes, DECK_SETTINGS_SCHEMA)?;
-        file.disabled
-            .iter()
-            .map(|id| {
-                id.parse().map_err(|reason| StoreError::Corrupt {
-                    path: path.clone(),
-                    line: None,
-                    reason,
-                })
-            })
-            .collect()
-    }
-
-    /// Leaves `deck` out of reviews (`enabled` false) or brings it back.
-    pub fn set_deck_enabled(&mut self, deck: &DeckId, enabled: bool) -> Result<(), StoreError> {
-        let path = self.deck_settings_path();
-        let unique = self.unique();
-        let _lock = self.exclusive()?;
-        let mut disabled = self.disabled_decks()?;
-        if enabled {
-            disabled.remove(deck);
-        } else {
-            disabled.insert(deck.clone());
-        }
-        let file = DeckSettingsFile {
-            schema: DECK_SETTINGS_SCHEMA,
-            disabled: disabled.iter().map(ToString::to_string).collect(),
-        };
-        let mut bytes = serde_json::to_vec_pretty(&file).map_err(|e| StoreError::Io {
-            action: "encode",
-            path: path.clone(),
-            source: io::Error::other(e),
-        })?;
-        bytes.push(b'\n');
-        remove_stale_temps(&path);
-        write_atomic(&path, &bytes, unique)
-    }
-
-    /// Deletes an imported deck's file. Its review history stays in the log.
-    pub fn remove_imported_deck(&mut self, deck: &DeckId) -> Result<bool, StoreError> {
-        let _lock = self.exclusive()?;
-        let mut removed = false;
-        for ext in ["jsonl", "json"] {
-            let path = self.decks_dir().join(format!("{deck}.{ext}"));
-            match fs::remove_file(&path) {
-                Ok(()) => removed = true,
-                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                Err(e) => return Err(io_error(&path, "remove")(e)),
-            }
-        }
-        if removed {
-            super::fsutil::sync_dir(self.decks_dir())?;
-        }
-        Ok(removed)
-    }
-}
-
-/// What loading does with an imported deck file's bytes, for the fuzzers.
-pub(super) fn fuzz_deck_file(bytes: &[u8]) {
-    for name in ["deck.json", "deck.jsonl"] {
-        for load in [Load::Index, Load::Full] {
-            let _ = parse_deck_file(Path::new(name), bytes, load);
-        }
-    }
-    let _ = parse_versioned_file::<DeckSettingsFile>(
-        Path::new("deck-settings.json"),
-        bytes,
-        DECK_SETTINGS_SCHEMA,
-    );
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::deck::builtin_decks;
 
+    /// A built-in deck as an older hone kept it imported: without key points.
+    fn old_deck(deck: Deck) -> Deck {
+        let mut deck = Deck {
+            source: DeckSource::Imported,
+            ..deck
+        };
+        for card in &mut deck.cards {
+            card.points.clear();
+        }
+        deck
+    }
+
     #[test]
     fn a_deck_file_round_trips_and_the_index_matches_the_full_read() {
         for deck in builtin_decks() {
-            let mut deck = Deck {
-                source: DeckSource::Imported,
-                ..deck
-            };
+            let mut deck = old_deck(deck);
             deck.cards[0].retired = true;
             deck.cards[1].front = "a \"quoted\" front with \\ and\nnewlines".into();
             let bytes = encode_deck(&deck).unwrap();
@@ -515,10 +428,7 @@ mod tests {
 
     #[test]
     fn a_deck_file_cut_short_at_a_line_end_is_caught() {
-        let deck = Deck {
-            source: DeckSource::Imported,
-            ..builtin_decks().remove(0)
-        };
+        let deck = old_deck(builtin_decks().remove(0));
         let bytes = encode_deck(&deck).unwrap();
         let cut = &bytes[..bytes[..bytes.len() - 1]
             .iter()

@@ -1,0 +1,995 @@
+//! The curriculum logs: `curriculum/<device>.jsonl`, one JSON line per change to what is studied
+//! (imported decks card by card, decks in or out of reviews, the interview plan), appended and
+//! fsynced by the device that made it, like the review logs. Folded by `crate::curriculum`.
+//!
+//! Data dirs from before these logs kept imported decks in `decks/`, the plan in `plan.json` and
+//! disabled decks in `deck-settings.json`. Those files are read as the curriculum every log
+//! starts from (stamped at the origin, before any change), and the first change this machine
+//! writes moves them into its log, stamped the same way, so every machine that still has them
+//! agrees with every machine that has moved them. Queues need only ids, kinds, tags and points,
+//! so card text is skipped unless asked for (`Load::Full`).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs::{self, OpenOptions};
+use std::io::{self, Read, Seek, SeekFrom, Write as _};
+use std::path::Path;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde::de::IgnoredAny;
+use serde::{Deserialize, Serialize};
+
+use super::Load;
+use super::damage::Damage;
+use super::files::newer;
+use super::fsutil::{create_dir_all, io_error, sync_dir};
+use super::legacy::legacy_decks;
+use super::lines::for_each_line;
+use super::lock::Mode;
+use super::log::{regular_jsonl_files, set_aside_torn_tail};
+use super::records::{LineVersion, StampRecord, day, moment};
+use super::{Store, StoreError, shown};
+use crate::curriculum::{self, Change, Content, Curriculum, ImportCounts, Located, TextAt, What};
+use crate::model::{CardId, CardKind, Deck, DeckId, Stamp, StudyDay};
+use crate::plan::Plan;
+use crate::replay::LogEntries;
+
+/// Version of one curriculum-log line.
+pub const CURRICULUM_SCHEMA: u32 = 1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum KindRecord {
+    Deck,
+    Card,
+    Retire,
+    Remove,
+    Enable,
+    Disable,
+    Plan,
+    Retract,
+}
+
+/// One line of a curriculum log; `T` is `String` for the text, or `IgnoredAny` to skip it. The
+/// text comes last, so everything else is read before it.
+#[derive(Serialize, Deserialize)]
+struct ChangeLine<T> {
+    v: u32,
+    id: String,
+    hlc: StampRecord,
+    #[serde(deserialize_with = "moment::deserialize")]
+    at: DateTime<FixedOffset>,
+    kind: KindRecord,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    deck: Option<String>,
+    /// The card's id within its deck.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    card: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pos: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    card_kind: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "optional_day"
+    )]
+    interview: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    retracts: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    tags: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    points: Option<Vec<String>>,
+    #[serde(default = "none", skip_serializing_if = "Option::is_none")]
+    front: Option<T>,
+    #[serde(default = "none", skip_serializing_if = "Option::is_none")]
+    back: Option<T>,
+}
+
+fn none<T>() -> Option<T> {
+    None
+}
+
+mod optional_day {
+    use chrono::NaiveDate;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(date: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
+        match date {
+            Some(date) => super::day::serialize(date, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+        #[derive(Deserialize)]
+        struct Wrapped(#[serde(with = "super::day")] NaiveDate);
+        Ok(Option::<Wrapped>::deserialize(d)?.map(|w| w.0))
+    }
+}
+
+impl From<&Change> for ChangeLine<String> {
+    fn from(change: &Change) -> Self {
+        let stamp = change.stamp.unwrap_or_default();
+        let mut line = ChangeLine {
+            v: CURRICULUM_SCHEMA,
+            id: change.id.clone(),
+            hlc: (stamp.millis, stamp.counter),
+            at: change.at,
+            kind: KindRecord::Deck,
+            deck: None,
+            card: None,
+            pos: None,
+            card_kind: None,
+            title: None,
+            description: None,
+            interview: None,
+            retracts: None,
+            tags: None,
+            points: None,
+            front: None,
+            back: None,
+        };
+        let card_of = |line: &mut ChangeLine<String>, card: &CardId| {
+            line.deck = Some(card.deck().to_owned());
+            line.card = Some(card.as_str()[card.deck().len() + 1..].to_owned());
+        };
+        match &change.what {
+            What::Deck {
+                deck,
+                title,
+                description,
+            } => {
+                line.deck = Some(deck.to_string());
+                line.title = Some(title.clone());
+                line.description.clone_from(description);
+            }
+            What::Card { card, pos, content } => {
+                line.kind = KindRecord::Card;
+                card_of(&mut line, card);
+                line.pos = Some(*pos);
+                line.card_kind = Some(content.kind.as_str().to_owned());
+                line.tags = Some(content.tags.clone());
+                line.points = Some(content.points.clone()).filter(|p| !p.is_empty());
+                line.front = Some(content.front.clone());
+                line.back = Some(content.back.clone());
+            }
+            What::Retire { card } => {
+                line.kind = KindRecord::Retire;
+                card_of(&mut line, card);
+            }
+            What::Remove { deck } => {
+                line.kind = KindRecord::Remove;
+                line.deck = Some(deck.to_string());
+            }
+            What::Enable { deck, enabled } => {
+                line.kind = if *enabled {
+                    KindRecord::Enable
+                } else {
+                    KindRecord::Disable
+                };
+                line.deck = Some(deck.to_string());
+            }
+            What::Plan { interview } => {
+                line.kind = KindRecord::Plan;
+                line.interview = interview.map(StudyDay::date);
+            }
+            What::Retract { ids } => {
+                line.kind = KindRecord::Retract;
+                line.retracts = Some(ids.clone());
+            }
+        }
+        line
+    }
+}
+
+impl<T> ChangeLine<T> {
+    /// The change this line records; `text` takes the card's question and answer, if read.
+    fn into_change(
+        self,
+        text: impl FnOnce(Option<T>, Option<T>) -> (String, String),
+    ) -> Result<Change, String> {
+        let deck = || -> Result<DeckId, String> {
+            self.deck
+                .as_deref()
+                .ok_or("a change without its deck")?
+                .parse()
+        };
+        let card = || -> Result<CardId, String> {
+            CardId::new(
+                &deck()?,
+                self.card.as_deref().ok_or("a change without its card")?,
+            )
+        };
+        let what = match self.kind {
+            KindRecord::Deck => What::Deck {
+                deck: deck()?,
+                title: self.title.clone().ok_or("a deck without its title")?,
+                description: self.description.clone(),
+            },
+            KindRecord::Card => {
+                let kind = match self.card_kind.as_deref() {
+                    Some("question") => CardKind::Question,
+                    Some("definition") => CardKind::Definition,
+                    _ => return Err("a card without a known kind".to_owned()),
+                };
+                let card = card()?;
+                let pos = self.pos.ok_or("a card without its place in the deck")?;
+                let (front, back) = text(self.front, self.back);
+                What::Card {
+                    card,
+                    pos,
+                    content: Content {
+                        kind,
+                        tags: self.tags.unwrap_or_default(),
+                        front,
+                        back,
+                        points: self.points.unwrap_or_default(),
+                    },
+                }
+            }
+            KindRecord::Retire => What::Retire { card: card()? },
+            KindRecord::Remove => What::Remove { deck: deck()? },
+            KindRecord::Enable | KindRecord::Disable => What::Enable {
+                deck: deck()?,
+                enabled: self.kind == KindRecord::Enable,
+            },
+            KindRecord::Plan => What::Plan {
+                interview: self.interview.map(StudyDay::from_date),
+            },
+            KindRecord::Retract => What::Retract {
+                ids: self
+                    .retracts
+                    .ok_or("a retraction without the ids it retracts")?,
+            },
+        };
+        let (millis, counter) = self.hlc;
+        if millis < 0 {
+            return Err("a stamp before 1970".to_owned());
+        }
+        Ok(Change {
+            id: self.id,
+            at: self.at,
+            stamp: Some(Stamp { millis, counter }),
+            what,
+        })
+    }
+}
+
+/// One curriculum log read whole: its changes, each with where its line starts.
+struct LogRead {
+    changes: Vec<Located>,
+    /// Where an incomplete last line starts, if there is one.
+    torn: Option<u64>,
+}
+
+/// Reads a curriculum log, the card text too with `Load::Full`.
+fn read_log(path: &Path, log: usize, load: Load) -> Result<LogRead, StoreError> {
+    let mut read = LogRead {
+        changes: Vec::new(),
+        torn: None,
+    };
+    let file = match fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(read),
+        Err(e) => return Err(io_error(path, "read")(e)),
+    };
+    let (mut number, mut offset) = (0u64, 0u64);
+    let mut pending: Option<(u64, u64, Vec<u8>)> = None;
+    let mut damage = Damage::default();
+    let ended = for_each_line(path, file, |line| {
+        if let Some((number, offset, bytes)) = pending.take() {
+            let parse = || parse_line(path, number, offset, log, &bytes, load);
+            read.changes.extend(damage.line(number, &bytes, parse)?);
+        }
+        number += 1;
+        pending = Some((number, offset, line.to_vec()));
+        offset += line.len() as u64 + 1;
+        Ok(())
+    })?;
+    if let Some((number, start, bytes)) = pending {
+        if ended {
+            let parse = || parse_line(path, number, start, log, &bytes, load);
+            read.changes.extend(damage.line(number, &bytes, parse)?);
+        } else {
+            read.torn = Some(start);
+        }
+    }
+    damage.check()?;
+    Ok(read)
+}
+
+fn parse_line(
+    path: &Path,
+    number: u64,
+    offset: u64,
+    log: usize,
+    raw: &[u8],
+    load: Load,
+) -> Result<Option<Located>, StoreError> {
+    let corrupt = |reason: String| StoreError::Corrupt {
+        path: path.to_path_buf(),
+        line: Some(number),
+        reason,
+    };
+    if raw.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    let version = |e: serde_json::Error| match serde_json::from_slice::<LineVersion>(raw) {
+        Ok(v) if v.v > CURRICULUM_SCHEMA => newer(path, Some(number), v.v, CURRICULUM_SCHEMA),
+        _ => corrupt(format!("not a curriculum change: {e}")),
+    };
+    let change = match load {
+        Load::Full => {
+            let line: ChangeLine<String> = serde_json::from_slice(raw).map_err(version)?;
+            if line.v > CURRICULUM_SCHEMA {
+                return Err(newer(path, Some(number), line.v, CURRICULUM_SCHEMA));
+            }
+            line.into_change(|f, b| (f.unwrap_or_default(), b.unwrap_or_default()))
+        }
+        Load::Index => {
+            let line: ChangeLine<IgnoredAny> = serde_json::from_slice(raw).map_err(version)?;
+            if line.v > CURRICULUM_SCHEMA {
+                return Err(newer(path, Some(number), line.v, CURRICULUM_SCHEMA));
+            }
+            line.into_change(|_, _| Default::default())
+        }
+    }
+    .map_err(corrupt)?;
+    let text_at = (load == Load::Index && matches!(change.what, What::Card { .. }))
+        .then_some(TextAt { log, offset });
+    Ok(Some((change, text_at)))
+}
+
+/// The curriculum the files from before the logs hold, as changes stamped at the origin.
+fn legacy_changes(
+    decks: Vec<Deck>,
+    disabled: BTreeSet<DeckId>,
+    plan: Option<StudyDay>,
+    at: DateTime<FixedOffset>,
+) -> Vec<Change> {
+    let mut whats = Vec::new();
+    for deck in decks {
+        whats.push(What::Deck {
+            deck: deck.id.clone(),
+            title: deck.title.clone(),
+            description: deck.description.clone(),
+        });
+        for (pos, card) in deck.cards.iter().enumerate() {
+            whats.push(What::Card {
+                card: card.id.clone(),
+                pos: pos as u64,
+                content: Content {
+                    kind: card.kind,
+                    tags: card.tags.clone(),
+                    front: card.front.clone(),
+                    back: card.back.clone(),
+                    points: card.points.clone(),
+                },
+            });
+            if card.retired {
+                whats.push(What::Retire {
+                    card: card.id.clone(),
+                });
+            }
+        }
+    }
+    whats.extend(disabled.into_iter().map(|deck| What::Enable {
+        deck,
+        enabled: false,
+    }));
+    whats.extend(plan.map(|day| What::Plan {
+        interview: Some(day),
+    }));
+    whats
+        .into_iter()
+        .enumerate()
+        .map(|(i, what)| {
+            let mut change = Change {
+                id: String::new(),
+                at,
+                stamp: Some(Stamp {
+                    millis: 0,
+                    counter: u32::try_from(i).unwrap_or(u32::MAX),
+                }),
+                what,
+            };
+            // Named by what it says and where: every machine that moves the same files writes
+            // the same changes, which then count once; different files never share an id.
+            let said = serde_json::to_vec(&ChangeLine::from(&change)).unwrap_or_default();
+            change.id = format!("legacy-{:016x}", crate::model::stable_hash(&said));
+            change
+        })
+        .collect()
+}
+
+/// The name of the pseudo-log the legacy files are read as: it sorts before every device's.
+const LEGACY_LOG: &str = "";
+
+impl Store {
+    fn curriculum_names(&mut self) -> Result<Vec<String>, StoreError> {
+        let (names, skipped) = regular_jsonl_files(&self.paths.curriculum)?;
+        for name in skipped {
+            self.warnings.push(format!(
+                "skipped {}: not a regular file",
+                shown(&self.paths.curriculum.join(name))
+            ));
+        }
+        Ok(names)
+    }
+
+    /// The curriculum every log records, folded; with `Load::Index` cards carry no text.
+    pub fn curriculum(&mut self, load: Load) -> Result<Curriculum, StoreError> {
+        if !self.paths.root.exists() {
+            return Ok(Curriculum::default());
+        }
+        let _lock = self.lock(Mode::Shared)?;
+        self.fold_curriculum(load)
+    }
+
+    /// Folds the curriculum: the legacy files first (as log 0), then every log.
+    pub(super) fn fold_curriculum(&mut self, load: Load) -> Result<Curriculum, StoreError> {
+        let mut names = vec![LEGACY_LOG.to_owned()];
+        names.extend(self.curriculum_names()?);
+        let mut logs: Vec<Vec<Located>> = Vec::with_capacity(names.len());
+        logs.push(
+            self.legacy_curriculum()?
+                .into_iter()
+                .map(|change| (change, None))
+                .collect(),
+        );
+        for (i, name) in names.iter().enumerate().skip(1) {
+            let path = self.paths.curriculum.join(name);
+            let read = read_log(&path, i, load)?;
+            if let Some(start) = read.torn {
+                self.torn_curriculum.insert(name.clone(), start);
+                self.warnings.push(format!(
+                    "{}: ignored an incomplete last line, left by a write that was cut short; it was never acknowledged",
+                    shown(&path)
+                ));
+            }
+            logs.push(read.changes);
+        }
+        let entries: Vec<LogEntries<Located>> = names
+            .iter()
+            .zip(logs)
+            .map(|(name, events)| LogEntries {
+                name,
+                clamp: None,
+                events,
+            })
+            .collect();
+        match curriculum::fold(&entries) {
+            Ok(curriculum) => Ok(Curriculum {
+                logs: names.clone(),
+                ..curriculum
+            }),
+            Err(conflict) => {
+                let at = |p: &crate::replay::Place| {
+                    let path = self.paths.curriculum.join(&names[p.log]);
+                    let line = super::log::line_of_entry(&path, p.index)
+                        .map_or(String::new(), |l| format!(":{l}"));
+                    format!("{}{line}", shown(&path))
+                };
+                Err(StoreError::Refused(format!(
+                    "{} and {} hold change {} with different content: one of them was edited; nothing was changed",
+                    at(&conflict.first),
+                    at(&conflict.second),
+                    crate::render::safe::visible(&conflict.id)
+                )))
+            }
+        }
+    }
+
+    /// The files from before the curriculum logs, as the changes they stand for.
+    fn legacy_curriculum(&self) -> Result<Vec<Change>, StoreError> {
+        let decks = legacy_decks(&self.paths.decks, Load::Full)?;
+        let disabled = self.legacy_disabled_decks()?;
+        let plan = self.legacy_plan()?;
+        if decks.is_empty() && disabled.is_empty() && plan.is_none() {
+            return Ok(Vec::new());
+        }
+        let origin = DateTime::UNIX_EPOCH.fixed_offset();
+        Ok(legacy_changes(decks, disabled, plan, origin))
+    }
+
+    /// The question and answer of each card a curriculum read without text lists at `places`.
+    pub fn card_texts(
+        &mut self,
+        logs: &[String],
+        places: &[(CardId, TextAt)],
+    ) -> Result<BTreeMap<CardId, (String, String)>, StoreError> {
+        let _lock = self.lock(Mode::Shared)?;
+        let mut texts = BTreeMap::new();
+        let mut by_log: BTreeMap<usize, Vec<(&CardId, u64)>> = BTreeMap::new();
+        for (card, at) in places {
+            by_log.entry(at.log).or_default().push((card, at.offset));
+        }
+        for (log, mut wanted) in by_log {
+            let Some(name) = logs.get(log).filter(|n| !n.is_empty()) else {
+                continue;
+            };
+            let path = self.paths.curriculum.join(name);
+            let mut file = fs::File::open(&path).map_err(io_error(&path, "read"))?;
+            wanted.sort_by_key(|(_, offset)| *offset);
+            for (card, offset) in wanted {
+                file.seek(SeekFrom::Start(offset))
+                    .map_err(io_error(&path, "read"))?;
+                let line = read_line(&mut file).map_err(io_error(&path, "read"))?;
+                let text = serde_json::from_slice::<ChangeLine<String>>(&line)
+                    .ok()
+                    .and_then(|l| {
+                        l.into_change(|f, b| (f.unwrap_or_default(), b.unwrap_or_default()))
+                            .ok()
+                    });
+                match text.map(|c| c.what) {
+                    Some(What::Card {
+                        card: found,
+                        content,
+                        ..
+                    }) if &found == card => {
+                        texts.insert(found, (content.front, content.back));
+                    }
+                    _ => {
+                        return Err(StoreError::Corrupt {
+                            path,
+                            line: None,
+                            reason: format!(
+                                "the line of card '{card}' moved while it was read; run the command again"
+                            ),
+                        });
+                    }
+                }
+            }
+        }
+        Ok(texts)
+    }
+
+    /// Records changes to the curriculum: `decide` sees the curriculum as it is now (read
+    /// whole, under the exclusive lock, so no other process changes it in between) and returns
+    /// what to change; the changes are fsynced when this returns `Ok`.
+    pub fn change_curriculum<T>(
+        &mut self,
+        at: DateTime<FixedOffset>,
+        decide: impl FnOnce(&Curriculum, &mut Self) -> Result<(Vec<What>, T), anyhow::Error>,
+    ) -> Result<T, anyhow::Error> {
+        let _lock = self.exclusive()?;
+        // Nothing is written where the review logs do not verify.
+        self.refresh()?;
+        self.move_legacy_curriculum()?;
+        let curriculum = self.fold_curriculum(Load::Full)?;
+        let (whats, value) = decide(&curriculum, self)?;
+        self.append_changes(curriculum.latest, at, whats)?;
+        Ok(value)
+    }
+
+    /// The interview plan, if one is set.
+    pub fn plan(&mut self) -> Result<Option<Plan>, StoreError> {
+        Ok(self.curriculum(Load::Index)?.plan)
+    }
+
+    /// Sets (`Some`) or clears (`None`) the interview plan.
+    pub fn set_plan(
+        &mut self,
+        at: DateTime<FixedOffset>,
+        plan: Option<Plan>,
+    ) -> Result<(), anyhow::Error> {
+        let interview = plan.map(|p| p.interview);
+        self.change_curriculum(at, |current, _| {
+            let unchanged = current.plan.map(|p| p.interview) == interview;
+            Ok((
+                if unchanged {
+                    vec![]
+                } else {
+                    vec![What::Plan { interview }]
+                },
+                (),
+            ))
+        })
+    }
+
+    /// Leaves `deck` out of reviews (`enabled` false) or brings it back.
+    pub fn set_deck_enabled(
+        &mut self,
+        at: DateTime<FixedOffset>,
+        deck: &DeckId,
+        enabled: bool,
+    ) -> Result<(), anyhow::Error> {
+        self.change_curriculum(at, |current, _| {
+            let unchanged = current.disabled.contains(deck) != enabled;
+            let what = What::Enable {
+                deck: deck.clone(),
+                enabled,
+            };
+            Ok((if unchanged { vec![] } else { vec![what] }, ()))
+        })
+    }
+
+    /// Removes an imported deck from every list and queue; its cards and their history stay.
+    /// Returns whether there was such a deck.
+    pub fn remove_imported_deck(
+        &mut self,
+        at: DateTime<FixedOffset>,
+        deck: &DeckId,
+    ) -> Result<bool, anyhow::Error> {
+        self.change_curriculum(at, |current, _| {
+            let there = current.decks.get(deck).is_some_and(|d| !d.removed);
+            let remove = What::Remove { deck: deck.clone() };
+            Ok((if there { vec![remove] } else { vec![] }, there))
+        })
+    }
+
+    /// Imports `deck` over the one with its id (backed up first), or with `dry_run` only says
+    /// what that would do. One exclusive lock from reading the old deck to writing the new.
+    pub fn import_deck(
+        &mut self,
+        at: DateTime<FixedOffset>,
+        deck: &Deck,
+        dry_run: bool,
+    ) -> Result<ImportCounts, anyhow::Error> {
+        if dry_run {
+            let current = self.curriculum(Load::Full)?;
+            return Ok(curriculum::import(current.decks.get(&deck.id), deck).1);
+        }
+        let _lock = self.exclusive()?;
+        self.backup("import", at)?;
+        self.change_curriculum(at, |current, _| {
+            let (whats, counts) = curriculum::import(current.decks.get(&deck.id), deck);
+            Ok((whats, counts))
+        })
+    }
+
+    /// Moves the files from before the curriculum logs into this machine's log, stamped at the
+    /// origin, then removes them. Only into a log not started yet, so the origin stays first.
+    /// A crash between the two steps leaves the files and identical changes: the same fold.
+    pub(super) fn move_legacy_curriculum(&mut self) -> Result<(), StoreError> {
+        let own = self.own_curriculum_path()?;
+        let changes = self.legacy_curriculum()?;
+        if changes.is_empty() {
+            return Ok(());
+        }
+        if own.exists() {
+            // Files from before the logs that came back (a sync tool, a restore by hand) into a
+            // data dir that has moved on: the logs stay the truth.
+            self.warnings.push(format!(
+                "ignored the deck files of an older hone in {} (this data dir keeps decks in {}); import them again if they are wanted",
+                shown(&self.paths.decks),
+                shown(&self.paths.curriculum)
+            ));
+            return Ok(());
+        }
+        let text = encode_changes(&own, &changes)?;
+        append_synced(&own, &self.paths.curriculum, text.as_bytes(), None)?;
+        for path in self.legacy_curriculum_files()? {
+            match fs::remove_file(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(io_error(&path, "remove")(e)),
+            }
+        }
+        sync_dir(&self.paths.root)?;
+        if self.paths.decks.is_dir() {
+            sync_dir(&self.paths.decks)?;
+        }
+        Ok(())
+    }
+
+    /// The files from before the curriculum logs that exist.
+    pub(super) fn legacy_curriculum_files(&self) -> Result<Vec<std::path::PathBuf>, StoreError> {
+        let mut files = super::legacy::legacy_deck_files(&self.paths.decks)?;
+        for name in ["plan.json", "deck-settings.json"] {
+            let path = self.paths.root.join(name);
+            if path.exists() {
+                files.push(path);
+            }
+        }
+        Ok(files)
+    }
+
+    fn own_curriculum_path(&mut self) -> Result<std::path::PathBuf, StoreError> {
+        let device = self.device()?;
+        Ok(self.paths.curriculum.join(format!("{device}.jsonl")))
+    }
+
+    /// Stamps changes after `latest` and appends them to this machine's curriculum log.
+    fn append_changes(
+        &mut self,
+        latest: Option<Stamp>,
+        at: DateTime<FixedOffset>,
+        whats: Vec<What>,
+    ) -> Result<(), StoreError> {
+        if whats.is_empty() {
+            return Ok(());
+        }
+        let path = self.own_curriculum_path()?;
+        let mut clock = latest.unwrap_or_default();
+        let changes: Vec<Change> = whats
+            .into_iter()
+            .map(|what| {
+                clock = clock.next(at.timestamp_millis());
+                Change {
+                    id: self.new_review_id(),
+                    at,
+                    stamp: Some(clock),
+                    what,
+                }
+            })
+            .collect();
+        let text = encode_changes(&path, &changes)?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let torn = self.torn_curriculum.remove(&name);
+        if let Some(start) = torn {
+            set_aside_torn_tail(&path, start, &self.paths.torn, &name)?;
+        }
+        append_synced(&path, &self.paths.curriculum, text.as_bytes(), None)
+    }
+}
+
+/// This machine's curriculum log as a restore sees it.
+pub(super) struct OwnChanges {
+    /// The changes that parse, in the order written.
+    pub changes: Vec<Change>,
+    /// Damaged lines no repair settles yet: number and hash.
+    pub damaged: Vec<(u64, String)>,
+    /// Bytes of complete lines.
+    pub complete: u64,
+}
+
+impl OwnChanges {
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.changes.iter().map(|c| c.id.as_str())
+    }
+
+    pub fn stamps(&self) -> impl Iterator<Item = Stamp> + '_ {
+        self.changes.iter().filter_map(|c| c.stamp)
+    }
+}
+
+/// Reads a curriculum log line by line, keeping what parses and noting what does not.
+pub(super) fn read_leniently(path: &Path) -> Result<OwnChanges, StoreError> {
+    let bytes = match fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => return Err(io_error(path, "read")(e)),
+    };
+    let complete = memchr::memrchr(b'\n', &bytes).map_or(0, |i| i + 1);
+    let mut changes = Vec::new();
+    let damaged = super::damage::unsettled(&bytes[..complete], |number, raw| {
+        match parse_line(path, number, 0, 0, raw, Load::Full) {
+            Ok(change) => {
+                changes.extend(change.map(|(c, _)| c));
+                true
+            }
+            Err(_) => false,
+        }
+    });
+    Ok(OwnChanges {
+        changes,
+        damaged,
+        complete: complete as u64,
+    })
+}
+
+/// Changes as log lines, each ending in a newline.
+pub(super) fn encode_located(path: &Path, changes: &[Located]) -> Result<String, StoreError> {
+    let changes: Vec<Change> = changes.iter().map(|(c, _)| c.clone()).collect();
+    encode_changes(path, &changes)
+}
+
+impl Store {
+    /// The changes a backup holds for this machine: its curriculum log (`name`), and what the
+    /// files of an older hone in it stand for.
+    pub(super) fn backup_curriculum(
+        &self,
+        dir: &Path,
+        name: &str,
+    ) -> Result<Vec<Located>, StoreError> {
+        let mut located = read_log(&dir.join("curriculum").join(name), 1, Load::Full)?.changes;
+        let decks = legacy_decks(&dir.join("decks"), Load::Full)?;
+        let old = Store::new(dir.to_path_buf(), self.lock_timeout, 0);
+        let disabled = old.legacy_disabled_decks()?;
+        let plan = old.legacy_plan()?;
+        let origin = DateTime::UNIX_EPOCH.fixed_offset();
+        located.extend(
+            legacy_changes(decks, disabled, plan, origin)
+                .into_iter()
+                .map(|c| (c, None)),
+        );
+        Ok(located)
+    }
+}
+
+/// Changes as log lines, each ending in a newline.
+fn encode_changes(path: &Path, changes: &[Change]) -> Result<String, StoreError> {
+    let mut text = String::new();
+    for change in changes {
+        let line =
+            serde_json::to_string(&ChangeLine::from(change)).map_err(|e| StoreError::Io {
+                action: "encode",
+                path: path.to_path_buf(),
+                source: io::Error::other(e),
+            })?;
+        text.push_str(&line);
+        text.push('\n');
+    }
+    Ok(text)
+}
+
+/// Appends `bytes` to the log at `path` (in `dir`, created if needed) and fsyncs it; on failure
+/// the log is cut back to where it was (`from`, or its length before), so no partial line stays.
+pub(super) fn append_synced(
+    path: &Path,
+    dir: &Path,
+    bytes: &[u8],
+    from: Option<u64>,
+) -> Result<(), StoreError> {
+    if !dir.is_dir() {
+        create_dir_all(dir)?;
+    }
+    let existed = path.exists();
+    let mut file = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(io_error(path, "open"))?;
+    let before = match from {
+        Some(from) => from,
+        None => file.metadata().map_err(io_error(path, "read"))?.len(),
+    };
+    let written = file
+        .write_all(bytes)
+        .map_err(io_error(path, "append to"))
+        .and_then(|()| file.sync_data().map_err(io_error(path, "sync")));
+    if let Err(e) = written {
+        let _ = file.set_len(before).and_then(|()| file.sync_data());
+        return Err(e);
+    }
+    if !existed {
+        sync_dir(dir)?;
+    }
+    Ok(())
+}
+
+/// One line from the reader's position, without its newline.
+fn read_line(file: &mut fs::File) -> io::Result<Vec<u8>> {
+    let mut line = Vec::new();
+    let mut chunk = [0u8; 8192];
+    loop {
+        let read = file.read(&mut chunk)?;
+        if read == 0 {
+            return Ok(line);
+        }
+        if let Some(end) = memchr::memchr(b'\n', &chunk[..read]) {
+            line.extend_from_slice(&chunk[..end]);
+            return Ok(line);
+        }
+        line.extend_from_slice(&chunk[..read]);
+    }
+}
+
+/// What loading does with a curriculum log's bytes, for the fuzzers.
+pub(super) fn fuzz_curriculum_log(bytes: &[u8]) {
+    let mut offset = 0;
+    for (number, line) in super::lines::lines(bytes).enumerate() {
+        for load in [Load::Index, Load::Full] {
+            let _ = parse_line(
+                Path::new("c.jsonl"),
+                number as u64 + 1,
+                offset,
+                1,
+                line,
+                load,
+            );
+        }
+        offset += line.len() as u64 + 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at() -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339("2026-03-02T09:00:00+01:00").unwrap()
+    }
+
+    #[test]
+    fn every_kind_of_change_round_trips_with_or_without_its_text() {
+        let card: CardId = "mine/a".parse().unwrap();
+        let deck: DeckId = "mine".parse().unwrap();
+        let content = Content {
+            kind: CardKind::Definition,
+            tags: vec!["mine".into(), "x".into()],
+            front: "Q \"quoted\"\nline".into(),
+            back: "A".into(),
+            points: vec!["one".into(), "two".into()],
+        };
+        let whats = [
+            What::Deck {
+                deck: deck.clone(),
+                title: "Mine".into(),
+                description: Some("d".into()),
+            },
+            What::Card {
+                card: card.clone(),
+                pos: 3,
+                content: content.clone(),
+            },
+            What::Retire { card: card.clone() },
+            What::Remove { deck: deck.clone() },
+            What::Enable {
+                deck: deck.clone(),
+                enabled: false,
+            },
+            What::Enable {
+                deck,
+                enabled: true,
+            },
+            What::Plan {
+                interview: Some("2026-12-26".parse().unwrap()),
+            },
+            What::Plan { interview: None },
+            What::Retract {
+                ids: vec!["a".into()],
+            },
+        ];
+        for (i, what) in whats.into_iter().enumerate() {
+            let change = Change {
+                id: format!("c{i}"),
+                at: at(),
+                stamp: Some(Stamp {
+                    millis: 5,
+                    counter: i as u32,
+                }),
+                what,
+            };
+            let text = serde_json::to_vec(&ChangeLine::from(&change)).unwrap();
+            let path = Path::new("c.jsonl");
+            let (full, _) = parse_line(path, 1, 0, 1, &text, Load::Full)
+                .unwrap()
+                .unwrap();
+            assert_eq!(full, change, "{}", String::from_utf8_lossy(&text));
+            let (lean, place) = parse_line(path, 1, 7, 1, &text, Load::Index)
+                .unwrap()
+                .unwrap();
+            if let What::Card { content: c, .. } = &lean.what {
+                assert!(c.front.is_empty() && c.back.is_empty());
+                assert_eq!(c.points, content.points);
+                assert_eq!(place, Some(TextAt { log: 1, offset: 7 }));
+            } else {
+                assert_eq!(lean, change);
+            }
+        }
+    }
+
+    #[test]
+    fn a_line_of_a_newer_version_is_refused_as_such() {
+        let err = parse_line(
+            Path::new("c.jsonl"),
+            4,
+            0,
+            1,
+            br#"{"v":2,"x":1}"#,
+            Load::Index,
+        )
+        .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                StoreError::NewerSchema {
+                    found: 2,
+                    line: Some(4),
+                    ..
+                }
+            ),
+            "{err}"
+        );
+    }
+}
