@@ -443,9 +443,7 @@ pub fn write_man(out: &mut dyn std::io::Write) -> std::io::Result<()> {
 }
 
 fn parse_timestamp(s: &str) -> Result<DateTime<FixedOffset>, String> {
-    DateTime::parse_from_rfc3339(s).map_err(|e| {
-        format!("{e}; expected RFC 3339 with an offset, e.g. 2026-11-23T09:00:00+01:00")
-    })
+    crate::model::parse_moment(s)
 }
 
 #[cfg(test)]

@@ -83,6 +83,44 @@ pub fn run_with(
     Ok(())
 }
 
+/// Untrusted text as it may be shown in a message: control characters escaped.
+pub(crate) fn render_safe(text: &str) -> String {
+    render::safe::visible(text).into_owned()
+}
+
+/// At most this many characters of one line of an error are printed: an error may quote input
+/// (a 50 MB line of `answer --stdin`), and a terminal is no place for all of it.
+const MAX_ERROR_LINE: usize = 500;
+
+/// The text to print for an error from [`run`]: each cause once (a cause whose message its
+/// caller already quotes is not repeated), control characters escaped, lines cut short.
+pub fn error_text(err: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in err.chain() {
+        let message = cause.to_string();
+        if text.ends_with(&message) || text.contains(&format!("{message}: ")) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&message);
+    }
+    text.lines()
+        .map(|line| {
+            let line = render::safe::visible(line);
+            let count = line.chars().count();
+            if count <= MAX_ERROR_LINE {
+                line.into_owned()
+            } else {
+                let kept: String = line.chars().take(MAX_ERROR_LINE).collect();
+                format!("{kept}… ({} more characters)", count - MAX_ERROR_LINE)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// The exit code for an error from [`run`], and whether it still needs to be printed.
 pub fn exit_status(err: &anyhow::Error) -> (u8, bool) {
     if let Some(AlreadyReported(code)) = err.downcast_ref() {

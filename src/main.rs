@@ -6,7 +6,7 @@ fn main() -> ExitCode {
         Err(err) => {
             let (code, print) = hone::exit_status(&err);
             if print {
-                eprintln!("hone: {err:#}");
+                eprintln!("hone: {}", hone::error_text(&err));
             }
             ExitCode::from(code)
         }

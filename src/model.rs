@@ -8,7 +8,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, Days, FixedOffset, NaiveDate, Timelike};
+use chrono::{DateTime, Datelike, Days, FixedOffset, NaiveDate, Timelike};
 
 use crate::deck::parse::id_problem;
 
@@ -144,6 +144,28 @@ impl fmt::Display for Grade {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.0)
     }
+}
+
+/// A moment as a user or a script writes one (`--now`, `HONE_NOW`, `"at"` of `answer --stdin`):
+/// RFC 3339 with an offset, in the years a study day can be named in.
+pub fn parse_moment(text: &str) -> Result<DateTime<FixedOffset>, String> {
+    let shown = || {
+        let cut: String = text.chars().take(40).collect();
+        crate::render_safe(&cut)
+    };
+    let moment = DateTime::parse_from_rfc3339(text.trim()).map_err(|_| {
+        format!(
+            "'{}' is not a timestamp: write it as RFC 3339 with an offset, e.g. 2026-11-23T09:00:00+01:00",
+            shown()
+        )
+    })?;
+    if !(1970..=9999).contains(&moment.year()) {
+        return Err(format!(
+            "'{}' is outside the years hone schedules in (1970 to 9999)",
+            shown()
+        ));
+    }
+    Ok(moment)
 }
 
 /// A study day: the local date, shifted so that a day starts at the configured hour.

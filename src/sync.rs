@@ -1,13 +1,21 @@
-//! `hone sync` through git: commit this machine's new reviews, rebase onto the remote, push.
-//! The only code that starts another program; hone itself never opens a network connection.
+//! `hone sync` through git: commit this machine's logs, fetch, fold in what came, push. The only
+//! code that starts another program; hone itself never opens a network connection.
 //!
-//! Conflicts cannot arise in the review logs: each device appends only to its own. The few files
-//! two machines may both change (imported decks, the plan, deck settings) are marked `-merge` in
-//! the generated `.gitattributes` and the rebase favours this machine's commits, so such a file
-//! is taken whole from the machine that syncs last, never mixed line by line.
+//! git never writes hone's logs. A sync commits exactly the log files (whatever `.gitignore`
+//! says), builds the merge commit from trees alone (`git merge-tree`, a temporary index,
+//! `git commit-tree`), lets the store append what came from the other machines to the logs
+//! (fsynced, as any answer), and only then moves the branch and the index. A sync killed at any
+//! point leaves logs that only ever grew, and the next sync simply does the steps again.
+//!
+//! A rebase or merge left stopped in the data dir's repository (by an older hone, or by hand)
+//! would leave older copies of the logs in the work tree, where answers would be appended to
+//! them. Every command checks for one first (`interrupted`, a few `stat` calls); `recover`
+//! saves every log line, aborts it, and appends back every line the abort took away.
 
+use std::fs;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 /// A failed git step, with what git said; nothing committed is lost by one.
 #[derive(Debug, thiserror::Error)]
@@ -20,7 +28,7 @@ pub enum SyncError {
     )]
     NotARepository(PathBuf),
     #[error(
-        "no git remote to sync with; add one with `git -C {} remote add origin URL` (this machine's reviews are committed)",
+        "no git remote to sync with; add one with `git -C {} remote add origin URL` (this machine's logs are committed)",
         shown(.0)
     )]
     NoRemote(PathBuf),
@@ -30,6 +38,10 @@ pub enum SyncError {
         detail: String,
         consequence: &'static str,
     },
+    #[error(
+        "git cannot merge {paths} with the remote's (files outside hone's logs); settle them with git, then run hone sync again; nothing was changed"
+    )]
+    Conflict { paths: String },
 }
 
 fn shown(path: &Path) -> String {
@@ -51,11 +63,58 @@ impl Upstream {
     }
 }
 
+/// An operation git left stopped in a repository.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stopped {
+    Rebase,
+    Merge,
+    CherryPick,
+}
+
+/// The git directory of the repository `dir` is in, found by looking (only `stat` and a small
+/// read): `.git` as a directory, or as a file naming it (worktrees, submodules).
+pub fn git_dir(dir: &Path) -> Option<PathBuf> {
+    let mut at = Some(dir);
+    while let Some(here) = at {
+        let dot = here.join(".git");
+        if dot.is_dir() {
+            return Some(dot);
+        }
+        if dot.is_file() {
+            let text = fs::read_to_string(&dot).ok()?;
+            let named = text.trim().strip_prefix("gitdir:")?.trim();
+            let path = Path::new(named);
+            return Some(if path.is_absolute() {
+                path.to_path_buf()
+            } else {
+                here.join(path)
+            });
+        }
+        at = here.parent();
+    }
+    None
+}
+
+/// The operation left stopped in the repository whose git directory is `git_dir`, if any.
+pub fn interrupted(git_dir: &Path) -> Option<Stopped> {
+    if git_dir.join("rebase-merge").is_dir() || git_dir.join("rebase-apply").is_dir() {
+        Some(Stopped::Rebase)
+    } else if git_dir.join("MERGE_HEAD").is_file() {
+        Some(Stopped::Merge)
+    } else if git_dir.join("CHERRY_PICK_HEAD").is_file() {
+        Some(Stopped::CherryPick)
+    } else {
+        None
+    }
+}
+
 /// git run in one work tree.
 pub struct Git {
     dir: PathBuf,
     /// `-c` options naming who commits, when git has no identity configured.
     identity: Vec<String>,
+    /// The data dir's path within the repository, with a trailing `/` (empty at its top).
+    prefix: String,
 }
 
 impl Git {
@@ -65,11 +124,13 @@ impl Git {
         let mut git = Git {
             dir: dir.to_path_buf(),
             identity: Vec::new(),
+            prefix: String::new(),
         };
         let out = git.run(&["rev-parse", "--is-inside-work-tree"])?;
         if !out.status.success() || String::from_utf8_lossy(&out.stdout).trim() != "true" {
             return Err(SyncError::NotARepository(dir.to_path_buf()));
         }
+        git.prefix = git.step(&["rev-parse", "--show-prefix"], NOTHING_CHANGED)?;
         if !git.run(&["config", "user.email"])?.status.success() {
             git.identity = vec![
                 "-c".to_owned(),
@@ -91,7 +152,8 @@ impl Git {
         // Never wait for a password or an editor: hone may run without a terminal.
         command
             .env("GIT_TERMINAL_PROMPT", "0")
-            .env("GIT_EDITOR", "true");
+            .env("GIT_EDITOR", "true")
+            .env_remove("GIT_INDEX_FILE");
         command
     }
 
@@ -107,27 +169,63 @@ impl Git {
         if out.status.success() {
             return Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned());
         }
-        Err(SyncError::Failed {
-            step: args.first().copied().unwrap_or_default().to_owned(),
-            detail: said(&out),
-            consequence,
-        })
+        Err(failed(args, &out, consequence))
     }
 
-    /// Stages everything under the data dir (the ignore file keeps `local/` out) and commits it,
-    /// if anything changed. Returns whether a commit was made.
-    pub fn commit_all(&self, message: &str) -> Result<bool, SyncError> {
-        const NOTHING_LOST: &str = "nothing was changed; run hone sync again";
-        self.step(&["add", "-A", "--", "."], NOTHING_LOST)?;
-        let staged = self.run(&["diff", "--cached", "--quiet", "--", "."])?;
-        if staged.status.success() {
+    /// A path of the data dir (`reviews/x.jsonl`) as the repository names it.
+    fn in_repo(&self, relative: &str) -> String {
+        format!("{}{relative}", self.prefix)
+    }
+
+    /// The commit HEAD names, if there is one yet.
+    pub fn head(&self) -> Result<Option<String>, SyncError> {
+        self.commit("HEAD")
+    }
+
+    fn commit(&self, name: &str) -> Result<Option<String>, SyncError> {
+        let spec = format!("{name}^{{commit}}");
+        let out = self.run(&["rev-parse", "--verify", "-q", &spec])?;
+        Ok(out
+            .status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned()))
+    }
+
+    /// Stages exactly `paths` (relative to the data dir: the logs, and files of older hones,
+    /// whose removal is staged too) and commits them alone, if anything changed. Returns
+    /// whether a commit was made.
+    pub fn commit_paths(&self, paths: &[String], message: &str) -> Result<bool, SyncError> {
+        // Only paths there are, or that git knows (a removal): any other would be an error.
+        let mut listed = vec!["ls-files", "--"];
+        listed.extend(paths.iter().map(String::as_str));
+        let tracked = self.step(&listed, NOTHING_CHANGED)?;
+        let tracked: Vec<&str> = tracked.lines().collect();
+        let paths: Vec<String> = paths
+            .iter()
+            .filter(|p| {
+                self.dir.join(p).exists()
+                    || tracked.iter().any(|t| {
+                        t.strip_prefix(&self.prefix)
+                            .unwrap_or(t)
+                            .starts_with(p.as_str())
+                    })
+            })
+            .cloned()
+            .collect();
+        if paths.is_empty() {
             return Ok(false);
         }
-        self.step(
-            // Only the data dir, even inside a larger repository with other staged changes.
-            &["commit", "-q", "--no-verify", "-m", message, "--", "."],
-            NOTHING_LOST,
-        )?;
+        let mut add = vec!["add", "-A", "-f", "--"];
+        add.extend(paths.iter().map(String::as_str));
+        self.step(&add, NOTHING_CHANGED)?;
+        let mut staged = vec!["diff", "--cached", "--quiet", "--"];
+        staged.extend(paths.iter().map(String::as_str));
+        if self.run(&staged)?.status.success() {
+            return Ok(false);
+        }
+        let mut commit = vec!["commit", "-q", "--no-verify", "-m", message, "--"];
+        commit.extend(paths.iter().map(String::as_str));
+        self.step(&commit, NOTHING_CHANGED)?;
         Ok(true)
     }
 
@@ -150,7 +248,7 @@ impl Git {
                 });
             }
         }
-        let remotes = self.step(&["remote"], "nothing was changed")?;
+        let remotes = self.step(&["remote"], NOTHING_CHANGED)?;
         let remotes: Vec<&str> = remotes.lines().collect();
         let remote = match remotes.as_slice() {
             [] => return Err(SyncError::NoRemote(self.dir.clone())),
@@ -160,7 +258,7 @@ impl Git {
         };
         let branch = self.step(
             &["symbolic-ref", "--short", "HEAD"],
-            "this machine's reviews are committed; check out a branch and run hone sync again",
+            "this machine's logs are committed; check out a branch and run hone sync again",
         )?;
         Ok(Upstream {
             remote: remote.to_owned(),
@@ -170,34 +268,205 @@ impl Git {
     }
 
     pub fn fetch(&self, upstream: &Upstream) -> Result<(), SyncError> {
-        self.step(
-            &["fetch", "-q", &upstream.remote],
-            "this machine's reviews are committed and will go out with the next hone sync",
-        )
-        .map(drop)
+        self.step(&["fetch", "-q", &upstream.remote], COMMITTED)
+            .map(drop)
     }
 
-    /// Rebases this machine's commits onto the fetched upstream branch, if it exists yet. A
-    /// rebase that stops is aborted, so the work tree is as it was.
-    pub fn rebase(&self, upstream: &Upstream) -> Result<(), SyncError> {
-        let reference = format!("refs/remotes/{}", upstream.name());
-        let exists = self.run(&["rev-parse", "--verify", "-q", &reference])?;
-        if !exists.status.success() {
-            return Ok(()); // an empty remote: the push creates the branch
+    /// The fetched upstream commit, if the remote branch exists and HEAD does not have it yet.
+    pub fn incoming(&self, upstream: &Upstream) -> Result<Option<String>, SyncError> {
+        let Some(theirs) = self.commit(&format!("refs/remotes/{}", upstream.name()))? else {
+            return Ok(None); // an empty remote: the push creates the branch
+        };
+        if let Some(ours) = self.head()? {
+            let out = self.run(&["merge-base", "--is-ancestor", &theirs, &ours])?;
+            if out.status.success() {
+                return Ok(None);
+            }
         }
-        let out = self.run(&["rebase", "-q", "-X", "theirs", &upstream.name()])?;
-        if out.status.success() {
-            return Ok(());
-        }
-        let _ = self.run(&["rebase", "--abort"]);
-        Err(SyncError::Failed {
-            step: "rebase".to_owned(),
-            detail: said(&out),
-            consequence: "the rebase was undone and nothing was lost; settle it with git in the data dir, then run hone sync again",
-        })
+        Ok(Some(theirs))
     }
 
-    /// Pushes; `Ok(false)` if the remote moved on since the fetch (fetch, rebase, try again).
+    /// The log files (`reviews/*.jsonl`, `curriculum/*.jsonl`) of the data dir as `commit`
+    /// holds them: path relative to the data dir, and bytes.
+    pub fn logs_at(&self, commit: &str) -> Result<Vec<(String, Vec<u8>)>, SyncError> {
+        let dirs = [self.in_repo("reviews"), self.in_repo("curriculum")];
+        let listed = self.step(
+            &[
+                "ls-tree",
+                "-r",
+                "--name-only",
+                commit,
+                "--",
+                &dirs[0],
+                &dirs[1],
+            ],
+            NOTHING_CHANGED,
+        )?;
+        let mut logs = Vec::new();
+        for path in listed.lines().filter(|p| p.ends_with(".jsonl")) {
+            let spec = format!("{commit}:{path}");
+            let out = self.run(&["cat-file", "blob", &spec])?;
+            if !out.status.success() {
+                return Err(failed(&["cat-file"], &out, NOTHING_CHANGED));
+            }
+            let relative = path.strip_prefix(&self.prefix).unwrap_or(path).to_owned();
+            logs.push((relative, out.stdout));
+        }
+        Ok(logs)
+    }
+
+    /// git's merge of HEAD (if any) and `theirs` as a tree, without touching the work tree or
+    /// the index. Its logs are only git's guess: conflicts in them are expected (both machines
+    /// appended), and `with_logs` replaces them by hone's. A conflict outside the logs is an
+    /// error, found before anything is written.
+    pub fn merge_base_tree(&self, theirs: &str) -> Result<String, SyncError> {
+        let tree = match self.head()? {
+            None => self.step(
+                &["rev-parse", &format!("{theirs}^{{tree}}")],
+                NOTHING_CHANGED,
+            )?,
+            Some(ours) => {
+                let out = self.run(&[
+                    "merge-tree",
+                    "--write-tree",
+                    "--name-only",
+                    "--allow-unrelated-histories",
+                    &ours,
+                    theirs,
+                ])?;
+                let text = String::from_utf8_lossy(&out.stdout).into_owned();
+                let mut lines = text.lines();
+                let tree = lines.next().unwrap_or_default().trim().to_owned();
+                if !out.status.success() && out.status.code() != Some(1) || tree.is_empty() {
+                    return Err(failed(&["merge-tree"], &out, NOTHING_CHANGED));
+                }
+                let conflicts: Vec<&str> = lines
+                    .take_while(|l| !l.is_empty())
+                    .filter(|path| !is_log(path.strip_prefix(&self.prefix).unwrap_or(path)))
+                    .collect();
+                if !conflicts.is_empty() {
+                    return Err(SyncError::Conflict {
+                        paths: conflicts.join(", "),
+                    });
+                }
+                tree
+            }
+        };
+        Ok(tree)
+    }
+
+    /// `base_tree` with the logs (`logs`, relative to the data dir) as the work tree has them.
+    pub fn with_logs(&self, base_tree: &str, logs: &[String]) -> Result<String, SyncError> {
+        let index = self.dir.join("local").join("sync-index");
+        let index_env = index.display().to_string();
+        let with_index = |args: &[&str]| -> Result<String, SyncError> {
+            let out = self
+                .command(args)
+                .env("GIT_INDEX_FILE", &index_env)
+                .output()
+                .map_err(|e| SyncError::NoGit(e.to_string()))?;
+            if out.status.success() {
+                Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+            } else {
+                Err(failed(args, &out, NOTHING_CHANGED))
+            }
+        };
+        let result = (|| {
+            with_index(&["read-tree", base_tree])?;
+            let mut info = String::new();
+            for log in logs {
+                let blob = self.step(&["hash-object", "-w", "--", log], NOTHING_CHANGED)?;
+                info.push_str(&format!("100644 {blob}\t{}\n", self.in_repo(log)));
+            }
+            let mut child = self
+                .command(&["update-index", "--index-info"])
+                .env("GIT_INDEX_FILE", &index_env)
+                .stdin(Stdio::piped())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .map_err(|e| SyncError::NoGit(e.to_string()))?;
+            if let Some(mut stdin) = child.stdin.take() {
+                stdin
+                    .write_all(info.as_bytes())
+                    .map_err(|e| SyncError::NoGit(e.to_string()))?;
+            }
+            let out = child
+                .wait_with_output()
+                .map_err(|e| SyncError::NoGit(e.to_string()))?;
+            if !out.status.success() {
+                return Err(failed(&["update-index"], &out, NOTHING_CHANGED));
+            }
+            with_index(&["write-tree"])
+        })();
+        let _ = fs::remove_file(&index);
+        result
+    }
+
+    /// Makes the merge commit of `tree` with parents HEAD (if any) and `theirs`, moves the
+    /// branch to it (only if HEAD is still `head`), brings files outside the logs that changed
+    /// up to date, and the index with it. The logs in the work tree are already what it says.
+    pub fn commit_merge(
+        &self,
+        tree: &str,
+        head: Option<&str>,
+        theirs: &str,
+        message: &str,
+    ) -> Result<String, SyncError> {
+        let mut args = vec!["commit-tree", tree];
+        if let Some(head) = head {
+            args.extend(["-p", head]);
+        }
+        args.extend(["-p", theirs, "-m", message]);
+        let commit = self.step(&args, COMMITTED)?;
+        // Files outside the logs that the merge changes (rare: the data dir holds little else).
+        let changed = match head {
+            Some(head) => self.step(
+                &[
+                    "diff",
+                    "--name-status",
+                    "--no-renames",
+                    head,
+                    &commit,
+                    "--",
+                    ".",
+                ],
+                COMMITTED,
+            )?,
+            None => String::new(),
+        };
+        let mut update = vec!["update-ref", "-m", "hone sync", "HEAD", &commit];
+        if let Some(head) = head {
+            update.push(head);
+        }
+        self.step(&update, COMMITTED)?;
+        for line in changed.lines() {
+            let Some((status, path)) = line.split_once('\t') else {
+                continue;
+            };
+            let relative = path.strip_prefix(&self.prefix).unwrap_or(path);
+            if is_log(relative) {
+                continue;
+            }
+            if status.starts_with('D') {
+                let _ = fs::remove_file(self.dir.join(relative));
+            } else {
+                self.step(&["checkout", &commit, "--", relative], COMMITTED)?;
+            }
+        }
+        self.reset_index()?;
+        Ok(commit)
+    }
+
+    /// The index of the data dir's paths, back to what HEAD has; the work tree is untouched.
+    pub fn reset_index(&self) -> Result<(), SyncError> {
+        if self.head()?.is_some() {
+            self.step(&["reset", "-q", "--", "."], COMMITTED)?;
+        }
+        Ok(())
+    }
+
+    /// Pushes; `Ok(false)` if the remote moved on since the fetch (fetch, merge, try again).
     pub fn push(&self, upstream: &Upstream) -> Result<bool, SyncError> {
         let target = format!("HEAD:refs/heads/{}", upstream.branch);
         let mut args = vec!["push", "-q", "--porcelain"];
@@ -216,11 +485,45 @@ impl Git {
         {
             return Ok(false);
         }
-        Err(SyncError::Failed {
-            step: "push".to_owned(),
-            detail: said(&out),
-            consequence: "this machine's reviews are committed and will go out with the next hone sync",
-        })
+        Err(failed(&args, &out, COMMITTED))
+    }
+
+    /// Whether the repository tracks any of hone's logs in the data dir.
+    pub fn tracks_logs(&self) -> Result<bool, SyncError> {
+        let listed = self.step(
+            &["ls-files", "--", "reviews", "curriculum"],
+            NOTHING_CHANGED,
+        )?;
+        Ok(listed.lines().any(|l| l.ends_with(".jsonl")))
+    }
+
+    /// Aborts an operation git left stopped; the work tree goes back to the commit before it.
+    pub fn abort(&self, stopped: Stopped) -> Result<(), SyncError> {
+        let args: &[&str] = match stopped {
+            Stopped::Rebase => &["rebase", "--abort"],
+            Stopped::Merge => &["merge", "--abort"],
+            Stopped::CherryPick => &["cherry-pick", "--abort"],
+        };
+        self.step(args, "every log line was saved first and is put back")
+            .map(drop)
+    }
+}
+
+/// Whether a path of the data dir is one of hone's logs.
+pub fn is_log(relative: &str) -> bool {
+    (relative.starts_with("reviews/") || relative.starts_with("curriculum/"))
+        && relative.ends_with(".jsonl")
+        && relative.matches('/').count() == 1
+}
+
+const NOTHING_CHANGED: &str = "nothing was changed; run hone sync again";
+const COMMITTED: &str = "this machine's logs are committed and go out with the next hone sync";
+
+fn failed(args: &[&str], out: &Output, consequence: &'static str) -> SyncError {
+    SyncError::Failed {
+        step: args.first().copied().unwrap_or_default().to_owned(),
+        detail: said(out),
+        consequence,
     }
 }
 

@@ -270,7 +270,7 @@ fn a_failing_fsync_is_an_error_never_a_false_success() {
 }
 
 #[test]
-fn a_failing_rename_leaves_the_old_snapshot_and_no_temporary_file() {
+fn a_snapshot_that_cannot_be_written_after_the_answer_is_saved_is_a_warning_not_a_failure() {
     if !strace() {
         return;
     }
@@ -286,9 +286,12 @@ fn a_failing_rename_leaves_the_old_snapshot_and_no_temporary_file() {
         &["answer", "--stdin", "--json"],
         "{\"card\": \"api/graphql\", \"grade\": 4}\n",
     );
-    assert_eq!(out.status.code(), Some(1));
+    // The answer is durable: the command succeeded, and a retry would record it twice.
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("cannot replace") && stderr(&out).contains("snapshot.json"),
+        stderr(&out).contains("warning")
+            && stderr(&out).contains("cannot replace")
+            && stderr(&out).contains("snapshot.json"),
         "{}",
         stderr(&out)
     );

@@ -268,7 +268,7 @@ fn sync_explains_what_is_missing_and_loses_nothing() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("no git remote"), "{}", stderr(&out));
     let logged = git(machines.home.path(), &["-C", dir, "log", "--oneline"]);
-    assert!(String::from_utf8_lossy(&logged.stdout).contains("hone: reviews from"));
+    assert!(String::from_utf8_lossy(&logged.stdout).contains("hone: logs from"));
 
     let gone = machines.home.path().join("gone.git");
     let add = ["-C", dir, "remote", "add", "origin", gone.to_str().unwrap()];
@@ -316,7 +316,7 @@ fn this_machines_own_files_are_never_synced() {
 }
 
 #[test]
-fn a_file_both_machines_changed_is_taken_from_the_last_to_sync() {
+fn the_later_of_two_plans_made_on_two_machines_wins_on_both() {
     let machines = Machines::new();
     machines.with_remote();
     machines.ok(0, &at(2, 0), &["plan", "--interview", "2026-04-01"]);

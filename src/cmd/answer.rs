@@ -36,8 +36,13 @@ pub fn run(ctx: &mut Ctx, args: AnswerArgs) -> anyhow::Result<()> {
     let catalog = ctx.index()?;
     let card = find_card(&catalog, &card)?.id.clone();
     let grade = Grade::new(grade).ok_or_else(|| UsageError(format!("grade {grade} is not 0-5")))?;
-    let at = ctx.now;
-    let reviews = record(ctx, vec![(card, grade, at)])?;
+    let wanted = Wanted {
+        card,
+        grade,
+        at: ctx.now,
+        key: None,
+    };
+    let reviews = record(ctx, vec![wanted])?;
     emit_answers(ctx, &reviews, args.json)
 }
 
@@ -55,47 +60,76 @@ type Recorded = (Event, Option<CardState>);
 
 /// Logs scheduled answers, each against the card's state as it is on disk now, and suspends
 /// a card that became a leech if the settings say so.
-fn record(
-    ctx: &mut Ctx,
-    answers: Vec<(CardId, Grade, DateTime<FixedOffset>)>,
-) -> anyhow::Result<Vec<Recorded>> {
+fn record(ctx: &mut Ctx, answers: Vec<Wanted>) -> anyhow::Result<Vec<Recorded>> {
     let settings = ctx.settings;
+    let keyed = answers.iter().any(|a| a.key.is_some());
     ctx.store.record(|state, store| {
+        // Answers given before under the same keys (a retried script): read under this lock,
+        // so that two retries at once still record one answer.
+        let before: HashMap<String, Event> = if keyed {
+            store
+                .own_log()?
+                .into_iter()
+                .filter(|e| e.id.starts_with(KEYED))
+                .map(|e| (e.id.clone(), e))
+                .collect()
+        } else {
+            HashMap::new()
+        };
         // Cards answered earlier in this batch, whose new state is not on disk yet.
         let mut changed: HashMap<&CardId, CardState> = HashMap::new();
-        let mut events = Vec::with_capacity(answers.len());
-        for (card, grade, at) in &answers {
+        let mut logged = Vec::with_capacity(answers.len());
+        let mut acknowledged = Vec::with_capacity(answers.len());
+        for wanted in &answers {
+            let card = &wanted.card;
+            let id = match &wanted.key {
+                Some(key) => store.keyed_id(key)?,
+                None => store.new_review_id(),
+            };
+            let current = changed.get(card).or_else(|| state.cards.get(card)).copied();
+            if let Some(earlier) = before.get(&id) {
+                acknowledged.push((earlier.clone(), current));
+                continue;
+            }
+            if logged.iter().any(|e: &Event| e.id == id) {
+                continue; // the same key twice in one batch
+            }
             let graded = Graded {
-                grade: *grade,
+                grade: wanted.grade,
                 elapsed_ms: None,
                 response: None,
             };
             let when = Moment {
-                at: *at,
+                at: wanted.at,
                 day_start_hour: settings.day_start_hour,
                 max_interval: settings.max_interval_days,
             };
-            let before = changed.get(card).or_else(|| state.cards.get(card));
             let event = answer::answer(
                 card,
                 graded,
                 ReviewKind::Scheduled,
-                before,
+                current.as_ref(),
                 when,
-                store.new_review_id(),
+                id,
             );
             if let Some(after) = event.after() {
                 changed.insert(card, *after);
             }
             let after = changed.get(card).or_else(|| state.cards.get(card)).copied();
             let suspend = leech_suspension(&event, state, &settings, when, store);
-            events.push((event, after));
-            events.extend(suspend.map(|s| (s, after)));
+            logged.push(event.clone());
+            acknowledged.push((event, after));
+            if let Some(suspend) = suspend {
+                logged.push(suspend.clone());
+                acknowledged.push((suspend, after));
+            }
         }
-        let logged = events.iter().map(|(event, _)| event.clone()).collect();
-        Ok((logged, events))
+        Ok((logged, acknowledged))
     })
 }
+
+/// How the ids of answers given with an idempotency key begin.
+const KEYED: &str = "k-";
 
 /// The suspension of a card that `review` just made a leech, when leeches are to be suspended.
 pub fn leech_suspension(
@@ -117,17 +151,32 @@ struct InputLine {
     card: String,
     grade: serde_json::Value,
     at: Option<String>,
+    /// A key the script chooses for this answer: sent again (a retry after a kill), it is
+    /// acknowledged again and recorded once.
+    id: Option<String>,
+}
+
+/// The longest idempotency key accepted.
+const MAX_KEY: usize = 200;
+
+/// One answer to record.
+struct Wanted {
+    card: CardId,
+    grade: Grade,
+    at: DateTime<FixedOffset>,
+    key: Option<String>,
 }
 
 /// Checks one input line; the error is the message for `stdin:LINE: ...`.
-fn parse_line(
-    text: &str,
-    catalog: &Catalog,
-    now: DateTime<FixedOffset>,
-) -> Result<(CardId, Grade, DateTime<FixedOffset>), String> {
+fn parse_line(text: &str, catalog: &Catalog, now: DateTime<FixedOffset>) -> Result<Wanted, String> {
     let line: InputLine = serde_json::from_str(text).map_err(|e| {
-        format!("expected {{\"card\": ID, \"grade\": 0-5, \"at\": TIMESTAMP (optional)}}: {e}")
+        format!("expected {{\"card\": ID, \"grade\": 0-5, \"at\": TIMESTAMP (optional), \"id\": KEY (optional)}}: {e}")
     })?;
+    if let Some(key) = &line.id
+        && (key.is_empty() || key.chars().count() > MAX_KEY)
+    {
+        return Err(format!("'id' must be 1 to {MAX_KEY} characters"));
+    }
     let card: CardId = line.card.parse()?;
     if catalog.card(&card).is_none() {
         return Err(format!("unknown card '{card}'; `hone cards` lists them"));
@@ -140,11 +189,14 @@ fn parse_line(
         .ok_or_else(|| format!("grade {} is not a whole number from 0 to 5", line.grade))?;
     let at = match line.at {
         None => now,
-        Some(at) => DateTime::parse_from_rfc3339(&at).map_err(|e| {
-            format!("'at': {e}; expected RFC 3339 with an offset, e.g. 2026-11-23T09:00:00+01:00")
-        })?,
+        Some(at) => crate::model::parse_moment(&at).map_err(|e| format!("'at': {e}"))?,
     };
-    Ok((card, grade, at))
+    Ok(Wanted {
+        card,
+        grade,
+        at,
+        key: line.id,
+    })
 }
 
 fn from_stdin(ctx: &mut Ctx, json: bool) -> anyhow::Result<()> {
@@ -185,7 +237,7 @@ fn from_stdin(ctx: &mut Ctx, json: bool) -> anyhow::Result<()> {
     };
     // Lines before a bad one stay recorded, and are acknowledged as such.
     recorded += commit(ctx, &mut batch, json)?;
-    ctx.store.checkpoint()?;
+    ctx.store.checkpoint_or_warn();
     match failure {
         Some(e) => Err(anyhow!(
             "{e:#} (the {recorded} answers before it were recorded)"
@@ -195,11 +247,7 @@ fn from_stdin(ctx: &mut Ctx, json: bool) -> anyhow::Result<()> {
 }
 
 /// Records and acknowledges a batch; returns how many answers it held.
-fn commit(
-    ctx: &mut Ctx,
-    batch: &mut Vec<(CardId, Grade, DateTime<FixedOffset>)>,
-    json: bool,
-) -> anyhow::Result<usize> {
+fn commit(ctx: &mut Ctx, batch: &mut Vec<Wanted>, json: bool) -> anyhow::Result<usize> {
     if batch.is_empty() {
         return Ok(0);
     }

@@ -315,7 +315,9 @@ pub fn run(
         plan: None,
         text_at: Default::default(),
     };
-    let result = match command {
+    // Every command reads or writes the logs: none may see them as a stopped git operation
+    // left them.
+    let result = sync::recover(&mut ctx).and_then(|()| match command {
         None => status::run(&mut ctx),
         Some(Command::Review(args)) => review::run(&mut ctx, args),
         Some(Command::Decks(args)) => decks::decks(&mut ctx, args),
@@ -342,7 +344,7 @@ pub fn run(
         Some(Command::Plan(args)) => progress::plan(&mut ctx, args),
         Some(Command::Why(args)) => progress::why(&mut ctx, args),
         Some(Command::Completions(_) | Command::Man) => Ok(()),
-    };
+    });
     ctx.flush_warnings();
     result
 }

@@ -141,7 +141,7 @@ pub fn run(ctx: &mut Ctx, args: ReviewArgs) -> anyhow::Result<()> {
         settings: ctx.settings,
     };
     let ended = ui::run_session(&mut session, &catalog, &mut journal, ctx.env.color)?;
-    ctx.store.checkpoint()?;
+    ctx.store.checkpoint_or_warn();
 
     let summary = session.summary();
     let share = (summary.first_correct * 100)

@@ -1,5 +1,7 @@
 //! `hone suspend`, `hone unsuspend` and `hone undo`: the session's `s` and `u` keys, for scripts.
 
+use std::collections::BTreeSet;
+
 use anyhow::anyhow;
 
 use crate::answer;
@@ -42,29 +44,35 @@ pub fn suspend(ctx: &mut Ctx, args: CardArgs, suspend: bool) -> anyhow::Result<(
 pub fn undo(ctx: &mut Ctx, args: JsonArgs) -> anyhow::Result<()> {
     ctx.before_writing();
     let when = ctx.moment();
-    let own_log = ctx.store.own_log()?;
-    let undone: std::collections::BTreeSet<&str> =
-        own_log.iter().filter_map(Event::undoes).collect();
-    let Some(last) = own_log
-        .iter()
-        .rev()
-        .find(|e| e.graded().is_some() && !undone.contains(e.id.as_str()))
-    else {
-        return Err(anyhow!(
-            "nothing to undo: no answer recorded on this machine is left to take back"
-        ));
-    };
-    let last = last.clone();
-    let undo = ctx.store.record(|_, store| {
-        let undo = answer::undo(&last, when, store.new_review_id())
+    // The answer to take back is chosen under the same lock that records the undo: two undos
+    // at once take back two answers, or one says there is nothing left.
+    let (undo, undone) = ctx.store.record(|_, store| {
+        let own_log = store.own_log()?;
+        let gone: BTreeSet<&str> = own_log
+            .iter()
+            .filter_map(Event::undoes)
+            .chain(
+                own_log
+                    .iter()
+                    .flat_map(|e| e.retracts().iter().map(String::as_str)),
+            )
+            .collect();
+        let last = own_log
+            .iter()
+            .rev()
+            .find(|e| e.graded().is_some() && !gone.contains(e.id.as_str()))
+            .ok_or_else(|| {
+                anyhow!("nothing to undo: no answer recorded on this machine is left to take back")
+            })?;
+        let undo = answer::undo(last, when, store.new_review_id())
             .ok_or_else(|| anyhow!("not an answer"))?;
-        Ok((vec![undo.clone()], undo))
+        Ok((vec![undo.clone()], (undo, last.id.clone())))
     })?;
     let state = ctx.state()?;
     let view = ChangeView {
         card: undo.card.to_string(),
         action: "undo",
-        undone: Some(last.id.clone()),
+        undone: Some(undone),
         state: Some(state.cards.get(&undo.card).map(StateView::of)),
         suspended: state.suspended.contains(&undo.card),
     };

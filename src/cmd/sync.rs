@@ -1,10 +1,14 @@
-//! `hone sync` and `hone merge`: drilling on two machines. Sync hands the data dir to git and
-//! refreshes the state from what came back; merge folds in another data dir or an exported
-//! history. Either way the state is what `replay` makes of every log.
+//! `hone sync` and `hone merge`: drilling on two machines. Sync hands the logs to git and folds
+//! in what came back; merge folds in another data dir or an exported history. Either way the
+//! state is what `replay` makes of every log. Before any command, a rebase or merge that git
+//! left stopped in the data dir's repository is undone without losing a line (`recover`).
+
+use serde::Serialize;
 
 use crate::cli::{JsonArgs, MergeArgs};
+use crate::render::plural;
 use crate::render::safe::visible;
-use crate::sync::{Git, SyncError};
+use crate::sync::{self, Git, SyncError};
 use crate::views::{MergeView, SyncView};
 
 use super::Ctx;
@@ -12,30 +16,72 @@ use super::Ctx;
 /// How often a push that lost a race with another machine is retried.
 const PUSH_ATTEMPTS: usize = 3;
 
+/// What a sync is doing, written to `local/sync.json` before it does it, so that one killed
+/// half-way is recognised and finished by the next.
+#[derive(Serialize)]
+struct Operation<'a> {
+    schema: u32,
+    phase: &'a str,
+    head: Option<&'a str>,
+    theirs: Option<&'a str>,
+}
+
 pub fn sync(ctx: &mut Ctx, args: JsonArgs) -> anyhow::Result<()> {
     let root = ctx.store.root().to_path_buf();
     let device = ctx.store.prepare_for_sync()?;
     let git = Git::open(&root, &format!("hone@{device}"))?;
-    let own_log = format!("{device}.jsonl");
-    let message = format!("hone: reviews from {device}");
+    let message = format!("hone: logs from {device}");
+    let record = root.join("local").join("sync.json");
+    let note = |phase: &str, head: Option<&str>, theirs: Option<&str>| -> anyhow::Result<()> {
+        let op = Operation {
+            schema: 1,
+            phase,
+            head,
+            theirs,
+        };
+        std::fs::write(&record, serde_json::to_vec(&op)?)?;
+        Ok(())
+    };
+    if record.exists() {
+        // A sync was cut short: the logs only grew, so the steps are simply done again, from
+        // an index that matches HEAD.
+        git.reset_index()?;
+        let _ = std::fs::remove_file(root.join("local").join("sync-index"));
+        ctx.store.warn(
+            "the last hone sync was cut short; it is finished now (no log lost a line)".to_owned(),
+        );
+    }
+    note("commit", None, None)?;
     let committed = {
         let _lock = ctx.store.exclusive()?;
-        ctx.store.settle_own_log()?;
-        git.commit_all(&message)?
+        let files = ctx.store.synced_files()?;
+        git.commit_paths(&files, &message)?
     };
     let upstream = git.upstream()?;
-    let before = ctx.store.log_line_counts()?;
+    let mut received = 0;
     let mut pushed = false;
     for _ in 0..PUSH_ATTEMPTS {
         git.fetch(&upstream)?;
-        {
-            // Answers given since the first commit go into this one, so the rebase finds a
-            // clean work tree; nothing is answered while git rewrites files.
+        if let Some(theirs) = git.incoming(&upstream)? {
+            // One lock from the commit to the merge: nothing is answered in between.
             let _lock = ctx.store.exclusive()?;
-            ctx.store.settle_own_log()?;
-            git.commit_all(&message)?;
-            git.rebase(&upstream)?;
+            git.commit_paths(&ctx.store.synced_files()?, &message)?;
+            let head = git.head()?;
+            note("merge", head.as_deref(), Some(&theirs))?;
+            let base = git.merge_base_tree(&theirs)?;
+            let logs = git.logs_at(&theirs)?;
+            received += ctx.store.integrate(&logs)?.entries;
+            let files: Vec<String> = ctx
+                .store
+                .synced_files()?
+                .into_iter()
+                .filter(|f| sync::is_log(f))
+                .collect();
+            let tree = git.with_logs(&base, &files)?;
+            let merge = format!("hone: merge {} into {device}", upstream.name());
+            git.commit_merge(&tree, head.as_deref(), &theirs, &merge)?;
         }
+        note("push", None, None)?;
         if git.push(&upstream)? {
             pushed = true;
             break;
@@ -45,41 +91,75 @@ pub fn sync(ctx: &mut Ctx, args: JsonArgs) -> anyhow::Result<()> {
         return Err(SyncError::Failed {
             step: "push".to_owned(),
             detail: format!("{} kept moving while pushing", upstream.name()),
-            consequence: "this machine's reviews are committed; run hone sync again",
+            consequence: "this machine's logs are committed; run hone sync again",
         }
         .into());
     }
-    let after = ctx.store.log_line_counts()?;
-    let received = after
-        .iter()
-        .filter(|(name, _)| **name != own_log)
-        .map(|(name, lines)| lines.saturating_sub(before.get(name).copied().unwrap_or(0)))
-        .sum();
+    let _ = std::fs::remove_file(&record);
     // The state is replayed and checkpointed here, not by the next command that happens to run.
     ctx.store.checkpoint()?;
+    let devices = ctx
+        .store
+        .synced_files()?
+        .iter()
+        .filter(|f| f.starts_with("reviews/") && sync::is_log(f))
+        .count();
     let view = SyncView {
         remote: upstream.remote.clone(),
         branch: upstream.branch.clone(),
         committed,
         received,
-        devices: after.len(),
+        devices,
     };
     ctx.emit(args.json, &view, |v, _| {
         let sent = if v.committed {
-            "sent this machine's new reviews"
+            "sent this machine's new entries"
         } else {
             "nothing new to send"
         };
         format!(
-            "Synced with {}/{}: {sent}; received {} log {} from other machines ({} {} in all).\n",
+            "Synced with {}/{}: {sent}; received {} from other machines ({} in all).\n",
             visible(&v.remote),
             visible(&v.branch),
-            v.received,
-            if v.received == 1 { "entry" } else { "entries" },
-            v.devices,
-            if v.devices == 1 { "device" } else { "devices" },
+            plural(v.received, "log entry", "log entries"),
+            plural(v.devices, "device", "devices"),
         )
     })
+}
+
+/// Undoes a rebase or merge that git left stopped in the repository of the data dir, if there
+/// is one and it holds hone's logs: every log line is saved, the operation aborted, and every
+/// line the abort took away appended back. Costs a few `stat` calls when there is none.
+pub fn recover(ctx: &mut Ctx) -> anyhow::Result<()> {
+    let root = ctx.store.root().to_path_buf();
+    if !root.is_dir() {
+        return Ok(());
+    }
+    let Some(git_dir) = sync::git_dir(&root) else {
+        return Ok(());
+    };
+    let Some(stopped) = sync::interrupted(&git_dir) else {
+        return Ok(());
+    };
+    let git = Git::open(&root, "hone@recovery")?;
+    if !git.tracks_logs()? {
+        return Ok(()); // someone else's repository, which only happens to contain the data dir
+    }
+    let _lock = ctx.store.exclusive()?;
+    let saved = ctx.store.save_log_lines()?;
+    git.abort(stopped)?;
+    let put_back = ctx.store.put_back_lines(&saved)?;
+    ctx.store.warn(format!(
+        "git had a {} stopped half-way in {}; it was aborted and {} it had taken out of the logs put back: nothing was lost",
+        match stopped {
+            sync::Stopped::Rebase => "rebase",
+            sync::Stopped::Merge => "merge",
+            sync::Stopped::CherryPick => "cherry-pick",
+        },
+        crate::store::shown(&root),
+        plural(put_back, "line", "lines")
+    ));
+    Ok(())
 }
 
 pub fn merge(ctx: &mut Ctx, args: MergeArgs) -> anyhow::Result<()> {
@@ -99,9 +179,8 @@ pub fn merge(ctx: &mut Ctx, args: MergeArgs) -> anyhow::Result<()> {
             );
         }
         format!(
-            "Merged {} new log {} from {} into {} ({} were here already); the schedule was replayed from every log.\n",
-            v.added,
-            if v.added == 1 { "entry" } else { "entries" },
+            "Merged {} from {} into {} ({} were here already); the schedule was replayed from every log.\n",
+            plural(v.added, "new log entry", "new log entries"),
             v.source,
             v.logs.join(", "),
             v.already

@@ -807,7 +807,7 @@ impl Store {
 }
 
 /// Changes as log lines, each ending in a newline.
-fn encode_changes(path: &Path, changes: &[Change]) -> Result<String, StoreError> {
+pub(super) fn encode_changes(path: &Path, changes: &[Change]) -> Result<String, StoreError> {
     let mut text = String::new();
     for change in changes {
         let line =
@@ -872,6 +872,30 @@ fn read_line(file: &mut fs::File) -> io::Result<Vec<u8>> {
         }
         line.extend_from_slice(&chunk[..read]);
     }
+}
+
+/// The changes of a curriculum log's complete lines, held in memory (a sync's incoming copy).
+pub(super) fn parse_bytes(path: &Path, bytes: &[u8]) -> Result<Vec<Change>, StoreError> {
+    let mut damage = Damage::default();
+    let mut changes = Vec::new();
+    let mut offset = 0;
+    for (i, raw) in super::lines::lines(bytes).enumerate() {
+        let number = i as u64 + 1;
+        let parse = || parse_line(path, number, offset, 0, raw, Load::Full);
+        changes.extend(damage.line(number, raw, parse)?.map(|(c, _)| c));
+        offset += raw.len() as u64 + 1;
+    }
+    damage.check()?;
+    Ok(changes)
+}
+
+/// Every change of a curriculum log, with its text, in the order written.
+pub(super) fn read_changes(path: &Path) -> Result<Vec<Change>, StoreError> {
+    Ok(read_log(path, 0, Load::Full)?
+        .changes
+        .into_iter()
+        .map(|(change, _)| change)
+        .collect())
 }
 
 /// What loading does with a curriculum log's bytes, for the fuzzers.

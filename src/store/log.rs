@@ -360,6 +360,26 @@ pub(super) fn read_whole_log(path: &Path) -> Result<WholeLog, StoreError> {
     Ok(whole)
 }
 
+/// How far the complete lines of a log go, and whether an incomplete one follows.
+pub(super) struct Extent {
+    pub bytes: u64,
+    pub torn: bool,
+}
+
+/// The extent of any log, without parsing it.
+pub(super) fn read_whole_log_bytes(path: &Path) -> Result<Extent, StoreError> {
+    let bytes = match fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => return Err(io_error(path, "read")(e)),
+    };
+    let complete = memchr::memrchr(b'\n', &bytes).map_or(0, |i| i + 1);
+    Ok(Extent {
+        bytes: complete as u64,
+        torn: complete < bytes.len(),
+    })
+}
+
 /// One log line: an entry, nothing for a blank line, or the error that names it.
 pub(super) fn parse_one(path: &Path, number: u64, raw: &[u8]) -> Result<Option<Event>, StoreError> {
     parse_line(path, number, raw)

@@ -291,8 +291,14 @@ impl Store {
         }
         let (events, value) = decided?;
         self.append(&events)?;
-        if self.cache.as_ref().is_some_and(Cache::checkpoint_due) {
-            self.write_snapshot()?;
+        // The entries are durable now: the command has succeeded, whatever happens to the
+        // snapshot, which only saves the next reader some replaying.
+        if self.cache.as_ref().is_some_and(Cache::checkpoint_due)
+            && let Err(e) = self.write_snapshot()
+        {
+            self.warnings.push(format!(
+                "the answer is saved, but the snapshot could not be written ({e}); the next command replays the log"
+            ));
         }
         Ok(value)
     }
@@ -341,6 +347,29 @@ impl Store {
             self.write_snapshot()?;
         }
         Ok(())
+    }
+
+    /// `checkpoint` at the end of a batch of answers already saved: a failure is a warning,
+    /// since the answers are durable and the next reader can replay the log.
+    pub fn checkpoint_or_warn(&mut self) {
+        if let Err(e) = self.checkpoint() {
+            self.warnings.push(format!(
+                "the answers are saved, but the snapshot could not be written ({e}); the next command replays the log"
+            ));
+        }
+    }
+
+    /// The id of an answer given with the idempotency key `key`: the same for the same key on
+    /// this machine, and unlike any other machine's.
+    pub fn keyed_id(&mut self, key: &str) -> Result<String, StoreError> {
+        let device = self.device()?;
+        let seed = format!("{device}\0{key}");
+        let again = format!("{key}\0{device}");
+        Ok(format!(
+            "k-{:016x}{:016x}",
+            crate::model::stable_hash(seed.as_bytes()),
+            crate::model::stable_hash(again.as_bytes())
+        ))
     }
 
     fn prepare_dirs(&self) -> Result<(), StoreError> {
@@ -404,10 +433,6 @@ impl Store {
         let lock = self.lock(Mode::Exclusive)?;
         self.remove_leftovers();
         Ok(lock)
-    }
-
-    pub(crate) fn shared(&self) -> Result<Lock, StoreError> {
-        self.lock(Mode::Shared)
     }
 
     /// The shared lock, for a command that reads several things as one view; none needed

@@ -330,7 +330,7 @@ pub struct SyncView {
     /// Whether this machine had new reviews (or other changes) to commit.
     pub committed: bool,
     /// Log entries that came in from other machines' logs.
-    pub received: u64,
+    pub received: usize,
     /// Devices with a review log in the data dir, this one included.
     pub devices: usize,
 }
