@@ -69,12 +69,14 @@ pub fn run_with(
         Ok(cli) => cli,
         Err(e) => {
             let code = u8::try_from(e.exit_code()).unwrap_or(EXIT_USAGE);
-            e.print()?;
-            return if code == EXIT_OK {
-                Ok(())
-            } else {
-                Err(AlreadyReported(code).into())
-            };
+            if code == EXIT_OK {
+                e.print()?; // --help, --version: hone's own text, styled
+                return Ok(());
+            }
+            // An error quotes the command line, which anyone may have written: escaped.
+            let text = e.render().to_string();
+            eprint!("{}", render::safe::visible(&text));
+            return Err(AlreadyReported(code).into());
         }
     };
     let env = env::Env::detect(&cli.global)?;

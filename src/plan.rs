@@ -27,6 +27,8 @@ pub const WINDOW_DAYS: u32 = 3;
 pub const NEW_CARD_LEAD_DAYS: u32 = WINDOW_DAYS + 2;
 /// Reviews every new card gets before the interview, if every due card is answered.
 pub const MIN_REVIEWS: u32 = 3;
+/// The furthest an interview may be: two years. The plan is simulated day by day up to it.
+pub const MAX_HORIZON_DAYS: u32 = 730;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Plan {

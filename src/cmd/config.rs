@@ -19,7 +19,7 @@ pub fn run(ctx: &mut Ctx, args: ConfigArgs) -> anyhow::Result<()> {
             settings
                 .set(&key, &value)
                 .map_err(|e| UsageError(e.to_string()))?;
-            store::config::save(&ctx.env.config_file, settings, ctx.env.seed)?;
+            store::config::save_key(&ctx.env.config_file, &key, settings, ctx.env.seed)?;
             print(ctx, args.json, Some(&key))
         }
         (Some(key), None) => {
@@ -46,7 +46,7 @@ fn print(ctx: &mut Ctx, json: bool, only: Option<&str>) -> anyhow::Result<()> {
                 ((*key).to_owned(), value)
             })
             .collect();
-        serde_json::to_writer(&mut *ctx.out, &object)?;
+        crate::views::write_json(&mut *ctx.out, &object)?;
         writeln!(ctx.out)?;
     } else if let (Some(key), 1) = (only, values.len()) {
         match values[key] {

@@ -63,6 +63,11 @@ struct RestoreAdvice {
 pub fn doctor(ctx: &mut Ctx, args: JsonArgs) -> anyhow::Result<()> {
     let mut checks = ctx.store.doctor();
     checks.push(match store::config::load(&ctx.env.config_file) {
+        Ok((_, warnings)) if !warnings.is_empty() => store::Check {
+            name: "config".into(),
+            status: Status::Warning,
+            detail: warnings.join("; "),
+        },
         Ok(_) => store::Check {
             name: "config".into(),
             status: Status::Ok,

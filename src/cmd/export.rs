@@ -60,6 +60,13 @@ pub fn run(ctx: &mut Ctx, args: ExportArgs) -> anyhow::Result<()> {
                 )
             })?;
         }
+        // A terminal shows card text, not obeys it; a file or a pipe gets the exact bytes.
+        None if ctx.env.stdout_is_terminal => {
+            let shown = crate::render::safe::visible(&String::from_utf8_lossy(&text)).into_owned();
+            ctx.out
+                .write_all(shown.as_bytes())
+                .map_err(|e| anyhow!(e))?;
+        }
         None => ctx.out.write_all(&text).map_err(|e| anyhow!(e))?,
     }
     Ok(())

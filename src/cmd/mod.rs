@@ -184,7 +184,7 @@ impl Ctx<'_> {
     ) -> anyhow::Result<()> {
         self.flush_warnings();
         if json {
-            serde_json::to_writer(&mut *self.out, view)?;
+            crate::views::write_json(&mut *self.out, view)?;
             writeln!(self.out)?;
         } else {
             let look = self.look();
@@ -303,8 +303,11 @@ pub fn run(
         Some(Command::Man) => return Ok(cli::write_man(out)?),
         _ => {}
     }
-    let settings = store::config::load(&env.config_file)?;
-    let store = Store::new(env.data_dir.clone(), env.lock_timeout, env.seed);
+    let (settings, config_warnings) = store::config::load(&env.config_file)?;
+    let mut store = Store::new(env.data_dir.clone(), env.lock_timeout, env.seed);
+    for warning in config_warnings {
+        store.warn(warning);
+    }
     let mut ctx = Ctx {
         env,
         now: env.now(),

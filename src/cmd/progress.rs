@@ -62,6 +62,13 @@ pub fn plan(ctx: &mut Ctx, args: PlanArgs) -> anyhow::Result<()> {
             ))
             .into());
         }
+        if today.days_until(interview) > i64::from(plan::MAX_HORIZON_DAYS) {
+            return Err(UsageError(format!(
+                "the interview date {interview} is more than two years away; set a plan up to {}, or drill without one",
+                today.plus(plan::MAX_HORIZON_DAYS)
+            ))
+            .into());
+        }
         let plan = Plan { interview };
         ctx.store.set_plan(ctx.now, Some(plan))?;
         if today > plan.last_new_day() {

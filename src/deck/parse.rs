@@ -292,6 +292,15 @@ pub fn parse_deck(text: &str) -> Result<ParsedDeck, Vec<LineError>> {
 
     for (index, &raw) in lines.iter().enumerate().skip(close + 1) {
         let number = index + 1;
+        if raw.starts_with('\u{feff}') {
+            // What joining two files leaves: it would hide a `## id` line, merging that card
+            // into the answer before it.
+            err(
+                &mut errors,
+                number,
+                "a byte-order mark (U+FEFF) starts this line, as where two files were joined; remove it".to_owned(),
+            );
+        }
         let escaped = draft.is_some() && is_escaped(raw.trim_end());
         // An escaped line is text: it neither opens a fence nor ends a part of the card. Key
         // points are plain lines: nothing in them opens a fence.

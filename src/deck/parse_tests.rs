@@ -269,3 +269,15 @@ fn a_point_is_known_by_its_words_not_its_case_or_punctuation() {
         normalized_point("writes lag")
     );
 }
+
+#[test]
+fn a_byte_order_mark_before_a_card_heading_is_an_error_at_its_line() {
+    assert_eq!(
+        messages("## a\nQ\n---\nA\n\u{feff}## b\nQ\n---\nA\n"),
+        [(
+            10,
+            "a byte-order mark (U+FEFF) starts this line, as where two files were joined; remove it"
+                .to_owned()
+        )]
+    );
+}

@@ -89,7 +89,9 @@ impl Store {
                     .file_name()
                     .to_string_lossy()
                     .into_owned();
-                if exts.iter().any(|ext| name.ends_with(ext)) && !name.starts_with('.') {
+                // Only regular files: copying a FIFO would wait forever.
+                let regular = super::refresh::is_regular(&path.join(&name));
+                if exts.iter().any(|ext| name.ends_with(ext)) && !name.starts_with('.') && regular {
                     files.push(format!("{dir}/{name}"));
                 }
             }

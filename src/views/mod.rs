@@ -346,3 +346,44 @@ pub struct MergeView {
     /// The review logs the new entries went into.
     pub logs: Vec<String>,
 }
+
+/// Writes `value` as one line of JSON in which every character a terminal would obey (C1
+/// controls and DEL, bidirectional overrides and isolates, direction marks) is a `\uXXXX`
+/// escape, besides the C0 controls JSON always escapes: the same JSON value, safe to `cat`.
+pub fn write_json<V: Serialize + ?Sized>(
+    out: &mut dyn std::io::Write,
+    value: &V,
+) -> serde_json::Result<()> {
+    let mut serializer = serde_json::Serializer::with_formatter(out, SafeFormatter);
+    value.serialize(&mut serializer)
+}
+
+struct SafeFormatter;
+
+fn needs_escape(c: char) -> bool {
+    matches!(c,
+        '\u{7f}'..='\u{9f}'
+        | '\u{202a}'..='\u{202e}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{200e}'
+        | '\u{200f}'
+        | '\u{61c}')
+}
+
+impl serde_json::ser::Formatter for SafeFormatter {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            if needs_escape(c) {
+                writer.write_all(&fragment.as_bytes()[start..i])?;
+                write!(writer, "\\u{:04x}", u32::from(c))?;
+                start = i + c.len_utf8();
+            }
+        }
+        writer.write_all(&fragment.as_bytes()[start..])
+    }
+}
