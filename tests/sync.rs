@@ -386,3 +386,284 @@ fn a_refused_push_keeps_the_commit_for_the_next_sync() {
         "the answer reached the other machine: {card}"
     );
 }
+
+#[test]
+fn an_unsuspension_made_after_merging_a_later_stamped_suspension_stands() {
+    let machines = Machines::new();
+    machines.ok(0, "2026-03-02T10:00:00+00:00", &["suspend", "api/rest"]);
+    let a = machines.hones[0].data_dir().display().to_string();
+    let b = machines.hones[1].data_dir().display().to_string();
+    // B's clock is twenty minutes behind: it merges A's suspension, then takes it back.
+    machines.ok(1, "2026-03-02T09:39:00+00:00", &["merge", &a]);
+    machines.ok(1, "2026-03-02T09:40:00+00:00", &["unsuspend", "api/rest"]);
+    let shown = machines.json(
+        1,
+        "2026-03-02T09:41:00+00:00",
+        &["show", "api/rest", "--json"],
+    );
+    assert_eq!(shown["suspended"], false, "{shown}");
+    machines.ok(0, "2026-03-02T10:05:00+00:00", &["merge", &b]);
+    let shown = machines.json(
+        0,
+        "2026-03-02T10:06:00+00:00",
+        &["show", "api/rest", "--json"],
+    );
+    assert_eq!(
+        shown["suspended"], false,
+        "the same on both machines: {shown}"
+    );
+}
+
+#[test]
+fn a_duplicated_line_counts_once_and_the_doctor_agrees() {
+    let machines = Machines::new();
+    machines.drill(|_| {});
+    let hone = &machines.hones[0];
+    let before = machines.ok(0, &at(20, 0), &["show", "sql/joins", "--json"]);
+    let log = fs::read_dir(hone.data_dir().join("reviews"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let text = fs::read_to_string(&log).unwrap();
+    let last = text.lines().last().unwrap().to_owned();
+    fs::write(&log, format!("{text}{last}\n")).unwrap();
+    assert_eq!(
+        machines.ok(0, &at(20, 0), &["show", "sql/joins", "--json"]),
+        before
+    );
+    let doctor = machines.json(0, &at(20, 0), &["doctor", "--json"]);
+    assert_eq!(doctor["ok"], true, "{doctor}");
+}
+
+#[test]
+fn a_gitignore_without_local_still_never_commits_this_machines_own_files() {
+    let machines = Machines::new();
+    machines.with_remote();
+    machines.ok(0, &at(2, 0), &["answer", "api/rest", "5"]);
+    let dir = machines.hones[0].data_dir();
+    fs::write(dir.join(".gitignore"), "# edited by the user\n").unwrap();
+    machines.ok(0, &at(2, 1), &["sync"]);
+    let tracked = git(
+        machines.home.path(),
+        &["-C", dir.to_str().unwrap(), "ls-files"],
+    );
+    let tracked = String::from_utf8_lossy(&tracked.stdout).into_owned();
+    assert!(tracked.contains("reviews/"), "{tracked}");
+    assert!(!tracked.contains("local/"), "{tracked}");
+    assert!(!tracked.contains(".gitignore"), "only the logs: {tracked}");
+}
+
+#[test]
+fn two_machines_importing_their_own_edits_of_one_deck_end_with_every_card() {
+    let machines = Machines::new();
+    machines.with_remote();
+    let import = |m: usize, minute: usize, rows: &str| {
+        let file = machines.hones[m].write("mine.csv", &format!("id,front,back\n{rows}"));
+        machines.ok(
+            m,
+            &at(2, minute),
+            &["import", file.to_str().unwrap(), "--deck", "mine"],
+        );
+    };
+    import(0, 0, "x,qx,ax\ny,qy,ay\n");
+    machines.ok(0, &at(2, 1), &["answer", "mine/y", "5"]);
+    machines.ok(0, &at(2, 2), &["sync"]);
+    machines.ok(1, &at(2, 3), &["sync"]);
+    // Offline: machine 0 rewords x; machine 1, later, adds z.
+    import(0, 4, "x,qx reworded,ax\ny,qy,ay\n");
+    import(1, 5, "x,qx,ax\ny,qy,ay\nz,qz,az\n");
+    for m in [0, 1, 0] {
+        machines.ok(m, &at(2, 10 + m), &["sync"]);
+    }
+    for m in 0..2 {
+        let cards = machines.json(m, &at(3, 0), &["cards", "--deck", "mine", "--json"]);
+        let ids: Vec<&str> = cards["cards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids, ["mine/x", "mine/y", "mine/z"], "machine {m}: {cards}");
+        let y = machines.json(m, &at(3, 0), &["show", "mine/y", "--json"]);
+        assert_eq!(
+            y["state"]["reviews"], 1,
+            "the reviewed card is still there: {y}"
+        );
+    }
+    let x = |m| machines.json(m, &at(3, 0), &["show", "mine/x", "--json"])["card"]["front"].clone();
+    assert_eq!(x(0), x(1));
+}
+
+#[test]
+fn a_deck_removed_on_one_machine_and_imported_again_on_the_other_syncs_to_one_state() {
+    let machines = Machines::new();
+    machines.with_remote();
+    let file = machines.hones[0].write("mine.csv", "id,front,back\nx,qx,ax\n");
+    machines.ok(
+        0,
+        &at(2, 0),
+        &["import", file.to_str().unwrap(), "--deck", "mine"],
+    );
+    machines.ok(0, &at(2, 1), &["sync"]);
+    machines.ok(1, &at(2, 2), &["sync"]);
+    machines.ok(0, &at(2, 3), &["deck", "remove", "mine"]);
+    let edited = machines.hones[1].write("mine.csv", "id,front,back\nx,qx2,ax\n");
+    machines.ok(
+        1,
+        &at(2, 4),
+        &["import", edited.to_str().unwrap(), "--deck", "mine"],
+    );
+    for m in [0, 1, 0, 1] {
+        machines.ok(m, &at(2, 10 + m), &["sync"]);
+    }
+    let decks = |m| machines.ok(m, &at(3, 0), &["decks", "--json"]);
+    assert_eq!(decks(0), decks(1));
+    assert!(
+        decks(0).contains("\"mine\""),
+        "the later edit brought it back: {}",
+        decks(0)
+    );
+}
+
+#[test]
+fn a_rebase_left_stopped_in_the_data_dir_is_undone_without_losing_a_line() {
+    let machines = Machines::new();
+    machines.with_remote();
+    machines.ok(0, &at(2, 0), &["answer", "api/rest", "5"]);
+    machines.ok(0, &at(2, 1), &["sync"]);
+    machines.ok(1, &at(2, 2), &["answer", "sql/joins", "4"]);
+    machines.ok(1, &at(2, 3), &["sync"]);
+    machines.ok(0, &at(2, 4), &["answer", "api/graphql", "4"]);
+    let dir = machines.hones[0].data_dir();
+    let d = dir.to_str().unwrap();
+    let home = machines.home.path();
+    assert!(
+        git(home, &["-C", d, "add", "-A", "reviews"])
+            .status
+            .success()
+    );
+    assert!(
+        git(
+            home,
+            &[
+                "-C",
+                d,
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@t",
+                "commit",
+                "-qm",
+                "by hand"
+            ]
+        )
+        .status
+        .success()
+    );
+    assert!(
+        git(home, &["-C", d, "fetch", "-q", "origin"])
+            .status
+            .success()
+    );
+    // A rebase stopped before replaying this machine's commit, as a killed older hone left
+    // it: the work tree holds the remote's older copy of this machine's log.
+    let branch =
+        String::from_utf8(git(home, &["-C", d, "branch", "--show-current"]).stdout).unwrap();
+    let upstream = format!("origin/{}", branch.trim());
+    let stopped = Command::new("git")
+        .args([
+            "-C",
+            d,
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "rebase",
+            "-i",
+            &upstream,
+        ])
+        .env("HOME", home)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_SEQUENCE_EDITOR", "sed -i '1i break'")
+        .output()
+        .unwrap();
+    assert!(
+        dir.join(".git/rebase-merge").is_dir(),
+        "{}",
+        stderr(&stopped)
+    );
+    // An older hone answered into the stale copy meanwhile.
+    let log = fs::read_dir(dir.join("reviews"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| fs::read_to_string(p).unwrap().contains("api/rest"))
+        .unwrap();
+    let extra = machines.hones[1].json(&["answer", "git/merge-vs-rebase", "3", "--json"]);
+    let line = fs::read_to_string(
+        machines.hones[1].data_dir().join("reviews").join(
+            fs::read_dir(machines.hones[1].data_dir().join("reviews"))
+                .unwrap()
+                .next()
+                .unwrap()
+                .unwrap()
+                .file_name(),
+        ),
+    )
+    .unwrap()
+    .lines()
+    .last()
+    .unwrap()
+    .to_owned();
+    let mut stale = fs::read_to_string(&log).unwrap();
+    assert!(!stale.contains("api/graphql"), "the stale copy");
+    stale.push_str(&line);
+    stale.push('\n');
+    fs::write(&log, stale).unwrap();
+
+    let out = machines.run(0, &at(2, 6), &["answer", "api/grpc", "5"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("rebase stopped half-way"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.join(".git/rebase-merge").exists());
+    let text = fs::read_to_string(&log).unwrap();
+    for card in ["api/rest", "api/graphql", "api/grpc"] {
+        assert!(text.contains(card), "{card} in {text}");
+    }
+    assert!(
+        text.contains(extra["review_id"].as_str().unwrap()),
+        "the line put back"
+    );
+    machines.ok(0, &at(2, 7), &["sync"]);
+    let doctor = machines.json(0, &at(2, 8), &["doctor", "--json"]);
+    assert_eq!(doctor["ok"], true, "{doctor}");
+}
+
+#[test]
+fn a_sync_cut_short_is_finished_by_the_next_even_with_gits_locks_left_behind() {
+    let machines = Machines::new();
+    machines.with_remote();
+    machines.ok(0, &at(2, 0), &["answer", "api/rest", "5"]);
+    machines.ok(0, &at(2, 1), &["sync"]);
+    machines.ok(0, &at(2, 2), &["answer", "api/graphql", "4"]);
+    // What a sync killed inside `git commit` leaves: its record, and git's index lock.
+    let dir = machines.hones[0].data_dir();
+    fs::write(
+        dir.join("local/sync.json"),
+        r#"{"schema":1,"phase":"commit"}"#,
+    )
+    .unwrap();
+    fs::write(dir.join(".git/index.lock"), "").unwrap();
+    let out = machines.run(0, &at(2, 3), &["sync"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("cut short"), "{}", stderr(&out));
+    assert!(!dir.join("local/sync.json").exists());
+    machines.ok(1, &at(2, 4), &["sync"]);
+    let shown = machines.json(1, &at(2, 5), &["show", "api/graphql", "--json"]);
+    assert_eq!(shown["state"]["reviews"], 1, "{shown}");
+}

@@ -164,7 +164,10 @@ impl Ctx<'_> {
     /// not stop the command: it is reported, and the write goes ahead.
     pub fn before_writing(&mut self) {
         if let Err(e) = self.store.backup_if_due(self.now) {
-            eprintln!("hone: warning: the periodic backup failed: {e:#}");
+            eprintln!(
+                "hone: warning: the periodic backup failed: {}",
+                crate::error_text(&anyhow::Error::from(e))
+            );
         }
     }
 

@@ -44,7 +44,13 @@ pub fn sync(ctx: &mut Ctx, args: JsonArgs) -> anyhow::Result<()> {
     };
     if record.exists() {
         // A sync was cut short: the logs only grew, so the steps are simply done again, from
-        // an index that matches HEAD.
+        // an index that matches HEAD. git's own locks it left behind are stale: only a hone
+        // sync, which holds the data dir's lock around git's writes, was at work here.
+        if let Some(git_dir) = sync::git_dir(&root) {
+            for lock in ["index.lock", "HEAD.lock", "ORIG_HEAD.lock"] {
+                let _ = std::fs::remove_file(git_dir.join(lock));
+            }
+        }
         git.reset_index()?;
         let _ = std::fs::remove_file(root.join("local").join("sync-index"));
         ctx.store.warn(

@@ -156,6 +156,9 @@ impl Store {
         &mut self,
         now: DateTime<FixedOffset>,
     ) -> Result<Option<BackupInfo>, StoreError> {
+        if !self.paths.root.is_dir() {
+            return Ok(None);
+        }
         let newest = self.backups()?.into_iter().map(|b| b.created).max();
         let due = newest
             .is_none_or(|t| (now.with_timezone(&Utc) - t).num_minutes() >= BACKUP_EVERY_MINUTES);
