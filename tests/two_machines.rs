@@ -163,7 +163,11 @@ impl World {
                 self.run(m, &["import", &file, "--deck", "mine"], kill);
             }
             72..=73 => {
-                self.run(m, &["deck", "remove", "mine"], kill);
+                if self.rng.random_bool(0.5) {
+                    self.run(m, &["deck", "remove", "mine"], kill);
+                } else {
+                    self.run(m, &["deck", "remove", "mine", "--purge", "--yes"], kill);
+                }
             }
             74..=76 => {
                 let list = self.run(m, &["backup", "--list", "--json"], None);
@@ -177,11 +181,45 @@ impl World {
                     self.run(m, &["restore", &id, "--yes"], kill);
                 }
             }
-            77..=84 => {
+            77..=81 => {
                 self.run(m, &["merge", &other], kill);
             }
+            82..=84 => self.copy_files_from(1 - m, m),
             _ => {
                 self.run(m, &["sync"], kill);
+            }
+        }
+    }
+
+    /// What a file-syncing tool (Syncthing, a shared folder) does: every log of `from` that
+    /// `to` has an older copy of, or none, replaces `to`'s file; one that parted from `to`'s
+    /// copy arrives beside it as a conflict copy.
+    fn copy_files_from(&mut self, from: usize, to: usize) {
+        for dir in ["reviews", "curriculum"] {
+            let source = self.hones[from].data_dir().join(dir);
+            let target = self.hones[to].data_dir().join(dir);
+            let Ok(entries) = std::fs::read_dir(&source) else {
+                continue;
+            };
+            std::fs::create_dir_all(&target).unwrap();
+            for entry in entries.flatten() {
+                let theirs = std::fs::read(entry.path()).unwrap();
+                let path = target.join(entry.file_name());
+                let ours = std::fs::read(&path).unwrap_or_default();
+                // Now and then the tool keeps both, as when each side had changed the file.
+                let both_changed = !ours.is_empty() && self.rng.random_bool(0.2);
+                if theirs.starts_with(&ours) && !both_changed {
+                    let temp = target.join(".syncthing.tmp");
+                    std::fs::write(&temp, &theirs).unwrap();
+                    std::fs::rename(&temp, &path).unwrap();
+                } else if !ours.starts_with(&theirs) || both_changed {
+                    let name = entry.file_name().to_string_lossy().replace(".jsonl", "");
+                    let copy = target.join(format!(
+                        "{name}.sync-conflict-{}.jsonl",
+                        self.rng.random_range(0..1000)
+                    ));
+                    std::fs::write(copy, &theirs).unwrap();
+                }
             }
         }
     }
@@ -210,6 +248,22 @@ impl World {
         ] {
             assert_eq!(ok(0, args), ok(1, args), "{args:?}");
         }
+        // A third data dir that only merges the two replays them from scratch the same way.
+        let fresh = Hone::new();
+        for m in 0..2 {
+            let dir = self.hones[m].data_dir().display().to_string();
+            let out = fresh.command_at(now, &["merge", &dir]).output().unwrap();
+            assert!(out.status.success(), "{}", stderr(&out));
+        }
+        let state = |hone: &Hone| {
+            let out = hone.command_at(now, &["due", "--json"]).output().unwrap();
+            String::from_utf8(out.stdout).unwrap()
+        };
+        assert_eq!(
+            state(&fresh),
+            ok(0, &["due", "--json"]),
+            "a replay from scratch"
+        );
         for m in 0..2 {
             let doctor: Value = serde_json::from_str(&ok(m, &["doctor", "--json"])).unwrap();
             assert_eq!(doctor["ok"], true, "machine {m}: {doctor}");

@@ -78,7 +78,7 @@ impl Store {
         let history = replay::take_in_order(entries, &places);
         for (log, event) in &history {
             let mut line = LogLine::from(event);
-            line.device = names[*log].strip_suffix(".jsonl").map(str::to_owned);
+            line.device = Some(device_of(&names[*log]).to_owned());
             serde_json::to_writer(&mut *out, &line)?;
             out.write_all(b"\n")?;
         }
@@ -245,6 +245,24 @@ impl Store {
             self.cache = None;
         }
         Ok(())
+    }
+}
+
+/// The device whose entries a log holds, from its name: `<device>.jsonl`, or a copy of it that
+/// a sync tool left (`<device>.sync-conflict-….jsonl`) or a merge made (`<device>-<16 hex>`).
+/// Every machine names an entry's device the same way, whichever copies it has.
+pub(super) fn device_of(log_name: &str) -> &str {
+    let stem = log_name.strip_suffix(".jsonl").unwrap_or(log_name);
+    let stem = stem.split_once('.').map_or(stem, |(device, _)| device);
+    match stem.rsplit_once('-') {
+        Some((device, side))
+            if !device.is_empty()
+                && side.len() == 16
+                && side.bytes().all(|b| b.is_ascii_hexdigit()) =>
+        {
+            device
+        }
+        _ => stem,
     }
 }
 
@@ -527,6 +545,18 @@ mod tests {
             bytes.push(b'\n');
         }
         bytes
+    }
+
+    #[test]
+    fn an_entry_is_named_after_its_device_whichever_copy_of_the_log_holds_it() {
+        for name in [
+            "0123456789abcdef.jsonl",
+            "0123456789abcdef.sync-conflict-20260308-101010-ABCDEFG.jsonl",
+            "0123456789abcdef-af63f54c86021707.jsonl",
+        ] {
+            assert_eq!(device_of(name), "0123456789abcdef", "{name}");
+        }
+        assert_eq!(device_of("laptop.jsonl"), "laptop");
     }
 
     #[test]
