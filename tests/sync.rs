@@ -602,21 +602,15 @@ fn a_rebase_left_stopped_in_the_data_dir_is_undone_without_losing_a_line() {
         .find(|p| fs::read_to_string(p).unwrap().contains("api/rest"))
         .unwrap();
     let extra = machines.hones[1].json(&["answer", "git/merge-vs-rebase", "3", "--json"]);
-    let line = fs::read_to_string(
-        machines.hones[1].data_dir().join("reviews").join(
-            fs::read_dir(machines.hones[1].data_dir().join("reviews"))
-                .unwrap()
-                .next()
-                .unwrap()
-                .unwrap()
-                .file_name(),
-        ),
-    )
-    .unwrap()
-    .lines()
-    .last()
-    .unwrap()
-    .to_owned();
+    let id = extra["review_id"].as_str().unwrap();
+    let line = fs::read_dir(machines.hones[1].data_dir().join("reviews"))
+        .unwrap()
+        .flat_map(|e| {
+            let text = fs::read_to_string(e.unwrap().path()).unwrap();
+            text.lines().map(str::to_owned).collect::<Vec<_>>()
+        })
+        .find(|l| l.contains(id))
+        .unwrap();
     let mut stale = fs::read_to_string(&log).unwrap();
     assert!(!stale.contains("api/graphql"), "the stale copy");
     stale.push_str(&line);
