@@ -392,3 +392,60 @@ fn colours_follow_no_color_and_the_color_flag() {
     );
     assert!(!screen("--color never", &[]).contains(bold));
 }
+
+#[test]
+fn an_answer_another_process_recorded_meanwhile_makes_the_sessions_answer_practice() {
+    let hone = Hone::new();
+    new_per_day(&hone, 1);
+    let mut s = spawn(&hone, PLAIN, 80);
+    s.expect("Card 1 of 1").unwrap();
+    // The same card, graded from a second terminal while the session shows it.
+    hone.ok(&["answer", "api/rest", "5"]);
+    reveal_and_grade(&mut s, "4");
+    s.expect("1 answer in").unwrap();
+    assert_eq!(finish(&mut s).0, 0);
+    assert_eq!(
+        kinds(&hone),
+        ["review", "practice"],
+        "one review that study day"
+    );
+    let show = hone.json(&["show", "api/rest", "--json"]);
+    assert_eq!(
+        show["state"]["ease"], 2.6,
+        "the first answer's grade 5 stands: {show}"
+    );
+}
+
+#[test]
+fn an_export_to_a_terminal_shows_control_characters_instead_of_obeying_them() {
+    let hone = Hone::new();
+    let deck = hone.write(
+        "x.json",
+        r#"[{"id": "c", "front": "clip \u001b]52;c;Zm9v\u0007 and \u009b2J", "back": "b \u202e"}]"#,
+    );
+    hone.ok(&["import", deck.to_str().unwrap()]);
+    // A file or a pipe gets the exact text.
+    let piped = hone.ok(&["export", "--deck", "x", "--format", "hone"]);
+    assert!(piped.contains('\u{1b}') && piped.contains('\u{9b}'));
+    let script = "\"$0\" export --deck x --format hone; echo END";
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(script)
+        .arg(BIN)
+        .env_clear()
+        .env("TERM", "xterm")
+        .env("HONE_DATA_DIR", hone.data_dir())
+        .env("HONE_CONFIG", hone.config_file())
+        .env("HONE_NOW", NOW);
+    let mut session = Session::spawn(cmd).expect("spawn a pty");
+    session.set_expect_timeout(Some(Duration::from_secs(15)));
+    let shown = session.expect("END").unwrap();
+    let text = String::from_utf8_lossy(shown.before()).into_owned();
+    for raw in ['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}'] {
+        assert!(
+            !text.contains(raw),
+            "{raw:?} reached the terminal: {text:?}"
+        );
+    }
+    assert!(text.contains("\\u{1b}]52;c;Zm9v\\u{7}"), "{text:?}");
+}
