@@ -389,6 +389,21 @@ pub enum DeckCommand {
     Enable(DeckIdArgs),
     /// Leave a deck (built-in or imported) out of reviews, keeping its history
     Disable(DeckIdArgs),
+    /// Introduce this deck's new cards before every other deck's
+    First(DeckIdArgs),
+    /// Set the priority of a deck's new cards: higher comes first, 0 is the default
+    Priority(DeckPriorityArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DeckPriorityArgs {
+    /// The deck id
+    #[arg(value_name = "ID")]
+    pub deck: DeckId,
+
+    /// The priority, from -100 to 100 (0: as any other deck)
+    #[arg(value_name = "PRIORITY", allow_negative_numbers = true, value_parser = clap::value_parser!(i32).range(-100..=100))]
+    pub priority: i32,
 }
 
 #[derive(Debug, Args)]
@@ -404,7 +419,7 @@ pub struct DeckRemoveArgs {
     #[arg(value_name = "ID")]
     pub deck: DeckId,
 
-    /// Also delete the deck's review history, for good
+    /// Also take back the deck's review history: its cards start over as new
     #[arg(long)]
     pub purge: bool,
 

@@ -53,6 +53,8 @@ pub enum What {
     Remove { deck: DeckId },
     /// The deck (built-in or imported) is in reviews, or left out of them.
     Enable { deck: DeckId, enabled: bool },
+    /// The deck's new cards come before those of decks of lower priority (0 by default).
+    Priority { deck: DeckId, priority: i32 },
     /// The interview plan: its date, or `None` when cleared.
     Plan { interview: Option<StudyDay> },
     /// Takes back, as if never written, the entries named (a restore).
@@ -123,6 +125,8 @@ pub struct ImportedDeck {
 pub struct Curriculum {
     pub decks: BTreeMap<DeckId, ImportedDeck>,
     pub disabled: BTreeSet<DeckId>,
+    /// Decks whose priority is not 0 (built-in or imported).
+    pub priority: BTreeMap<DeckId, i32>,
     pub plan: Option<Plan>,
     /// The stamp of the latest change: a writer stamps its next change after it.
     pub latest: Option<Stamp>,
@@ -227,6 +231,13 @@ impl Curriculum {
                     self.disabled.remove(deck);
                 } else {
                     self.disabled.insert(deck.clone());
+                }
+            }
+            What::Priority { deck, priority } => {
+                if *priority == 0 {
+                    self.priority.remove(deck);
+                } else {
+                    self.priority.insert(deck.clone(), *priority);
                 }
             }
             What::Plan { interview } => self.plan = interview.map(|interview| Plan { interview }),

@@ -21,6 +21,24 @@ impl LeechAction {
     }
 }
 
+/// How new cards are ordered across decks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NewOrderSetting {
+    /// Interleaved across the enabled decks, the fewest introduced first.
+    Interleave,
+    /// Deck by deck, in catalog order.
+    Deck,
+}
+
+impl NewOrderSetting {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NewOrderSetting::Interleave => "interleave",
+            NewOrderSetting::Deck => "deck",
+        }
+    }
+}
+
 /// The settings hone runs with. Every field has a documented default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Settings {
@@ -36,6 +54,7 @@ pub struct Settings {
     pub leech_action: LeechAction,
     /// The longest interval SM-2 may give, in days.
     pub max_interval_days: u32,
+    pub new_order: NewOrderSetting,
 }
 
 impl Default for Settings {
@@ -47,6 +66,7 @@ impl Default for Settings {
             leech_threshold: 8,
             leech_action: LeechAction::Mark,
             max_interval_days: crate::sm2::MAX_INTERVAL,
+            new_order: NewOrderSetting::Interleave,
         }
     }
 }
@@ -73,6 +93,10 @@ pub const KEYS: &[(&str, &str)] = &[
     (
         "maximum_interval_days",
         "the longest interval between two reviews, in days (1-36500)",
+    ),
+    (
+        "new_order",
+        "new cards across decks: interleave, or deck by deck",
     ),
 ];
 
@@ -113,6 +137,7 @@ impl Settings {
             "leech_threshold" => Value::Number(self.leech_threshold),
             "leech_action" => Value::Word(self.leech_action.as_str()),
             "maximum_interval_days" => Value::Number(self.max_interval_days),
+            "new_order" => Value::Word(self.new_order.as_str()),
             _ => return Err(SettingError::UnknownKey(key.to_owned())),
         })
     }
@@ -151,6 +176,13 @@ impl Settings {
             "maximum_interval_days" => {
                 self.max_interval_days = parse_in(value, 1, crate::sm2::MAX_INTERVAL)
                     .ok_or_else(|| bad("a whole number of days from 1 to 36500"))?
+            }
+            "new_order" => {
+                self.new_order = match value.trim() {
+                    "interleave" => NewOrderSetting::Interleave,
+                    "deck" => NewOrderSetting::Deck,
+                    _ => return Err(bad("interleave or deck")),
+                }
             }
             _ => return Err(SettingError::UnknownKey(key.to_owned())),
         }

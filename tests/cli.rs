@@ -139,6 +139,7 @@ fn config_shows_and_changes_settings() {
             "reviews_per_day": 100,
             "leech_threshold": 8,
             "maximum_interval_days": 36500,
+            "new_order": "interleave",
             "leech_action": "mark"
         })
     );

@@ -519,3 +519,59 @@ fn removing_a_deck_keeps_history_unless_purged_with_confirmation() {
     );
     let _ = stdout;
 }
+
+#[test]
+fn an_imported_deck_comes_up_within_a_day_and_says_when() {
+    let hone = Hone::new();
+    let file = hone.write(
+        "company.csv",
+        "front,back\nWhy did you join?,Because.\nWhat is our stack?,Rust.\n",
+    );
+    let out = hone.ok(&["import", file.to_str().unwrap()]);
+    assert!(
+        out.contains("Its new cards start coming up on 2026-03-02"),
+        "{out}"
+    );
+    let view = hone.json(&["import", file.to_str().unwrap(), "--json"]);
+    assert_eq!(view["first_new_day"], "2026-03-02");
+    // Interleaved with the built-in decks: one of its cards is in today's ten.
+    let due = hone.json(&["due", "--json"]);
+    let decks: Vec<&str> = due["cards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["deck"].as_str().unwrap())
+        .collect();
+    assert!(decks.contains(&"company"), "{decks:?}");
+    let distinct: std::collections::BTreeSet<&str> = decks.iter().copied().collect();
+    assert_eq!(
+        distinct.len(),
+        decks.len(),
+        "one new card from each of ten decks: {decks:?}"
+    );
+
+    // Deck by deck, it waits behind the curriculum; put first, it comes before everything.
+    hone.ok(&["config", "new_order", "deck"]);
+    let view = hone.json(&["import", file.to_str().unwrap(), "--json"]);
+    assert!(
+        view["first_new_day"].as_str().unwrap() > "2026-03-20",
+        "{view}"
+    );
+    hone.ok(&["deck", "first", "company"]);
+    let due = hone.json(&["due", "--json"]);
+    assert_eq!(due["cards"][0]["deck"], "company");
+    assert_eq!(due["cards"][1]["deck"], "company");
+    let decks = hone.json(&["decks", "--json"]);
+    let company = decks["decks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == "company")
+        .unwrap()
+        .clone();
+    assert_eq!(company["priority"], 1);
+    hone.ok(&["deck", "priority", "company", "0"]);
+    assert_ne!(hone.json(&["due", "--json"])["cards"][0]["deck"], "company");
+    let out = hone.run_at(NOW, &["deck", "priority", "company", "101"]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -3,6 +3,7 @@
 
 use crate::cli::{DeckCommand, DeckIdArgs, DeckRemoveArgs};
 use crate::deck::builtin_decks;
+use crate::model::DeckId;
 use crate::store::Load;
 use crate::ui;
 
@@ -13,7 +14,39 @@ pub fn run(ctx: &mut Ctx, command: DeckCommand) -> anyhow::Result<()> {
         DeckCommand::Enable(args) => set_enabled(ctx, args, true),
         DeckCommand::Disable(args) => set_enabled(ctx, args, false),
         DeckCommand::Remove(args) => remove(ctx, args),
+        DeckCommand::First(args) => prioritize(ctx, &args.deck, None),
+        DeckCommand::Priority(args) => prioritize(ctx, &args.deck, Some(args.priority)),
     }
+}
+
+/// Sets a deck's priority for new cards; `None`: above every other deck's.
+fn prioritize(ctx: &mut Ctx, deck: &DeckId, priority: Option<i32>) -> anyhow::Result<()> {
+    let catalog = ctx.index()?;
+    if catalog.deck(deck).is_none() {
+        return Err(UsageError(format!("unknown deck '{deck}'; `hone decks` lists them")).into());
+    }
+    let set = ctx.store.set_deck_priority(ctx.now, deck, |current| {
+        priority.unwrap_or_else(|| {
+            let others = current
+                .priority
+                .iter()
+                .filter(|(d, _)| *d != deck)
+                .map(|(_, p)| *p)
+                .max()
+                .unwrap_or(0);
+            let own = current.priority.get(deck).copied().unwrap_or(0);
+            if own > others { own } else { others + 1 }
+        })
+    })?;
+    if set == 0 {
+        writeln!(ctx.out, "Deck '{deck}' has the default priority again.")?;
+    } else {
+        writeln!(
+            ctx.out,
+            "Deck '{deck}' has priority {set}: its new cards come before those of decks below it."
+        )?;
+    }
+    Ok(())
 }
 
 fn set_enabled(ctx: &mut Ctx, args: DeckIdArgs, enabled: bool) -> anyhow::Result<()> {

@@ -35,6 +35,9 @@ pub struct ImportView {
     /// Retired cards back in the file, in reviews again.
     pub revived: usize,
     pub dry_run: bool,
+    /// The first study day whose queue holds one of the deck's new cards, as the daily limits
+    /// and the order of new cards stand; `null` if none comes within a year (or it has none).
+    pub first_new_day: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -152,7 +155,13 @@ pub fn run(ctx: &mut Ctx, args: ImportArgs) -> anyhow::Result<()> {
         .into());
     }
     let counts = ctx.store.import_deck(ctx.now, &incoming, args.dry_run)?;
+    let first_new_day = if args.dry_run {
+        None
+    } else {
+        first_new_day(ctx, &incoming.id)?
+    };
     let view = ImportView {
+        first_new_day: first_new_day.map(|d| d.to_string()),
         deck: incoming.id.to_string(),
         format: format.as_str(),
         cards: incoming.cards.len(),
@@ -183,6 +192,34 @@ pub fn run(ctx: &mut Ctx, args: ImportArgs) -> anyhow::Result<()> {
             ));
         }
         text.push_str(".\n");
+        match &v.first_new_day {
+            Some(day) if !v.dry_run => text.push_str(&format!(
+                "Its new cards start coming up on {day} (`hone deck first {}` puts them before every other deck's).\n",
+                v.deck
+            )),
+            _ => {}
+        }
         text
     })
+}
+
+/// When the first new card of `deck` comes up, as today's queue stands.
+fn first_new_day(
+    ctx: &mut Ctx,
+    deck: &crate::model::DeckId,
+) -> anyhow::Result<Option<crate::model::StudyDay>> {
+    let (catalog, agenda) = ctx.load()?;
+    let per_day = ctx.settings.new_per_day;
+    let state = ctx.state()?;
+    let cards: Vec<&crate::model::Card> = catalog.cards().collect();
+    let done = crate::queue::done_on(state.cards.values(), agenda.today);
+    let left_today = agenda.limits.new_per_day.saturating_sub(done.new);
+    Ok(crate::queue::first_new_day(
+        &cards,
+        state,
+        &agenda.new_order,
+        deck.as_str(),
+        agenda.today,
+        (left_today, per_day),
+    ))
 }

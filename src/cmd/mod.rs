@@ -29,7 +29,7 @@ use std::collections::BTreeSet;
 use crate::curriculum::TextAt;
 use crate::model::{Card, CardId, ReviewState, StudyDay};
 use crate::plan::Plan;
-use crate::queue::{self, Entry, Limits};
+use crate::queue::{self, Entry, Limits, NewOrder};
 use crate::render::Look;
 use crate::settings::Settings;
 use crate::store::{self, Load, Store};
@@ -56,6 +56,8 @@ pub struct Ctx<'a> {
     pub input: Option<&'a mut dyn std::io::Read>,
     /// The interview plan, as of the last catalog read.
     pub plan: Option<Plan>,
+    /// The order of new cards: the setting, and decks' priorities as of the last catalog read.
+    pub new_order: NewOrder,
     /// Where the text of imported cards lies, as of the last catalog read: the curriculum logs
     /// by name, and each card's place in them.
     pub text_at: (Vec<String>, Vec<(CardId, TextAt)>),
@@ -120,6 +122,19 @@ impl Ctx<'_> {
             decks.push(imported);
         }
         self.plan = curriculum.plan;
+        self.new_order = NewOrder {
+            by_deck: self.settings.new_order == crate::settings::NewOrderSetting::Deck,
+            priority: curriculum
+                .priority
+                .iter()
+                .map(|(deck, p)| (deck.to_string(), *p))
+                .collect(),
+            own: decks
+                .iter()
+                .filter(|d| d.source == crate::model::DeckSource::Imported)
+                .map(|d| d.id.to_string())
+                .collect(),
+        };
         self.text_at = (curriculum.logs.clone(), curriculum.text_places().collect());
         Ok(Catalog::new(decks, curriculum.disabled))
     }
@@ -154,8 +169,9 @@ impl Ctx<'_> {
         let catalog = self.index()?;
         let plan = self.plan;
         let (today, limits) = (self.today(), self.limits());
+        let new_order = self.new_order.clone();
         let state = self.state()?;
-        let agenda = agenda(today, limits, plan, &catalog, state);
+        let agenda = agenda(today, limits, plan, &catalog, state, new_order);
         drop(lock);
         Ok((catalog, agenda))
     }
@@ -237,12 +253,14 @@ pub fn find_card<'c>(catalog: &'c Catalog, id: &CardId) -> Result<&'c Card, Usag
         .ok_or_else(|| UsageError(format!("unknown card '{id}'; `hone cards` lists them")))
 }
 
-/// What shapes today's queue: the study day, its limits, and the interview plan if one is set.
-#[derive(Debug, Clone, Copy)]
+/// What shapes today's queue: the study day, its limits, the interview plan if one is set, and
+/// the order of new cards.
+#[derive(Debug, Clone)]
 pub struct Agenda {
     pub today: StudyDay,
     pub limits: Limits,
     pub plan: Option<Plan>,
+    pub new_order: NewOrder,
 }
 
 impl Agenda {
@@ -260,6 +278,7 @@ pub fn agenda(
     plan: Option<Plan>,
     catalog: &Catalog,
     state: &ReviewState,
+    new_order: NewOrder,
 ) -> Agenda {
     let done = queue::done_on(state.cards.values(), today);
     let unseen = catalog
@@ -271,6 +290,7 @@ pub fn agenda(
         today,
         limits,
         plan,
+        new_order,
     }
 }
 
@@ -285,9 +305,9 @@ pub fn todays_queue<'a>(
         cards.iter().copied(),
         state,
         agenda.today,
-        agenda.limits,
-        done,
+        (agenda.limits, done),
         agenda.active_plan(),
+        &agenda.new_order,
     )
 }
 
@@ -319,6 +339,7 @@ pub fn run(
         out,
         input: Some(input),
         plan: None,
+        new_order: NewOrder::default(),
         text_at: Default::default(),
     };
     // Every command reads or writes the logs: none may see them as a stopped git operation

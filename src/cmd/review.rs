@@ -87,7 +87,7 @@ pub fn run(ctx: &mut Ctx, args: ReviewArgs) -> anyhow::Result<()> {
     let today = agenda.today;
     let state = ctx.state()?;
     let queue = if args.cram {
-        queue::cram(cards.iter().copied(), state)
+        queue::cram(cards.iter().copied(), state, &agenda.new_order)
     } else {
         if let Some(n) = args.new_cards {
             let done = queue::done_on(state.cards.values(), today);

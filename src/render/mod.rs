@@ -70,7 +70,13 @@ pub fn decks(view: &DecksView, _: Look) -> String {
         .decks
         .iter()
         .map(|d| {
-            let title = visible(&d.title).into_owned();
+            let mut title = visible(&d.title).into_owned();
+            if !d.enabled {
+                title.push_str(" (out of reviews)");
+            }
+            if d.priority != 0 {
+                title.push_str(&format!(" (priority {})", d.priority));
+            }
             vec![
                 d.id.clone(),
                 d.cards.to_string(),

@@ -45,6 +45,7 @@ enum KindRecord {
     Remove,
     Enable,
     Disable,
+    Priority,
     Plan,
     Retract,
 }
@@ -78,6 +79,8 @@ struct ChangeLine<T> {
         with = "optional_day"
     )]
     interview: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    priority: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     retracts: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -127,6 +130,7 @@ impl From<&Change> for ChangeLine<String> {
             card_kind: None,
             title: None,
             description: None,
+            priority: None,
             interview: None,
             retracts: None,
             tags: None,
@@ -173,6 +177,11 @@ impl From<&Change> for ChangeLine<String> {
                     KindRecord::Disable
                 };
                 line.deck = Some(deck.to_string());
+            }
+            What::Priority { deck, priority } => {
+                line.kind = KindRecord::Priority;
+                line.deck = Some(deck.to_string());
+                line.priority = Some(*priority);
             }
             What::Plan { interview } => {
                 line.kind = KindRecord::Plan;
@@ -237,6 +246,10 @@ impl<T> ChangeLine<T> {
             KindRecord::Enable | KindRecord::Disable => What::Enable {
                 deck: deck()?,
                 enabled: self.kind == KindRecord::Enable,
+            },
+            KindRecord::Priority => What::Priority {
+                deck: deck()?,
+                priority: self.priority.ok_or("a priority without its value")?,
             },
             KindRecord::Plan => What::Plan {
                 interview: self.interview.map(StudyDay::from_date),
@@ -606,6 +619,24 @@ impl Store {
                 enabled,
             };
             Ok((if unchanged { vec![] } else { vec![what] }, ()))
+        })
+    }
+
+    /// Sets a deck's priority for new cards (0: the default).
+    pub fn set_deck_priority(
+        &mut self,
+        at: DateTime<FixedOffset>,
+        deck: &DeckId,
+        priority: impl FnOnce(&Curriculum) -> i32,
+    ) -> Result<i32, anyhow::Error> {
+        self.change_curriculum(at, |current, _| {
+            let priority = priority(current);
+            let now = current.priority.get(deck).copied().unwrap_or(0);
+            let what = What::Priority {
+                deck: deck.clone(),
+                priority,
+            };
+            Ok((if now == priority { vec![] } else { vec![what] }, priority))
         })
     }
 

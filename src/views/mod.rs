@@ -34,6 +34,8 @@ pub struct DeckView {
     pub due: usize,
     /// Cards never reviewed.
     pub new: usize,
+    /// The priority of its new cards: higher comes first, 0 by default.
+    pub priority: i32,
 }
 
 #[derive(Debug, Serialize)]
@@ -309,16 +311,26 @@ pub struct StatusView {
     pub interview: Option<String>,
 }
 
-pub fn deck_view(deck: &Deck, cards: usize, enabled: bool, due: usize, new: usize) -> DeckView {
+/// How a deck stands, for `hone decks`.
+pub struct DeckCounts {
+    pub cards: usize,
+    pub enabled: bool,
+    pub due: usize,
+    pub new: usize,
+    pub priority: i32,
+}
+
+pub fn deck_view(deck: &Deck, counts: DeckCounts) -> DeckView {
     DeckView {
         id: deck.id.to_string(),
         title: deck.title.clone(),
         description: deck.description.clone(),
         source: deck.source.as_str(),
-        enabled,
-        cards,
-        due,
-        new,
+        enabled: counts.enabled,
+        cards: counts.cards,
+        due: counts.due,
+        new: counts.new,
+        priority: counts.priority,
     }
 }
 
