@@ -119,35 +119,80 @@ pub struct DayLoad {
 pub fn workload(
     plan: &Plan,
     today: StudyDay,
-    mut seen: Vec<(u64, CardState)>,
-    mut new_left: usize,
+    seen: Vec<(u64, CardState)>,
+    new_left: usize,
     new_done_today: usize,
     assumed: crate::model::Grade,
 ) -> Vec<DayLoad> {
-    let mut days = Vec::new();
-    let mut day = today;
+    let days = u32::try_from(today.days_until(plan.interview).max(0)).unwrap_or(0);
+    let pace = Pace {
+        plan: Some(plan),
+        new_per_day: 0,
+        max_interval: sm2::MAX_INTERVAL,
+    };
+    simulate(
+        &pace,
+        today,
+        days,
+        seen,
+        (new_left, new_done_today),
+        assumed,
+    )
+}
+
+/// What a simulation needs of the schedule besides the cards: the plan if one is set, and the
+/// settings that apply when it does not (or no longer) shape a day.
+#[derive(Debug, Clone, Copy)]
+pub struct Pace<'a> {
+    pub plan: Option<&'a Plan>,
+    pub new_per_day: u32,
+    pub max_interval: u32,
+}
+
+/// The next `days` study days from `today` (today included), if every due card is answered on
+/// its day with grade `assumed` and new cards come at the daily limit: the plan's while it is
+/// active, else `new_per_day`. The one model behind `hone plan` and the forecast of `hone
+/// stats`, so the two never disagree. `seen`: each reviewed card's key (its id's stable hash)
+/// and state; `new`: cards never reviewed, and those introduced today already.
+pub fn simulate(
+    pace: &Pace<'_>,
+    today: StudyDay,
+    days: u32,
+    mut seen: Vec<(u64, CardState)>,
+    (mut new_left, new_done_today): (usize, usize),
+    assumed: crate::model::Grade,
+) -> Vec<DayLoad> {
+    let mut loads = Vec::with_capacity(days as usize);
     let mut done = new_done_today;
     let mut next_key = 0u64;
-    while day < plan.interview {
-        let limit = plan.limits(day, new_left + done).new_per_day as usize;
+    for offset in 0..days {
+        let day = today.plus(offset);
+        let active = pace.plan.filter(|p| p.active(day));
+        let limit = match active {
+            Some(plan) => plan.limits(day, new_left + done).new_per_day as usize,
+            None => pace.new_per_day as usize,
+        };
         let new = new_left.min(limit.saturating_sub(done));
         new_left -= new;
         done = 0;
         let mut reviews = 0;
         for (key, state) in seen.iter_mut() {
-            if plan.due(*key, state) <= day {
-                *state = sm2::review(Some(state), assumed, day, sm2::MAX_INTERVAL);
+            let due = match active {
+                Some(plan) => plan.due(*key, state),
+                None => state.due,
+            };
+            if due <= day {
+                *state = sm2::review(Some(state), assumed, day, pace.max_interval);
                 reviews += 1;
             }
         }
         for _ in 0..new {
-            seen.push((next_key, sm2::review(None, assumed, day, sm2::MAX_INTERVAL)));
+            seen.push((next_key, sm2::review(None, assumed, day, pace.max_interval)));
             next_key += 1;
         }
-        days.push(DayLoad { day, new, reviews });
-        day = day.plus(1);
+        loads.push(DayLoad { day, new, reviews });
     }
-    days
+    loads
 }
 
 #[cfg(test)]

@@ -402,10 +402,13 @@ fn the_status_shows_the_streak() {
     hone.ok_at("2026-03-01T09:00:00+01:00", &["answer", "api/rest", "5"]);
     hone.ok_at("2026-03-02T08:00:00+01:00", &["answer", "api/graphql", "5"]);
     assert!(hone.ok(&[]).contains("a 2-day streak"), "{}", hone.ok(&[]));
+    let broken = hone.ok_at("2026-03-05T09:00:00+01:00", &[]);
     assert!(
-        hone.ok_at("2026-03-05T09:00:00+01:00", &[])
-            .contains("no streak yet")
+        broken.contains("your 2-day streak ended; start another today"),
+        "{broken}"
     );
+    let fresh = Hone::new();
+    assert!(fresh.ok(&[]).contains("no streak yet"));
 }
 
 #[test]

@@ -45,12 +45,13 @@ fn stats_count_cards_reviews_and_retention() {
     assert_eq!(stats["forecast"].as_array().unwrap().len(), 30);
     assert_eq!(
         stats["forecast"][0],
-        serde_json::json!({"day": "2026-03-09", "count": 1}),
-        "graphql, overdue"
+        serde_json::json!({"day": "2026-03-09", "count": 1, "new": 10}),
+        "graphql, overdue, and today's ten new cards"
     );
     assert_eq!(
         stats["forecast"][1],
-        serde_json::json!({"day": "2026-03-10", "count": 1})
+        serde_json::json!({"day": "2026-03-10", "count": 11, "new": 10}),
+        "rest, failed yesterday, and yesterday's new cards come back the next day"
     );
 
     let deck = hone.json_at(
@@ -69,7 +70,7 @@ fn stats_text_fits_80_columns_and_html_is_self_contained() {
     let widest = text.lines().map(|l| l.chars().count()).max().unwrap();
     assert!(widest <= 80, "a line of {widest} columns:\n{text}");
     assert!(
-        text.contains("Answers in the last year") && text.contains("Cards due in the next 30 days")
+        text.contains("Answers in the last year") && text.contains("Workload in the next 30 days")
     );
 
     let page = hone.path("stats.html");

@@ -90,8 +90,8 @@ fn remove(ctx: &mut Ctx, args: DeckRemoveArgs) -> anyhow::Result<()> {
             .into());
         }
         let question = format!(
-            "Delete deck '{id}' and the review history of its {} cards for good?",
-            deck.cards.len()
+            "Delete deck '{id}' and the review history of its {} for good?",
+            crate::render::plural(deck.cards.len(), "card", "cards")
         );
         if !ui::confirm(&question)? {
             writeln!(ctx.out, "Nothing was removed.")?;

@@ -19,15 +19,14 @@ pub fn stats(ctx: &mut Ctx, args: StatsArgs) -> anyhow::Result<()> {
     let cards = select(&catalog, &args.filter)?;
     let log = ctx.store.log()?;
     let threshold = ctx.settings.leech_threshold;
+    let pace = plan::Pace {
+        plan: agenda.active_plan(),
+        new_per_day: ctx.settings.new_per_day,
+        max_interval: ctx.settings.max_interval_days,
+    };
     let state = ctx.state()?;
-    let stats = stats::stats(
-        &cards,
-        state,
-        &log,
-        agenda.today,
-        threshold,
-        agenda.active_plan(),
-    );
+    let done = crate::queue::done_on(state.cards.values(), agenda.today).new as usize;
+    let stats = stats::stats(&cards, state, &log, agenda.today, threshold, &pace, done);
     let view = StatsView::of(&stats, args.filter.deck.as_ref().map(ToString::to_string));
     if let Some(path) = &args.html {
         let page = render::html::stats_page(&view);

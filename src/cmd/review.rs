@@ -9,7 +9,7 @@ use crate::cli::ReviewArgs;
 use crate::env::Env;
 use crate::model::{CardId, Event, Graded};
 use crate::queue::{self, Entry};
-use crate::render::plural;
+use crate::render::{capitalized, plural};
 use crate::session::{Pass, Session};
 use crate::settings::Settings;
 use crate::stats;
@@ -119,7 +119,7 @@ pub fn run(ctx: &mut Ctx, args: ReviewArgs) -> anyhow::Result<()> {
         let _ = write!(
             message,
             ". {}.",
-            crate::render::streak_phrase(streak.current)
+            capitalized(&crate::render::streak_phrase(streak.current, streak.last))
         );
         writeln!(
             ctx.out,
@@ -164,7 +164,7 @@ pub fn run(ctx: &mut Ctx, args: ReviewArgs) -> anyhow::Result<()> {
     let _ = write!(
         out,
         ".\n{}",
-        capitalized(&crate::render::streak_phrase(streak.current))
+        capitalized(&crate::render::streak_phrase(streak.current, streak.last))
     );
     if let Some(day) = next {
         let _ = write!(out, "; the next card is due on {day}");
@@ -172,12 +172,4 @@ pub fn run(ctx: &mut Ctx, args: ReviewArgs) -> anyhow::Result<()> {
     out.push_str(".\n");
     ctx.out.write_all(out.as_bytes())?;
     Ok(())
-}
-
-fn capitalized(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }

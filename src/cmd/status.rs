@@ -29,6 +29,7 @@ pub fn run(ctx: &mut Ctx) -> anyhow::Result<()> {
             .map(|d| d.to_string()),
         streak: streak.current,
         longest_streak: streak.longest,
+        last_streak: streak.last,
         interview: agenda.active_plan().map(|p| p.interview.to_string()),
     };
     ctx.emit(false, &view, render::status)

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use super::progress::duration;
 use crate::views::StatsView;
-use crate::views::progress::DayCountView;
+use crate::views::progress::{DayCountView, ForecastDayView};
 
 const CELL: usize = 11;
 const GAP: usize = 2;
@@ -75,7 +75,9 @@ pub fn stats_page(view: &StatsView) -> String {
     );
     page.push_str("<h2>Answers in the last year</h2>\n");
     page.push_str(&calendar_svg(&view.calendar));
-    page.push_str("<h2>Cards due in the next 30 days</h2>\n");
+    page.push_str(
+        "<h2>Workload in the next 30 days</h2>\n<p>Reviews and new cards a day, if every answer is good (the same simulation as <code>hone plan</code>).</p>\n",
+    );
     page.push_str(&forecast_svg(&view.forecast));
     page.push_str("</body>\n</html>\n");
     page
@@ -89,7 +91,9 @@ fn calendar_svg(days: &[DayCountView]) -> String {
         .and_then(|d| NaiveDate::parse_from_str(&d.day, "%Y-%m-%d").ok())
         .map_or(0, |d| d.weekday().num_days_from_monday() as usize);
     let weeks = (offset + days.len()).div_ceil(7);
-    let (width, height) = (30 + weeks * (CELL + GAP), 7 * (CELL + GAP));
+    // A row of month names above the weeks.
+    let top = 14;
+    let (width, height) = (30 + weeks * (CELL + GAP), top + 7 * (CELL + GAP));
     let mut svg = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" role=\"img\" aria-label=\"answers per day\">\n"
     );
@@ -97,8 +101,27 @@ fn calendar_svg(days: &[DayCountView]) -> String {
         let _ = writeln!(
             svg,
             "<text x=\"0\" y=\"{}\">{name}</text>",
-            row * (CELL + GAP) + CELL - 1
+            top + row * (CELL + GAP) + CELL - 1
         );
+    }
+    let mut last_month = None;
+    for (i, day) in days.iter().enumerate() {
+        let Ok(date) = NaiveDate::parse_from_str(&day.day, "%Y-%m-%d") else {
+            continue;
+        };
+        // A month is named over the first week that holds its first Monday (or the first week).
+        let week = (offset + i) / 7;
+        let starts = last_month != Some(date.month())
+            && (date.weekday().num_days_from_monday() == 0 || i == 0);
+        if starts {
+            last_month = Some(date.month());
+            let _ = writeln!(
+                svg,
+                "<text x=\"{}\" y=\"10\">{}</text>",
+                30 + week * (CELL + GAP),
+                date.format("%b")
+            );
+        }
     }
     for (i, day) in days.iter().enumerate() {
         let (week, weekday) = ((offset + i) / 7, (offset + i) % 7);
@@ -111,7 +134,7 @@ fn calendar_svg(days: &[DayCountView]) -> String {
             svg,
             "<rect x=\"{}\" y=\"{}\" width=\"{CELL}\" height=\"{CELL}\" rx=\"2\" fill=\"{}\"><title>{}: {}</title></rect>",
             30 + week * (CELL + GAP),
-            weekday * (CELL + GAP),
+            top + weekday * (CELL + GAP),
             GREENS[level],
             escape(&day.day),
             day.count
@@ -121,34 +144,53 @@ fn calendar_svg(days: &[DayCountView]) -> String {
     svg
 }
 
-fn forecast_svg(days: &[DayCountView]) -> String {
-    let max = days.iter().map(|d| d.count).max().unwrap_or(0).max(1);
+fn forecast_svg(days: &[ForecastDayView]) -> String {
+    let total = |d: &ForecastDayView| d.count + d.new;
+    let max = days.iter().map(total).max().unwrap_or(0).max(1);
     let (bar, gap, chart) = (16, 4, 120);
     let width = days.len() * (bar + gap) + 30;
     let mut svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{}\" role=\"img\" aria-label=\"cards due per day\">\n",
-        chart + 20
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{}\" role=\"img\" aria-label=\"reviews and new cards per day\">\n",
+        chart + 24
     );
     let _ = writeln!(
         svg,
         "<text x=\"0\" y=\"10\">{max}</text><text x=\"0\" y=\"{chart}\">0</text>"
     );
     for (i, day) in days.iter().enumerate() {
-        let height = (day.count as usize * chart).div_ceil(max as usize);
         let x = 30 + i * (bar + gap);
-        let _ = writeln!(
-            svg,
-            "<rect x=\"{x}\" y=\"{}\" width=\"{bar}\" height=\"{height}\" fill=\"#40c463\"><title>{}: {}</title></rect>",
-            chart - height,
+        let reviews = (day.count * chart).div_ceil(max);
+        let new = (total(day) * chart).div_ceil(max) - reviews;
+        let title = format!(
+            "{}: {} reviews, {} new",
             escape(&day.day),
-            day.count
+            day.count,
+            day.new
         );
+        for (y, height, fill) in [
+            (chart - reviews, reviews, "#40c463"),
+            (chart - reviews - new, new, "#54aeff"),
+        ] {
+            if height > 0 {
+                let _ = writeln!(
+                    svg,
+                    "<rect x=\"{x}\" y=\"{y}\" width=\"{bar}\" height=\"{height}\" fill=\"{fill}\"><title>{title}</title></rect>"
+                );
+            }
+        }
+        // A label centred under its own bar, with a tick: never read as its neighbour's.
         if i % 7 == 0 {
+            let middle = x + bar / 2;
+            let label = if i == 0 {
+                "today".to_owned()
+            } else {
+                escape(day.day.get(5..).unwrap_or(""))
+            };
             let _ = writeln!(
                 svg,
-                "<text x=\"{x}\" y=\"{}\">{}</text>",
-                chart + 14,
-                escape(day.day.get(5..).unwrap_or(""))
+                "<line x1=\"{middle}\" y1=\"{chart}\" x2=\"{middle}\" y2=\"{}\" stroke=\"#57606a\"/><text x=\"{middle}\" y=\"{}\" text-anchor=\"middle\">{label}</text>",
+                chart + 4,
+                chart + 18
             );
         }
     }

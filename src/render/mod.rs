@@ -15,6 +15,7 @@ use crate::views::{
     AnswerView, CardsView, ChangeView, DecksView, DueView, NextView, ShowView, StatusView,
 };
 use safe::visible;
+use unicode_width::{UnicodeWidthChar as _, UnicodeWidthStr as _};
 
 /// How text output may look: its width and whether it may carry colour.
 #[derive(Debug, Clone, Copy)]
@@ -27,8 +28,8 @@ pub struct Look {
 pub(crate) fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     let width = |i: usize| {
         rows.iter()
-            .map(|r| r[i].chars().count())
-            .chain([header[i].len()])
+            .map(|r| r[i].width())
+            .chain([header[i].width()])
             .max()
             .unwrap_or(0)
     };
@@ -41,7 +42,9 @@ pub(crate) fn table(header: &[&str], rows: &[Vec<String>]) -> String {
             if i + 1 == row.len() {
                 line.push_str(cell);
             } else {
-                let _ = write!(line, "{cell:<w$}  ", w = widths[i]);
+                // `{:<w$}` pads by chars; a CJK or emoji cell is two columns per char.
+                line.push_str(cell);
+                line.push_str(&" ".repeat(widths[i] - cell.width() + 2));
             }
         }
         out.push_str(line.trim_end());
@@ -53,12 +56,20 @@ pub(crate) fn table(header: &[&str], rows: &[Vec<String>]) -> String {
 /// The first line of a card's text, made safe and cut to `max` characters.
 fn first_line(text: &str, max: usize) -> String {
     let line = visible(text.lines().next().unwrap_or_default()).into_owned();
-    if line.chars().count() <= max {
-        line
-    } else {
-        let cut: String = line.chars().take(max.saturating_sub(1)).collect();
-        format!("{cut}…")
+    if line.width() <= max {
+        return line;
     }
+    let mut cut = String::new();
+    let mut used = 0;
+    for c in line.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > max {
+            break;
+        }
+        used += w;
+        cut.push(c);
+    }
+    format!("{cut}…")
 }
 
 pub fn plural(n: usize, one: &str, many: &str) -> String {
@@ -261,11 +272,32 @@ pub fn show(view: &ShowView, look: Look) -> String {
     out
 }
 
-pub fn streak_phrase(current: u32) -> String {
-    match current {
-        0 => "no streak yet".to_owned(),
-        n => format!("a {}-day streak", n),
+/// How a streak reads mid-sentence: "a 14-day streak", "an 8-day streak", or, after one
+/// ended, "your 14-day streak ended; start another today".
+pub fn streak_phrase(current: u32, last: u32) -> String {
+    match (current, last) {
+        (0, 0) => "no streak yet".to_owned(),
+        (0, last) => format!("your {last}-day streak ended; start another today"),
+        (n, _) => format!("{} {n}-day streak", article(n)),
     }
+}
+
+/// "a" or "an" before a number as it is said: an 8, an 11, an 18, an 80.
+pub fn article(n: u32) -> &'static str {
+    let spoken_with_a_vowel = n.to_string().starts_with('8')
+        || matches!(n, 11 | 18)
+        || (11_000..12_000).contains(&n)
+        || (18_000..19_000).contains(&n);
+    if spoken_with_a_vowel { "an" } else { "a" }
+}
+
+/// `text` with its first letter upper case, to start a sentence.
+pub fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 pub fn status(view: &StatusView, _: Look) -> String {
@@ -275,7 +307,7 @@ pub fn status(view: &StatusView, _: Look) -> String {
             out,
             "Nothing due today ({}); {}.",
             view.day,
-            streak_phrase(view.streak)
+            streak_phrase(view.streak, view.last_streak)
         );
         if let Some(day) = &view.next_due {
             let _ = writeln!(out, "The next card is due on {day}.");
@@ -288,7 +320,7 @@ pub fn status(view: &StatusView, _: Look) -> String {
             view.day,
             view.review,
             view.new,
-            streak_phrase(view.streak)
+            streak_phrase(view.streak, view.last_streak)
         );
         out.push_str("Run `hone review` to start.\n");
     }
@@ -307,6 +339,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn tables_pad_by_display_width() {
+        let rows = vec![
+            vec!["日本".to_owned(), "x".to_owned()],
+            vec!["abcde".to_owned(), "y".to_owned()],
+        ];
+        assert_eq!(table(&["H", "V"], &rows), "H      V\n日本   x\nabcde  y\n");
+    }
+
+    #[test]
     fn tables_pad_every_column_but_the_last() {
         let rows = vec![
             vec!["a".to_owned(), "long cell".to_owned()],
@@ -322,6 +363,7 @@ mod tests {
     fn first_line_cuts_long_questions_and_escapes_controls() {
         assert_eq!(first_line("abcdef\nsecond", 4), "abc…");
         assert_eq!(first_line("abc", 4), "abc");
+        assert_eq!(first_line("日本語テキスト", 7), "日本語…");
         assert_eq!(first_line("a\u{1b}[2Jb", 20), "a\\u{1b}[2Jb");
     }
 }

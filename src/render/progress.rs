@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use console::Style;
 
 use super::{Look, plural, table};
-use crate::views::progress::{DayCountView, StepView};
+use crate::views::progress::{DayCountView, ForecastDayView, StepView};
 use crate::views::{PlanView, ReadinessView, StatsView, WhyView};
 
 /// Shades for the calendar, from one answer to the busiest day; no answer is a dot.
@@ -95,9 +95,21 @@ pub fn stats(view: &StatsView, look: Look) -> String {
     );
     out.push_str("\nAnswers in the last year\n");
     out.push_str(&calendar(&view.calendar, look.color));
-    out.push_str("\nCards due in the next 30 days\n");
-    out.push_str(&forecast(&view.forecast));
+    out.push_str(
+        "\nWorkload in the next 30 days (reviews and new cards, if every answer is good)\n",
+    );
+    out.push_str(&forecast(&workload(&view.forecast)));
     out
+}
+
+/// Each forecast day's reviews and new cards together, as one count to draw.
+pub fn workload(days: &[ForecastDayView]) -> Vec<DayCountView> {
+    days.iter()
+        .map(|d| DayCountView {
+            day: d.day.clone(),
+            count: u32::try_from(d.count + d.new).unwrap_or(u32::MAX),
+        })
+        .collect()
 }
 
 /// A GitHub-style calendar: a column per week, a row per weekday, darker for busier days.
@@ -115,7 +127,7 @@ pub fn calendar(days: &[DayCountView], color: bool) -> String {
     let weeks = (offset + parsed.len()).div_ceil(7);
     let mut grid = vec![vec![' '; weeks]; 7];
     let mut levels = vec![vec![0usize; weeks]; 7];
-    let mut months = vec![' '; weeks + 3];
+    let mut labels: Vec<(usize, String)> = Vec::new();
     for (i, (date, count)) in parsed.iter().enumerate() {
         let (week, weekday) = ((offset + i) / 7, (offset + i) % 7);
         let level = if *count == 0 {
@@ -125,19 +137,19 @@ pub fn calendar(days: &[DayCountView], color: bool) -> String {
         };
         grid[weekday][week] = if level == 0 { '·' } else { SHADES[level - 1] };
         levels[weekday][week] = level;
-        // The first, partial month is named only if there is room before the next one.
-        if date.day() == 1 || (i == 0 && date.day() <= 10) {
-            let name = date.format("%b").to_string();
-            if months[week..(week + 3).min(months.len())]
-                .iter()
-                .all(|c| *c == ' ')
-            {
-                for (j, ch) in name.chars().enumerate() {
-                    if let Some(slot) = months.get_mut(week + j) {
-                        *slot = ch;
-                    }
-                }
-            }
+        if date.day() == 1 || i == 0 {
+            labels.push((week, date.format("%b").to_string()));
+        }
+    }
+    // A label needs its three letters and a space; the first, partial month gives way.
+    let mut months = vec![' '; weeks + 3];
+    for (k, (week, name)) in labels.iter().enumerate() {
+        let next = labels.get(k + 1).map_or(usize::MAX, |(w, _)| *w);
+        if next.saturating_sub(*week) < 4 {
+            continue;
+        }
+        for (j, ch) in name.chars().enumerate() {
+            months[week + j] = ch;
         }
     }
     let shades = [22, 28, 34, 40].map(|c| Style::new().color256(c).force_styling(true));
@@ -259,10 +271,12 @@ pub fn plan(view: &PlanView, _: Look) -> String {
     let Some(interview) = &view.interview else {
         let _ = writeln!(
             out,
-            "No interview plan: plain SM-2, {} new cards and {} reviews a day at most.\nSet one with `hone plan --interview YYYY-MM-DD`.",
-            view.new_per_day,
-            view.reviews_per_day
-                .map_or_else(|| "any number of".to_owned(), |n| n.to_string())
+            "No interview plan: plain SM-2, {} and {} a day at most.\nSet one with `hone plan --interview YYYY-MM-DD`.",
+            super::plural(view.new_per_day as usize, "new card", "new cards"),
+            view.reviews_per_day.map_or_else(
+                || "any number of reviews".to_owned(),
+                |n| super::plural(n as usize, "review", "reviews")
+            )
         );
         return out;
     };
@@ -279,14 +293,30 @@ pub fn plan(view: &PlanView, _: Look) -> String {
         "Interview on {interview}, {} from today.",
         plural(days_left.max(0) as usize, "day", "days")
     );
-    let _ = writeln!(
-        out,
-        "New cards until {}: {} left, {} today. From {} every card seen comes up again.\nEvery due card is shown each day (no review limit).",
-        view.last_new_day.as_deref().unwrap_or("-"),
-        view.new_cards_left,
-        view.new_per_day,
-        view.window_start.as_deref().unwrap_or("-"),
-    );
+    // Dates already past are never printed: a near interview gets a plain sentence instead.
+    let today = view.day.as_str();
+    let new_today = view.days.first().map_or(0, |d| d.new);
+    match view.last_new_day.as_deref().filter(|d| *d >= today) {
+        Some(last) => {
+            let _ = writeln!(
+                out,
+                "New cards until {last}: {} left, {new_today} of them today.",
+                plural(view.new_cards_left, "card", "cards"),
+            );
+        }
+        None => out.push_str(
+            "The interview is too close for new cards: only cards you have seen come up now.\n",
+        ),
+    }
+    match view.window_start.as_deref() {
+        Some(start) if start > today => {
+            let _ = writeln!(out, "From {start} every card seen comes up again.");
+        }
+        _ => out.push_str(
+            "Every card you have seen comes up again before the interview, from today on.\n",
+        ),
+    }
+    out.push_str("Every due card is shown each day (no review limit).\n");
     let _ = writeln!(
         out,
         "Workload if every answer is good (grade 4), at {}s an answer:\n",

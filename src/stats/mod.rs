@@ -13,7 +13,7 @@ pub use readiness::{Topic, readiness};
 pub use streak::{Streak, streak};
 
 use crate::model::{Action, Card, CardState, Event, Grade, ReviewState, StudyDay};
-use crate::plan::{self, Plan};
+use crate::plan;
 
 /// Days the calendar covers, ending today.
 pub const CALENDAR_DAYS: u32 = 365;
@@ -126,8 +126,9 @@ pub struct Stats {
     pub streak: Streak,
     /// Answers per day for the last `CALENDAR_DAYS` days, oldest first.
     pub calendar: Vec<(StudyDay, u32)>,
-    /// Cards due per day for the next `FORECAST_DAYS` days; today includes overdue cards.
-    pub forecast: Vec<(StudyDay, u32)>,
+    /// The next `FORECAST_DAYS` days, from the simulation behind `hone plan`
+    /// (`plan::simulate`): each day's reviews (today's overdue ones included) and new cards.
+    pub forecast: Vec<plan::DayLoad>,
 }
 
 /// The answers in `log` that were not taken back, for cards in `cards`.
@@ -159,14 +160,15 @@ pub fn stats(
     log: &[Event],
     today: StudyDay,
     leech_threshold: u32,
-    plan: Option<&Plan>,
+    pace: &plan::Pace<'_>,
+    new_done_today: usize,
 ) -> Stats {
     let mut counts = CardCounts {
         total: cards.len(),
         ..CardCounts::default()
     };
-    let mut forecast: BTreeMap<StudyDay, u32> =
-        (0..FORECAST_DAYS).map(|d| (today.plus(d), 0)).collect();
+    let mut seen = Vec::new();
+    let mut unseen = 0;
     for card in cards {
         let card_state = state.cards.get(&card.id);
         let suspended = state.suspended.contains(&card.id);
@@ -178,13 +180,21 @@ pub fn stats(
             CardStage::Suspended => counts.suspended += 1,
         }
         counts.leeches += usize::from(is_leech(card_state, leech_threshold));
-        if let (Some(s), false) = (card_state, suspended) {
-            let due = plan::due_day(plan, today, &card.id, s).max(today);
-            if let Some(n) = forecast.get_mut(&due) {
-                *n += 1;
-            }
+        match (card_state, suspended) {
+            (Some(s), false) => seen.push((card.id.stable_hash(), *s)),
+            (None, false) => unseen += 1,
+            (_, true) => {}
         }
     }
+    let good = Grade::new(4).unwrap_or(Grade::GOOD);
+    let forecast = plan::simulate(
+        pace,
+        today,
+        FORECAST_DAYS,
+        seen,
+        (unseen, new_done_today),
+        good,
+    );
 
     let ids: rustc_hash::FxHashSet<&crate::model::CardId> = cards.iter().map(|c| &c.id).collect();
     let mut activity = Activity::default();
@@ -230,7 +240,7 @@ pub fn stats(
         retention_by_day: by_day.into_iter().collect(),
         streak: streak(&active_days, today),
         calendar,
-        forecast: forecast.into_iter().collect(),
+        forecast,
     }
 }
 

@@ -11,6 +11,8 @@ pub struct Streak {
     /// broken until a whole study day passes without one.
     pub current: u32,
     pub longest: u32,
+    /// The most recent run, ended or not.
+    pub last: u32,
 }
 
 pub fn streak(active_days: &BTreeSet<StudyDay>, today: StudyDay) -> Streak {
@@ -29,7 +31,11 @@ pub fn streak(active_days: &BTreeSet<StudyDay>, today: StudyDay) -> Streak {
         Some(last) if last.days_until(today) <= 1 => run,
         _ => 0,
     };
-    Streak { current, longest }
+    Streak {
+        current,
+        longest,
+        last: run,
+    }
 }
 
 #[cfg(test)]
@@ -60,7 +66,8 @@ mod tests {
             s,
             Streak {
                 current: 3,
-                longest: 3
+                longest: 3,
+                last: 3
             }
         );
     }
@@ -81,7 +88,8 @@ mod tests {
             s,
             Streak {
                 current: 0,
-                longest: 3
+                longest: 3,
+                last: 1
             }
         );
         assert_eq!(streak(&BTreeSet::new(), today()), Streak::default());
@@ -94,7 +102,8 @@ mod tests {
             s,
             Streak {
                 current: 1,
-                longest: 1
+                longest: 1,
+                last: 1
             }
         );
     }

@@ -17,6 +17,13 @@ fn card(id: &str, tags: &[&str]) -> Card {
     }
 }
 
+/// The default settings, no plan.
+const PACE: crate::plan::Pace<'static> = crate::plan::Pace {
+    plan: None,
+    new_per_day: 10,
+    max_interval: crate::sm2::MAX_INTERVAL,
+};
+
 fn day(s: &str) -> StudyDay {
     s.parse().unwrap()
 }
@@ -67,7 +74,7 @@ fn cards_are_counted_by_stage_and_leeches_on_top() {
         ("d/sus", 5, "2026-03-01", 10),
     ]);
     state.suspended.insert("d/sus".parse().unwrap());
-    let stats = stats(&refs, &state, &log, day("2026-03-02"), 8, None);
+    let stats = stats(&refs, &state, &log, day("2026-03-02"), 8, &PACE, 0);
     assert_eq!(
         stats.cards,
         CardCounts {
@@ -80,7 +87,7 @@ fn cards_are_counted_by_stage_and_leeches_on_top() {
             leeches: 0
         }
     );
-    let leeches = super::stats(&refs, &state, &log, day("2026-03-02"), 0, None)
+    let leeches = super::stats(&refs, &state, &log, day("2026-03-02"), 0, &PACE, 0)
         .cards
         .leeches;
     assert_eq!(
@@ -99,7 +106,7 @@ fn activity_counts_days_back_from_today() {
         ("d/b", 5, "2026-03-04", 20),
         ("d/b", 2, "2026-03-10", 40),
     ]);
-    let s = stats(&refs, &state, &log, day("2026-03-10"), 8, None);
+    let s = stats(&refs, &state, &log, day("2026-03-10"), 8, &PACE, 0);
     assert_eq!(
         s.activity.today,
         Tally {
@@ -140,7 +147,7 @@ fn true_retention_counts_reviews_of_cards_seen_before_and_skips_undone_ones() {
     }])
     .unwrap()
     .state;
-    let s = stats(&refs, &state, &log, day("2026-03-03"), 8, None);
+    let s = stats(&refs, &state, &log, day("2026-03-03"), 8, &PACE, 0);
     assert_eq!(
         s.retention,
         Recall {
@@ -174,10 +181,18 @@ fn the_forecast_counts_due_cards_per_day_with_overdue_today() {
         ("d/b", 5, "2026-03-05", 0),
         ("d/c", 5, "2026-03-06", 0),
     ]);
-    let s = stats(&refs, &state, &log, day("2026-03-06"), 8, None);
+    let s = stats(&refs, &state, &log, day("2026-03-06"), 8, &PACE, 0);
     assert_eq!(s.forecast.len(), FORECAST_DAYS as usize);
-    assert_eq!(s.forecast[0], (day("2026-03-06"), 2), "a (overdue) and b");
-    assert_eq!(s.forecast[1], (day("2026-03-07"), 1));
+    let reviews = |i: usize| (s.forecast[i].day, s.forecast[i].reviews);
+    assert_eq!(reviews(0), (day("2026-03-06"), 2), "a (overdue) and b");
+    assert_eq!(reviews(1), (day("2026-03-07"), 1));
+    // Each answered good: a and b come back six days on, with c's second review.
+    assert_eq!(reviews(6), (day("2026-03-12"), 2));
+    assert_eq!(
+        s.forecast.iter().map(|d| d.new).sum::<usize>(),
+        0,
+        "no new cards left"
+    );
 }
 
 #[test]

@@ -135,12 +135,12 @@ impl Store {
                     label,
                     Status::Warning,
                     format!(
-                        "{} entries, and an incomplete last line (line {}) left by a write cut short; it was never acknowledged and is set aside before the next answer",
-                        events.len(),
+                        "{}, and an incomplete last line (line {}) left by a write cut short; it was never acknowledged and is set aside before the next answer",
+                        crate::render::plural(events.len(), "entry", "entries"),
                         lines + 1
                     ),
                 )),
-                Ok((events, _, _)) => checks.push(check(label, Status::Ok, format!("{} entries", events.len()))),
+                Ok((events, _, _)) => checks.push(check(label, Status::Ok, crate::render::plural(events.len(), "entry", "entries"))),
                 Err(e) => checks.push(check(label, Status::Failed, e.to_string())),
             }
             logs.insert(name, bytes);
@@ -282,9 +282,13 @@ impl Store {
                 "curriculum",
                 Status::Ok,
                 format!(
-                    "{} imported decks, {} decks out of reviews{}",
-                    curriculum.imported_decks().len(),
-                    curriculum.disabled.len(),
+                    "{}, {} out of reviews{}",
+                    crate::render::plural(
+                        curriculum.imported_decks().len(),
+                        "imported deck",
+                        "imported decks"
+                    ),
+                    crate::render::plural(curriculum.disabled.len(), "deck", "decks"),
                     curriculum.plan.map_or(String::new(), |p| format!(
                         ", an interview on {}",
                         p.interview

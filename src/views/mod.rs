@@ -307,6 +307,8 @@ pub struct StatusView {
     pub next_due: Option<String>,
     pub streak: u32,
     pub longest_streak: u32,
+    /// The most recent streak, ended or not.
+    pub last_streak: u32,
     /// The interview date while a plan is active.
     pub interview: Option<String>,
 }

@@ -99,8 +99,19 @@ pub struct StatsView {
     pub streak: StreakView,
     /// Answers per day over the last year, oldest first.
     pub calendar: Vec<DayCountView>,
-    /// Cards due per day over the next 30 days; the first day includes overdue cards.
-    pub forecast: Vec<DayCountView>,
+    /// The next 30 days if every card due is answered on its day with grade 4 and new cards
+    /// come at the daily limit (the plan's, while one is active): `count` reviews (the first
+    /// day's include overdue cards) and `new` cards. The same simulation as `hone plan`'s.
+    pub forecast: Vec<ForecastDayView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ForecastDayView {
+    pub day: String,
+    /// Reviews that day.
+    pub count: usize,
+    /// New cards that day.
+    pub new: usize,
 }
 
 impl StatsView {
@@ -145,7 +156,15 @@ impl StatsView {
                 longest: stats.streak.longest,
             },
             calendar: day_counts(&stats.calendar),
-            forecast: day_counts(&stats.forecast),
+            forecast: stats
+                .forecast
+                .iter()
+                .map(|d| ForecastDayView {
+                    day: d.day.to_string(),
+                    count: d.reviews,
+                    new: d.new,
+                })
+                .collect(),
         }
     }
 }
