@@ -7,7 +7,8 @@
 //! as Anki adds new ones over time. The first note field is the question; the others, joined by
 //! blank lines, the answer, except a field that `#columns` names `Points`, which holds the key
 //! points, one a line. A note's GUID becomes its card id, reversibly (see `guid_to_id`), so a
-//! deck can go to Anki and back without duplicates.
+//! deck can go to Anki and back without duplicates. A file hone wrote says `#hone:markdown`
+//! (Anki ignores the header): its fields are hone's own card text, kept as they are.
 
 use super::delimited::records;
 use super::import::{Defaults, normal_tags};
@@ -18,6 +19,9 @@ use super::table::{Cards, derived_id, slug};
 
 /// The tag that carries hone's `definition` kind through Anki, which has no card kinds.
 pub const DEFINITION_TAG: &str = "hone-kind-definition";
+
+/// The header by which hone marks a file it wrote: the fields are hone card text (Markdown).
+pub const MARKDOWN_HEADER: &str = "#hone:markdown";
 
 const KEYS: [&str; 10] = [
     "separator",
@@ -66,6 +70,8 @@ pub fn parse_anki(
     let mut errors = Vec::new();
     let mut delimiter = '\t';
     let mut html = false;
+    // The line of a `#hone:markdown` header.
+    let mut markdown: Option<usize> = None;
     let mut deck_tags: Vec<&str> = Vec::new();
     let mut deck_name: Option<&str> = None;
     let mut special: Vec<(usize, usize)> = Vec::new(); // (column index, header line)
@@ -112,6 +118,8 @@ pub fn parse_anki(
                 "false" => html = false,
                 _ => errors.push(LineError::new(number, "#html: use true or false")),
             },
+            "hone" if value.eq_ignore_ascii_case("markdown") => markdown = Some(number),
+            "hone" => errors.push(LineError::new(number, "#hone: the only value is markdown")),
             "tags" => deck_tags.extend(value.split_whitespace()),
             "deck" => deck_name = Some(value),
             "guid column" => guid_column = column(),
@@ -128,6 +136,12 @@ pub fn parse_anki(
             }
             _ => {} // `columns`, `notetype` and headers of newer Anki versions carry nothing hone keeps
         }
+    }
+    if let (Some(line), true) = (markdown, html) {
+        errors.push(LineError::new(
+            line,
+            "#hone:markdown goes with #html:false: hone writes its card text as it is",
+        ));
     }
     let body: String = text
         .split('\n')
@@ -409,5 +423,14 @@ mod tests {
             html_to_text("<div>a &lt;b&gt;</div><ul><li>x</li></ul>1 &#x41; &#66;&nbsp;<i"),
             "a <b>\n- x\n\n1 A B <i"
         );
+    }
+
+    #[test]
+    fn hone_markdown_with_html_is_refused_at_its_header() {
+        let text = "#separator:tab\n#html:true\n#hone:markdown\nq\ta\n";
+        let errors = parse_anki(text, &defaults(), false).unwrap_err();
+        assert_eq!(errors[0].line, 3);
+        let errors = parse_anki("#hone:html\nq\ta\n", &defaults(), false).unwrap_err();
+        assert_eq!(errors[0].line, 1);
     }
 }

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::anki::{DEFINITION_TAG, id_to_guid};
+use super::anki::{DEFINITION_TAG, MARKDOWN_HEADER, id_to_guid};
 use super::delimited::quote;
 use super::import::Format;
 use super::write;
@@ -37,11 +37,13 @@ fn has_points(deck: &Deck) -> bool {
     deck.cards.iter().any(|c| !c.points.is_empty())
 }
 
+/// Anki's notes in plain text. The fields are hone's card text as it is (`#html:false`, which
+/// Anki shows as written), marked `#hone:markdown` so that hone reads them back unescaped.
 fn anki(deck: &Deck) -> String {
     let title = deck.title.replace(['\n', '\r'], " ");
     let points_column = if has_points(deck) { "\tPoints" } else { "" };
     let mut out = format!(
-        "#separator:tab\n#html:false\n#deck:{title}\n#guid column:1\n#tags column:4\n#columns:GUID\tFront\tBack\tTags{points_column}\n"
+        "#separator:tab\n#html:false\n{MARKDOWN_HEADER}\n#deck:{title}\n#guid column:1\n#tags column:4\n#columns:GUID\tFront\tBack\tTags{points_column}\n"
     );
     for card in &deck.cards {
         let mut tags = card.tags.clone();
