@@ -184,4 +184,28 @@ mod tests {
             }
         }
     }
+
+    /// Card text full of Markdown and HTML-looking characters comes back from Anki unchanged.
+    #[test]
+    fn anki_export_keeps_markdown_special_and_html_looking_text() {
+        let hone = "+++\nid = \"tricky\"\ntitle = \"Tricky: <b>text</b> & *stars*\"\n+++\n\n\
+                    ## stars\n- kind: definition\n\nWhat is 2*3*4, and what is **bold**?\n\n---\n\n\
+                    24, as `2*3*4`; and <b>not bold</b>, &amp;, &#0; written out, a \\ backslash,\\\n\
+                    a hard break and _under_scores_.\n\n# a heading\n\n1. first\n2. second\n\n\
+                    Key points:\n- `2*3*4` is 24\n- <b> & &lt; stay text\n\n\
+                    ## html\n\nWhat does `<br>` do in <div>Anki</div>?\n\n---\n\n\
+                    It breaks a line:\n\n```html\n<p>x&nbsp;y</p>\n\tindented\n```\n\n> quoted \"text\"\n";
+        let defaults = Defaults {
+            id: "tricky".into(),
+            title: "Tricky".into(),
+        };
+        let parsed = parse(Format::Hone, hone, &defaults, None).unwrap();
+        let deck = from_parsed(parsed, DeckSource::Imported).unwrap();
+        let text = export(&deck, Format::Anki);
+        assert!(text.contains("\n#hone:markdown\n"), "{text}");
+        let back = parse(Format::Anki, &text, &defaults, Some("tricky")).unwrap();
+        let back = from_parsed(back, DeckSource::Imported).unwrap();
+        assert_eq!(back.cards, deck.cards);
+        assert_eq!(back.title, deck.title);
+    }
 }
