@@ -319,3 +319,17 @@ proptest! {
         prop_assert_eq!(words_shown(&card), seen, "{:?}", card);
     }
 }
+
+proptest! {
+    /// Every note hone accepts, HTML or plain, comes back the same from hone's own Anki export.
+    #[test]
+    fn accepted_notes_survive_anki_export_and_import(
+        front in prop::collection::vec(prop::sample::select(HTML_PIECES), 1..12),
+        back in prop::collection::vec(prop::sample::select(HTML_PIECES), 1..16),
+        html in any::<bool>(),
+    ) {
+        let q = |p: Vec<&str>| format!("\"{}\"", p.concat().replace('"', "\"\""));
+        let file = format!("#separator:tab\n#html:{html}\n{}\t{}\n", q(front), q(back));
+        crate::fuzz_targets::deck_import(file.as_bytes());
+    }
+}
