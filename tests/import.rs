@@ -174,10 +174,10 @@ fn anki_notes_import_and_export_round_trip_by_guid() {
     assert!(out.contains("deck 'interview-prep' (anki)"), "{out}");
     let cards = hone.json(&["cards", "--deck", "interview-prep", "--json"]);
     let acid = &cards["cards"][0];
-    assert_eq!(acid["front"], "What is ACID?");
+    assert_eq!(acid["front"], "What is **ACID**?");
     assert_eq!(
         acid["back"],
-        "Atomicity, consistency,\nisolation, durability"
+        "Atomicity, consistency,\\\nisolation, durability"
     );
     assert_eq!(acid["tags"], serde_json::json!(["db", "interview-sql"]));
 

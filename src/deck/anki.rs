@@ -1,6 +1,5 @@
 //! Anki's plain-text notes export: `#key:value` header lines, then one note per record, fields
-//! split by the separator with CSV quoting (fields may span lines). With `#html:true` fields are
-//! HTML and become plain text.
+//! split by the separator with CSV quoting (fields may span lines).
 //!
 //! Headers read: `separator`, `html`, `tags`, `columns`, `deck`, `notetype`, and the 1-based
 //! `guid column`, `tags column`, `deck column` and `notetype column`. Other headers are ignored,
@@ -8,8 +7,14 @@
 //! blank lines, the answer, except a field that `#columns` names `Points`, which holds the key
 //! points, one a line. A note's GUID becomes its card id, reversibly (see `guid_to_id`), so a
 //! deck can go to Anki and back without duplicates.
+//!
+//! A field says what Anki shows: with `#html:true` its HTML becomes Markdown (`html`), with
+//! `#html:false` it is plain text; either way text is escaped so that it renders as written. A
+//! file hone wrote says `#hone:markdown` (Anki ignores the header): its fields are hone's own
+//! card text, kept as they are. A control character in a field is refused at its line.
 
-use super::delimited::records;
+use super::delimited::{Field, records};
+use super::html::{self, Problem};
 use super::import::{Defaults, normal_tags};
 use super::parse::{
     LineError, ParsedCard, ParsedDeck, ParsedKind, canonical, id_problem, points_in, points_problem,
@@ -18,6 +23,47 @@ use super::table::{Cards, derived_id, slug};
 
 /// The tag that carries hone's `definition` kind through Anki, which has no card kinds.
 pub const DEFINITION_TAG: &str = "hone-kind-definition";
+
+/// The header by which hone marks a file it wrote: the fields are hone card text (Markdown).
+pub const MARKDOWN_HEADER: &str = "#hone:markdown";
+
+/// What a file's fields hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fields {
+    /// Plain text (`#html:false`): shown as written.
+    Plain,
+    /// HTML (`#html:true`).
+    Html,
+    /// hone's own card text (`#hone:markdown`), from a file hone wrote.
+    Markdown,
+}
+
+/// A field's card text and the text it shows, or the problem at its line.
+fn field_text(field: &Field, fields: Fields) -> Result<(String, String), LineError> {
+    let (markdown, shown) = match fields {
+        Fields::Markdown => {
+            html::check_controls(&field.text).map(|()| (field.text.clone(), field.text.clone()))
+        }
+        Fields::Html | Fields::Plain => html::card_text(&field.text, fields == Fields::Html),
+    }
+    .map_err(|p| located(field, p))?;
+    Ok((canonical(&markdown), canonical(&shown)))
+}
+
+/// A field's key points, one a line.
+fn field_points(field: &Field, fields: Fields) -> Result<Vec<String>, LineError> {
+    match fields {
+        Fields::Markdown => html::check_controls(&field.text).map(|()| points_in(&field.text)),
+        Fields::Html | Fields::Plain => html::points(&field.text, fields == Fields::Html),
+    }
+    .map_err(|p| located(field, p))
+}
+
+/// A problem at a byte of a field, at the file line it is on.
+fn located(field: &Field, problem: Problem) -> LineError {
+    let before = field.text.get(..problem.offset).unwrap_or(&field.text);
+    LineError::new(field.line + before.matches('\n').count(), problem.message)
+}
 
 const KEYS: [&str; 10] = [
     "separator",
@@ -66,6 +112,8 @@ pub fn parse_anki(
     let mut errors = Vec::new();
     let mut delimiter = '\t';
     let mut html = false;
+    // The line of a `#hone:markdown` header.
+    let mut markdown: Option<usize> = None;
     let mut deck_tags: Vec<&str> = Vec::new();
     let mut deck_name: Option<&str> = None;
     let mut special: Vec<(usize, usize)> = Vec::new(); // (column index, header line)
@@ -112,6 +160,8 @@ pub fn parse_anki(
                 "false" => html = false,
                 _ => errors.push(LineError::new(number, "#html: use true or false")),
             },
+            "hone" if value.eq_ignore_ascii_case("markdown") => markdown = Some(number),
+            "hone" => errors.push(LineError::new(number, "#hone: the only value is markdown")),
             "tags" => deck_tags.extend(value.split_whitespace()),
             "deck" => deck_name = Some(value),
             "guid column" => guid_column = column(),
@@ -129,6 +179,18 @@ pub fn parse_anki(
             _ => {} // `columns`, `notetype` and headers of newer Anki versions carry nothing hone keeps
         }
     }
+    let fields = match (markdown, html) {
+        (Some(line), true) => {
+            errors.push(LineError::new(
+                line,
+                "#hone:markdown goes with #html:false: hone writes its card text as it is",
+            ));
+            Fields::Markdown
+        }
+        (Some(_), false) => Fields::Markdown,
+        (None, true) => Fields::Html,
+        (None, false) => Fields::Plain,
+    };
     let body: String = text
         .split('\n')
         .skip(header_lines)
@@ -154,23 +216,29 @@ pub fn parse_anki(
             ));
             continue;
         }
-        let note: Vec<String> = row
+        let mut note: Vec<(String, String)> = Vec::new();
+        let mut problems = Vec::new();
+        let note_fields = row
             .fields
             .iter()
             .enumerate()
             .filter(|(i, _)| !special.iter().any(|(c, _)| c == i))
-            .map(|(_, f)| {
-                canonical(&if html {
-                    html_to_text(&f.text)
-                } else {
-                    f.text.clone()
-                })
-            })
-            .collect();
-        let front = note.first().cloned().unwrap_or_default();
+            .map(|(_, field)| field);
+        for field in note_fields {
+            match field_text(field, fields) {
+                Ok(text) => note.push(text),
+                Err(e) => problems.push(e),
+            }
+        }
+        if !problems.is_empty() {
+            errors.extend(problems);
+            continue;
+        }
+        let (front, shown_front) = note.first().cloned().unwrap_or_default();
         let back = note
             .iter()
             .skip(1)
+            .map(|(text, _)| text)
             .filter(|f| !f.is_empty())
             .cloned()
             .collect::<Vec<_>>()
@@ -197,23 +265,22 @@ pub fn parse_anki(
             .filter(|g| !g.is_empty())
         {
             Some(guid) => guid_to_id(guid),
-            None => derived_id(&front),
+            // From the text a reader sees, so escaping never changes a card's id.
+            None => derived_id(&shown_front),
         };
         let kind = if definition {
             ParsedKind::Definition
         } else {
             ParsedKind::Question
         };
-        let points = points_column
-            .map(|(c, _)| {
-                let field = &row.fields[c].text;
-                points_in(&if html {
-                    html_to_text(field)
-                } else {
-                    field.clone()
-                })
-            })
-            .unwrap_or_default();
+        let points = match points_column.map(|(c, _)| field_points(&row.fields[c], fields)) {
+            Some(Ok(points)) => points,
+            Some(Err(e)) => {
+                errors.push(e);
+                continue;
+            }
+            None => Vec::new(),
+        };
         if let Some(problem) = points_problem(kind, &points) {
             errors.push(LineError::new(
                 row.line,
@@ -297,59 +364,6 @@ fn is_hex_guid(id: &str) -> bool {
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
-/// An Anki field's HTML as plain text: line breaks for `<br>`, `<div>` and `<p>`, `- ` for list
-/// items, other tags dropped, entities decoded.
-pub fn html_to_text(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(c) = rest.chars().next() {
-        if c == '<'
-            && let Some(end) = rest.find('>')
-        {
-            let tag = rest[1..end].trim().to_lowercase();
-            let name = tag
-                .trim_start_matches('/')
-                .split(|c: char| c.is_whitespace() || c == '/')
-                .next()
-                .unwrap_or("");
-            match (name, tag.starts_with('/')) {
-                ("br", _) | ("div" | "p" | "li" | "ul" | "ol" | "tr", true) => out.push('\n'),
-                ("li", false) => out.push_str("- "),
-                _ => {}
-            }
-            rest = &rest[end + 1..];
-        } else if c == '&'
-            && let Some(end) = rest.find(';').filter(|e| *e <= 10)
-            && let Some(decoded) = entity(&rest[1..end])
-        {
-            out.push(decoded);
-            rest = &rest[end + 1..];
-        } else {
-            out.push(c);
-            rest = &rest[c.len_utf8()..];
-        }
-    }
-    out
-}
-
-fn entity(name: &str) -> Option<char> {
-    Some(match name {
-        "amp" => '&',
-        "lt" => '<',
-        "gt" => '>',
-        "quot" => '"',
-        "apos" | "#39" => '\'',
-        "nbsp" => ' ',
-        _ => {
-            let code = match name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
-                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                None => name.strip_prefix('#')?.parse().ok()?,
-            };
-            char::from_u32(code)?
-        }
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -373,15 +387,15 @@ mod tests {
         );
         let first = &deck.cards[0];
         assert_eq!(first.id, "g41622b33");
-        assert_eq!(first.front, "What is an index?");
-        assert_eq!(first.back, "A B-tree\non columns & more");
+        assert_eq!(first.front, "What is an **index**?");
+        assert_eq!(first.back, "A B-tree\\\non columns & more");
         assert_eq!(first.kind, ParsedKind::Definition);
         assert_eq!(first.tags, ["interview", "backend-db", "sql"]);
         assert_eq!(first.line, 7);
         let second = &deck.cards[1];
         assert_eq!(
             (second.id.as_str(), second.front.as_str(), second.line),
-            ("plainguid", "Two\nlines", 8)
+            ("plainguid", "Two lines", 8)
         );
     }
 
@@ -404,10 +418,94 @@ mod tests {
     }
 
     #[test]
-    fn html_becomes_text() {
+    fn plain_fields_show_as_written() {
+        let text = "#separator:tab\n#html:false\n<b>not bold</b> &amp;\t2*3*4 = 24\n";
+        let card = &parse_anki(text, &defaults(), false).unwrap().cards[0];
+        assert_eq!(card.front, r"\<b>not bold\</b> \&amp;");
+        assert_eq!(card.back, r"2\*3\*4 = 24");
+    }
+
+    #[test]
+    fn html_fields_show_as_written_where_they_are_not_markup() {
+        let text = "#separator:tab\n#html:true\n2*3*4 = 24\tRead uncommitted<br>Read committed<br>Repeatable read<br>Serializable\n";
+        let card = &parse_anki(text, &defaults(), false).unwrap().cards[0];
+        assert_eq!(card.front, r"2\*3\*4 = 24");
         assert_eq!(
-            html_to_text("<div>a &lt;b&gt;</div><ul><li>x</li></ul>1 &#x41; &#66;&nbsp;<i"),
-            "a <b>\n- x\n\n1 A B <i"
+            card.back,
+            "Read uncommitted\\\nRead committed\\\nRepeatable read\\\nSerializable"
         );
+    }
+
+    #[test]
+    fn a_nul_reference_is_refused_at_its_file_line() {
+        let text = "#separator:tab\n#html:true\nfine\tfine\nq\t\"first line\nsecond &#0; line\"\n";
+        let errors = parse_anki(text, &defaults(), false).unwrap_err();
+        let shown = crate::deck::FileErrors {
+            file: "notes.txt".into(),
+            errors,
+        }
+        .to_string();
+        assert_eq!(
+            shown,
+            "notes.txt:5: `&#0;` is the control character U+0000 (NUL): a card cannot hold control characters; remove it"
+        );
+    }
+
+    #[test]
+    fn a_raw_control_character_is_refused_whatever_the_fields_hold() {
+        for header in ["#html:true", "#html:false", "#html:false\n#hone:markdown"] {
+            let text = format!("#separator:tab\n{header}\nq\tan \u{1b}[31m escape\n");
+            let errors = parse_anki(&text, &defaults(), false).unwrap_err();
+            assert_eq!(errors.len(), 1, "{header}");
+            assert!(
+                errors[0]
+                    .message
+                    .starts_with("the control character U+001B (ESC) in the text"),
+                "{header}: {}",
+                errors[0].message
+            );
+        }
+    }
+
+    #[test]
+    fn html_key_points_are_separated_by_br() {
+        let text = "#separator:tab\n#html:true\n#columns:Front\tBack\tPoints\n\
+                    q\ta\tone <b>idea</b><br>two <code>x*y</code><br>2*3\n";
+        let card = &parse_anki(text, &defaults(), false).unwrap().cards[0];
+        assert_eq!(card.points, ["one **idea**", "two `x*y`", r"2\*3"]);
+    }
+
+    #[test]
+    fn plain_key_points_are_lines_without_bullets() {
+        let text = "#separator:tab\n#html:false\n#columns:Front\tBack\tPoints\nq\ta\t\"- one\n- two_x\n- 2*3\"\n";
+        let card = &parse_anki(text, &defaults(), false).unwrap().cards[0];
+        assert_eq!(card.points, ["one", "two_x", r"2\*3"]);
+    }
+
+    #[test]
+    fn hone_markdown_fields_are_kept_as_written() {
+        let text = "#separator:tab\n#html:false\n#hone:markdown\n#columns:Front\tBack\tPoints\n\
+                    What is **ACID**?\t\"Four `properties`:\n\n- atomicity\"\t\"`A`tomic\nconsistent\nisolated\"\n";
+        let card = &parse_anki(text, &defaults(), false).unwrap().cards[0];
+        assert_eq!(card.front, "What is **ACID**?");
+        assert_eq!(card.back, "Four `properties`:\n\n- atomicity");
+        assert_eq!(card.points, ["`A`tomic", "consistent", "isolated"]);
+    }
+
+    #[test]
+    fn hone_markdown_with_html_is_refused_at_its_header() {
+        let text = "#separator:tab\n#html:true\n#hone:markdown\nq\ta\n";
+        let errors = parse_anki(text, &defaults(), false).unwrap_err();
+        assert_eq!(errors[0].line, 3);
+        let errors = parse_anki("#hone:html\nq\ta\n", &defaults(), false).unwrap_err();
+        assert_eq!(errors[0].line, 1);
+    }
+
+    #[test]
+    fn ids_derived_from_the_question_ignore_its_escapes() {
+        let text = "#separator:tab\n#html:false\nWhat is 2*3?\tsix\n";
+        let card = &parse_anki(text, &defaults(), false).unwrap().cards[0];
+        assert_eq!(card.front, r"What is 2\*3?");
+        assert_eq!(card.id, derived_id("What is 2*3?"));
     }
 }

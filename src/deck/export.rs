@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::anki::{DEFINITION_TAG, id_to_guid};
+use super::anki::{DEFINITION_TAG, MARKDOWN_HEADER, id_to_guid};
 use super::delimited::quote;
 use super::import::Format;
 use super::write;
@@ -37,11 +37,13 @@ fn has_points(deck: &Deck) -> bool {
     deck.cards.iter().any(|c| !c.points.is_empty())
 }
 
+/// Anki's notes in plain text. The fields are hone's card text as it is (`#html:false`, which
+/// Anki shows as written), marked `#hone:markdown` so that hone reads them back unescaped.
 fn anki(deck: &Deck) -> String {
     let title = deck.title.replace(['\n', '\r'], " ");
     let points_column = if has_points(deck) { "\tPoints" } else { "" };
     let mut out = format!(
-        "#separator:tab\n#html:false\n#deck:{title}\n#guid column:1\n#tags column:4\n#columns:GUID\tFront\tBack\tTags{points_column}\n"
+        "#separator:tab\n#html:false\n{MARKDOWN_HEADER}\n#deck:{title}\n#guid column:1\n#tags column:4\n#columns:GUID\tFront\tBack\tTags{points_column}\n"
     );
     for card in &deck.cards {
         let mut tags = card.tags.clone();
@@ -181,5 +183,29 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Card text full of Markdown and HTML-looking characters comes back from Anki unchanged.
+    #[test]
+    fn anki_export_keeps_markdown_special_and_html_looking_text() {
+        let hone = "+++\nid = \"tricky\"\ntitle = \"Tricky: <b>text</b> & *stars*\"\n+++\n\n\
+                    ## stars\n- kind: definition\n\nWhat is 2*3*4, and what is **bold**?\n\n---\n\n\
+                    24, as `2*3*4`; and <b>not bold</b>, &amp;, &#0; written out, a \\ backslash,\\\n\
+                    a hard break and _under_scores_.\n\n# a heading\n\n1. first\n2. second\n\n\
+                    Key points:\n- `2*3*4` is 24\n- <b> & &lt; stay text\n\n\
+                    ## html\n\nWhat does `<br>` do in <div>Anki</div>?\n\n---\n\n\
+                    It breaks a line:\n\n```html\n<p>x&nbsp;y</p>\n\tindented\n```\n\n> quoted \"text\"\n";
+        let defaults = Defaults {
+            id: "tricky".into(),
+            title: "Tricky".into(),
+        };
+        let parsed = parse(Format::Hone, hone, &defaults, None).unwrap();
+        let deck = from_parsed(parsed, DeckSource::Imported).unwrap();
+        let text = export(&deck, Format::Anki);
+        assert!(text.contains("\n#hone:markdown\n"), "{text}");
+        let back = parse(Format::Anki, &text, &defaults, Some("tricky")).unwrap();
+        let back = from_parsed(back, DeckSource::Imported).unwrap();
+        assert_eq!(back.cards, deck.cards);
+        assert_eq!(back.title, deck.title);
     }
 }

@@ -5,9 +5,11 @@
 
 pub mod anki;
 mod builtin;
+mod card_text;
 pub mod decode;
 mod delimited;
 pub mod export;
+mod html;
 pub mod import;
 pub mod json;
 pub mod parse;

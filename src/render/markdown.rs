@@ -12,13 +12,13 @@ const MIN_TEXT_WIDTH: usize = 20;
 /// Indentation of code blocks, relative to the text around them.
 const CODE_INDENT: &str = "    ";
 
+/// The Markdown extensions card text may use. Importers that escape text rely on this set.
+pub const OPTIONS: Options = Options::ENABLE_STRIKETHROUGH.union(Options::ENABLE_TASKLISTS);
+
 /// Renders `text` for a terminal `width` columns wide; `color` allows styles.
 pub fn render(text: &str, width: usize, color: bool) -> String {
     let mut r = Renderer::new(width, color);
-    for event in Parser::new_ext(
-        text,
-        Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS,
-    ) {
+    for event in Parser::new_ext(text, OPTIONS) {
         r.event(event);
     }
     r.finish()
