@@ -25,21 +25,24 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+/// Options every command takes. The environment variables that stand in for them are read by
+/// `env`, not by clap: a value from the environment must not show in a usage line as if typed.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
-    /// Directory holding the review state [default: the user's data directory, e.g. ~/.local/share/hone]
-    #[arg(long, global = true, env = "HONE_DATA_DIR", value_name = "PATH")]
+    /// Directory holding the review state [env: HONE_DATA_DIR] [default: the user's data directory, e.g. ~/.local/share/hone]
+    #[arg(long, global = true, value_name = "PATH")]
     pub data_dir: Option<PathBuf>,
 
-    /// Settings file [default: config.toml in the user's config directory, e.g. ~/.config/hone]
-    #[arg(long, global = true, env = "HONE_CONFIG", value_name = "FILE")]
+    /// Settings file [env: HONE_CONFIG] [default: config.toml in the user's config directory, e.g. ~/.config/hone]
+    #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// Act as if it were this moment: RFC 3339 with a UTC offset, e.g. 2026-11-23T09:00:00+01:00
-    #[arg(long, global = true, env = "HONE_NOW", value_name = "TIMESTAMP", value_parser = parse_timestamp)]
+    /// Act as if it were this moment: RFC 3339 with a UTC offset, e.g. 2026-11-23T09:00:00+01:00 [env: HONE_NOW]
+    #[arg(long, global = true, value_name = "TIMESTAMP", value_parser = parse_timestamp)]
     pub now: Option<DateTime<FixedOffset>>,
 
-    /// When to use colours: auto (a terminal, and NO_COLOR unset), always or never
+    /// When to use colours (auto: on a terminal, unless NO_COLOR is set)
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
 }
@@ -308,7 +311,7 @@ pub struct ImportArgs {
     #[arg(long, value_name = "ID")]
     pub deck: Option<DeckId>,
 
-    /// The file's format [default: auto, from its content and extension]
+    /// The file's format
     #[arg(long, value_enum, default_value_t = FormatChoice::Auto)]
     pub format: FormatChoice,
 
@@ -327,7 +330,7 @@ pub struct CheckArgs {
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
 
-    /// The file's format [default: auto, from its content and extension]
+    /// The file's format
     #[arg(long, value_enum, default_value_t = FormatChoice::Auto)]
     pub format: FormatChoice,
 
@@ -339,21 +342,32 @@ pub struct CheckArgs {
 /// A deck file format, or `auto` to recognise it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum FormatChoice {
+    /// Recognise the format from the file's content and extension
     Auto,
+    /// hone's deck format, as the built-in decks are written (.md)
     Hone,
+    /// Anki's "Notes in Plain Text" export, with its #separator, #html, ... headers
     Anki,
+    /// Comma-separated, with a header row naming front and back (or question and answer)
     Csv,
+    /// Tab-separated; without a header row, front and back on each line
     Tsv,
+    /// An array of cards, or an object with a "cards" array
     Json,
 }
 
 /// A format to export to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ExportFormat {
+    /// hone's deck format, as the built-in decks are written
     Hone,
+    /// Anki's "Notes in Plain Text", with a GUID column so that the deck can come back
     Anki,
+    /// Comma-separated, with a header row
     Csv,
+    /// Tab-separated, with a header row
     Tsv,
+    /// A deck object; without --deck, every deck as {"decks": [...]}
     Json,
 }
 
