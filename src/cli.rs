@@ -1,5 +1,8 @@
 //! The command line: clap types only, a doc line on every argument. Parsing happens here and
-//! nowhere else; the commands receive these plain values.
+//! nowhere else; the commands receive these plain values. The manual pages (`man`) are
+//! generated from the same definition.
+
+mod man;
 
 use std::path::PathBuf;
 
@@ -7,6 +10,8 @@ use chrono::{DateTime, FixedOffset};
 use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use crate::model::{CardId, DeckId};
+
+pub use man::{ManPage, man_pages};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -119,8 +124,8 @@ pub enum Command {
     Why(CardArgs),
     /// Print a shell completion script
     Completions(CompletionsArgs),
-    /// Print the manual page (roff)
-    Man,
+    /// Print the manual page (roff), or write a page for every command to a directory
+    Man(ManArgs),
 }
 
 #[derive(Debug, Args)]
@@ -302,6 +307,14 @@ pub struct CompletionsArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write hone.1 and a hone-COMMAND.1 for every command into this directory, instead of
+    /// printing hone.1
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
 pub struct ImportArgs {
     /// The file to import
     #[arg(value_name = "FILE")]
@@ -449,11 +462,6 @@ pub struct ConfigArgs {
 /// Writes the completion script for `shell`, generated from the same definition as the parser.
 pub fn write_completions(shell: clap_complete::Shell, out: &mut dyn std::io::Write) {
     clap_complete::generate(shell, &mut Cli::command(), "hone", out);
-}
-
-/// Writes the manual page, generated from the same definition as the parser.
-pub fn write_man(out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    clap_mangen::Man::new(Cli::command()).render(out)
 }
 
 fn parse_timestamp(s: &str) -> Result<DateTime<FixedOffset>, String> {

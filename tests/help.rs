@@ -1,10 +1,14 @@
-//! The command line's own documentation, through the real binary: the help of every command.
+//! The command line's own documentation, through the real binary: the help of every command
+//! and the manual pages.
 
 mod common;
 
+use std::collections::BTreeSet;
+use std::process::Command;
+
 use assert_cmd::prelude::*;
 use clap::CommandFactory;
-use common::Hone;
+use common::{Hone, stderr};
 use predicates::prelude::*;
 
 /// Every command and nested command as its words, `[]` for hone itself.
@@ -158,4 +162,162 @@ fn the_environment_stands_in_for_the_global_options_which_win() {
         .stderr(predicate::str::contains(
             "HONE_NOW: 'yesterday' is not a timestamp",
         ));
+}
+
+/// `hone man --dir`: the file names written, and the text of each page with roff's escapes of
+/// '-' undone.
+fn man_pages(hone: &Hone) -> Vec<(String, String)> {
+    let dir = hone.path("man");
+    hone.command(&["man", "--dir", dir.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Wrote"));
+    let mut pages: Vec<(String, String)> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap().replace("\\-", "-");
+            (path.file_name().unwrap().to_str().unwrap().to_owned(), text)
+        })
+        .collect();
+    pages.sort();
+    pages
+}
+
+/// The pages `text` refers to, as `hone-review(1)` names hone-review.1; font changes removed.
+fn references(text: &str) -> BTreeSet<String> {
+    let plain = text
+        .replace("\\fB", "")
+        .replace("\\fI", "")
+        .replace("\\fR", "");
+    let mut found = BTreeSet::new();
+    for (at, _) in plain.match_indices("hone") {
+        let name: String = plain[at..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect();
+        let rest = &plain[at + name.len()..];
+        if let Some(section) = rest
+            .strip_prefix('(')
+            .and_then(|r| r.get(..2))
+            .filter(|s| s.ends_with(')'))
+        {
+            found.insert(format!("{name}.{}", &section[..1]));
+        }
+    }
+    found
+}
+
+#[test]
+fn man_dir_writes_a_page_for_hone_and_every_command() {
+    let hone = Hone::new();
+    let written: BTreeSet<String> = man_pages(&hone).into_iter().map(|(name, _)| name).collect();
+    let expected: BTreeSet<String> = command_paths()
+        .iter()
+        .map(|path| {
+            let mut name = vec!["hone".to_owned()];
+            name.extend(path.iter().cloned());
+            format!("{}.1", name.join("-"))
+        })
+        .collect();
+    assert_eq!(written, expected);
+}
+
+#[test]
+fn every_page_a_man_page_refers_to_exists() {
+    let hone = Hone::new();
+    let pages = man_pages(&hone);
+    let names: BTreeSet<&str> = pages.iter().map(|(name, _)| name.as_str()).collect();
+    let mut checked = 0;
+    for (name, text) in &pages {
+        for reference in references(text) {
+            assert!(
+                names.contains(reference.as_str()),
+                "{name} refers to {reference}, not written"
+            );
+            checked += 1;
+        }
+    }
+    assert!(
+        checked > pages.len(),
+        "every page refers to at least one other"
+    );
+}
+
+#[test]
+fn plain_man_prints_the_page_of_hone() {
+    let hone = Hone::new();
+    let printed = hone.ok(&["man"]).replace("\\-", "-");
+    let pages = man_pages(&hone);
+    let (_, written) = pages.iter().find(|(name, _)| name == "hone.1").unwrap();
+    assert_eq!(&printed, written);
+}
+
+#[test]
+fn the_manual_has_environment_files_and_exit_status() {
+    let hone = Hone::new();
+    let pages = man_pages(&hone);
+    let page = |name: &str| &pages.iter().find(|(n, _)| n == name).unwrap().1;
+    let hone_1 = page("hone.1");
+    for section in [".SH ENVIRONMENT", ".SH FILES", ".SH \"EXIT STATUS\""] {
+        assert!(hone_1.contains(section), "hone.1 has no {section}");
+    }
+    let after = |heading: &str| {
+        hone_1
+            .split(heading)
+            .nth(1)
+            .unwrap()
+            .split("\n.SH")
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    let environment = after(".SH ENVIRONMENT");
+    for name in [
+        "HONE_DATA_DIR",
+        "HONE_CONFIG",
+        "HONE_NOW",
+        "HONE_LOCK_TIMEOUT",
+        "NO_COLOR",
+    ] {
+        assert!(environment.contains(&format!("\\fB{name}\\fR")), "{name}");
+    }
+    let files = after(".SH FILES");
+    for path in [
+        "reviews/DEVICE.jsonl",
+        "curriculum/DEVICE.jsonl",
+        "local/",
+        "config.toml",
+    ] {
+        assert!(files.contains(path), "{path}");
+    }
+    let exit = after(".SH \"EXIT STATUS\"");
+    for code in ["0", "1", "2", "75", "128+N"] {
+        assert!(exit.contains(&format!("\\fB{code}\\fR")), "{code}");
+    }
+}
+
+#[test]
+fn man_pages_are_valid_roff() {
+    let hone = Hone::new();
+    let dir = hone.path("man");
+    let _ = man_pages(&hone);
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        // groff's warnings (-ww), with output discarded (-z), as man would run it.
+        let Ok(out) = Command::new("groff")
+            .args(["-man", "-ww", "-z"])
+            .arg(&path)
+            .output()
+        else {
+            eprintln!("groff is not installed: roff not checked");
+            return;
+        };
+        assert!(
+            out.status.success() && out.stderr.is_empty(),
+            "{}: {}",
+            path.display(),
+            stderr(&out)
+        );
+    }
 }

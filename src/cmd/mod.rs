@@ -8,6 +8,7 @@ mod decks;
 mod doctor;
 mod export;
 mod import;
+mod manual;
 mod progress;
 mod review;
 mod show;
@@ -303,7 +304,7 @@ pub fn run(
             cli::write_completions(args.shell, out);
             return Ok(());
         }
-        Some(Command::Man) => return Ok(cli::write_man(out)?),
+        Some(Command::Man(args)) => return manual::run(args, out),
         _ => {}
     }
     let (settings, config_warnings) = store::config::load(&env.config_file)?;
@@ -349,7 +350,7 @@ pub fn run(
         Some(Command::Readiness(args)) => progress::readiness(&mut ctx, args),
         Some(Command::Plan(args)) => progress::plan(&mut ctx, args),
         Some(Command::Why(args)) => progress::why(&mut ctx, args),
-        Some(Command::Completions(_) | Command::Man) => Ok(()),
+        Some(Command::Completions(_) | Command::Man(_)) => Ok(()),
     });
     ctx.flush_warnings();
     result
