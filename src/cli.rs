@@ -1,7 +1,8 @@
 //! The command line: clap types only, a doc line on every argument. Parsing happens here and
-//! nowhere else; the commands receive these plain values. The manual pages (`man`) are
-//! generated from the same definition.
+//! nowhere else; the commands receive these plain values. The help's examples (`help`) and the
+//! manual pages (`man`) are generated from the same definition.
 
+mod help;
 mod man;
 
 use std::path::PathBuf;
@@ -20,7 +21,7 @@ pub use man::{ManPage, man_pages};
     about = "Drill backend-developer interview questions with spaced repetition (SM-2).",
     long_about = "Drill backend-developer interview questions with spaced repetition (SM-2).\n\n\
         Run `hone review` to study the cards due today. Without a command, hone shows what is due.",
-    after_help = "Exit codes: 0 success, 1 error, 2 bad command line, 75 data dir busy (try again)."
+    after_help = help::HONE.text
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -74,57 +75,82 @@ pub struct Filter {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Study the cards due today, in the terminal
+    #[command(after_help = help::REVIEW.text)]
     Review(ReviewArgs),
     /// List the decks with their card counts and cards due
+    #[command(after_help = help::DECKS.text)]
     Decks(JsonArgs),
     /// List cards with their questions and answers
+    #[command(after_help = help::CARDS.text)]
     Cards(CardsArgs),
     /// List the cards due now, in review order
+    #[command(after_help = help::DUE.text)]
     Due(DueArgs),
     /// Show the card a review would show next
+    #[command(after_help = help::NEXT.text)]
     Next(NextArgs),
     /// Record the grade of one answer, or of many read from stdin
+    #[command(after_help = help::ANSWER.text)]
     Answer(AnswerArgs),
     /// Show a card, its state and its review history
+    #[command(after_help = help::SHOW.text)]
     Show(CardArgs),
     /// Import a deck: hone (.md), Anki notes text, CSV, TSV or JSON; again to update it
+    #[command(after_help = help::IMPORT.text)]
     Import(ImportArgs),
     /// Check a deck file without importing it: every problem, with its line
+    #[command(after_help = help::CHECK.text)]
     Check(CheckArgs),
     /// Write a deck in a format hone (and Anki) can import, or the review log
+    #[command(after_help = help::EXPORT.text)]
     Export(ExportArgs),
     /// Remove, enable or disable a deck
-    #[command(subcommand)]
+    #[command(subcommand, after_help = help::DECK.text)]
     Deck(DeckCommand),
     /// Check the data dir, and say how to repair or restore it
+    #[command(after_help = help::DOCTOR.text)]
     Doctor(JsonArgs),
     /// Back up the data dir now, or list the backups
+    #[command(after_help = help::BACKUP.text)]
     Backup(BackupArgs),
     /// Put the data dir back as a backup has it; the current state is backed up first
+    #[command(after_help = help::RESTORE.text)]
     Restore(RestoreArgs),
-    /// Sync through git: commit this machine's reviews, pull with rebase, push
+    /// Sync through git: commit this machine's logs, fold in the other machines', push
+    #[command(after_help = help::SYNC.text)]
     Sync(JsonArgs),
     /// Fold in the reviews of another data dir or of a `hone export --history` file
+    #[command(after_help = help::MERGE.text)]
     Merge(MergeArgs),
     /// Show or change settings
+    #[command(after_help = help::CONFIG.text)]
     Config(ConfigArgs),
     /// Take a card out of every review until it is unsuspended
+    #[command(after_help = help::SUSPEND.text)]
     Suspend(CardArgs),
     /// Bring a suspended card back
+    #[command(after_help = help::UNSUSPEND.text)]
     Unsuspend(CardArgs),
     /// Take back the last answer recorded on this machine
+    #[command(after_help = help::UNDO.text)]
     Undo(JsonArgs),
     /// Statistics: cards by state, reviews, retention, streaks, a calendar and a forecast
+    #[command(after_help = help::STATS.text)]
     Stats(StatsArgs),
     /// How ready you are, topic by topic, and what to drill next
+    #[command(after_help = help::READINESS.text)]
     Readiness(ReadinessArgs),
     /// Prepare for an interview date, or show the plan and its daily workload
+    #[command(after_help = help::PLAN.text)]
     Plan(PlanArgs),
     /// Explain a card's schedule, review by review, with the SM-2 arithmetic
+    #[command(after_help = help::WHY.text)]
     Why(CardArgs),
     /// Print a shell completion script
+    #[command(after_help = help::COMPLETIONS.text)]
     Completions(CompletionsArgs),
     /// Print the manual page (roff), or write a page for every command to a directory
+    #[command(after_help = help::MAN.text)]
     Man(ManArgs),
 }
 
@@ -411,10 +437,13 @@ pub struct ExportArgs {
 #[derive(Debug, Subcommand)]
 pub enum DeckCommand {
     /// Remove an imported deck; its review history is kept unless --purge
+    #[command(after_help = help::DECK_REMOVE.text)]
     Remove(DeckRemoveArgs),
     /// Bring a disabled deck back into reviews
+    #[command(after_help = help::DECK_ENABLE.text)]
     Enable(DeckIdArgs),
     /// Leave a deck (built-in or imported) out of reviews, keeping its history
+    #[command(after_help = help::DECK_DISABLE.text)]
     Disable(DeckIdArgs),
 }
 

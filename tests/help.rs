@@ -1,5 +1,5 @@
-//! The command line's own documentation, through the real binary: the help of every command
-//! and the manual pages.
+//! The command line's own documentation, through the real binary: every command's help (as
+//! insta snapshots) and the manual pages.
 
 mod common;
 
@@ -31,6 +31,65 @@ fn help(hone: &Hone, path: &[String], flag: &str) -> String {
     let mut args: Vec<&str> = path.iter().map(String::as_str).collect();
     args.push(flag);
     hone.ok(&args)
+}
+
+#[test]
+fn every_command_has_the_help_of_its_snapshot() {
+    let hone = Hone::new();
+    for path in command_paths() {
+        let name = format!(
+            "help-{}",
+            ["hone"]
+                .iter()
+                .copied()
+                .chain(path.iter().map(String::as_str))
+                .collect::<Vec<_>>()
+                .join("-")
+        );
+        insta::assert_snapshot!(name, help(&hone, &path, "--help"));
+    }
+}
+
+#[test]
+fn every_command_help_ends_with_examples() {
+    let hone = Hone::new();
+    for path in command_paths() {
+        for flag in ["-h", "--help"] {
+            let text = help(&hone, &path, flag);
+            let examples = text
+                .split_once("\nExamples:\n")
+                .unwrap_or_else(|| panic!("{path:?} {flag}: no examples:\n{text}"))
+                .1;
+            let count = examples.lines().filter(|l| l.starts_with("    ")).count();
+            assert!((2..=4).contains(&count), "{path:?}: {examples}");
+        }
+    }
+}
+
+#[test]
+fn review_help_lists_the_keys_of_a_session_and_the_grades() {
+    let hone = Hone::new();
+    let keys = [
+        "Enter, Space    show the answer",
+        "t               type a rough answer first",
+        "0-5             grade your answer",
+        "a, h, g, e      again, hard, good, easy: grades 1, 3, 4, 5",
+        "u               undo the last answer",
+        "s               suspend this card",
+        "q, Esc, Ctrl-C  end the session",
+    ];
+    let grades = [
+        "5  perfect recall",
+        "4  correct, after some hesitation",
+        "3  correct, with serious difficulty",
+        "2  wrong, but the answer seemed easy once seen",
+        "1  wrong, but the answer was familiar once seen",
+        "0  blackout: no recall at all",
+    ];
+    let mut assert = hone.command(&["review", "--help"]).assert().success();
+    for line in keys.into_iter().chain(grades) {
+        assert = assert.stdout(predicate::str::contains(format!("\n  {line}")));
+    }
 }
 
 const GLOBAL_OPTIONS: [&str; 4] = ["--data-dir", "--config", "--now", "--color"];
@@ -254,12 +313,17 @@ fn plain_man_prints_the_page_of_hone() {
 }
 
 #[test]
-fn the_manual_has_environment_files_and_exit_status() {
+fn the_manual_has_examples_environment_files_and_exit_status() {
     let hone = Hone::new();
     let pages = man_pages(&hone);
     let page = |name: &str| &pages.iter().find(|(n, _)| n == name).unwrap().1;
     let hone_1 = page("hone.1");
-    for section in [".SH ENVIRONMENT", ".SH FILES", ".SH \"EXIT STATUS\""] {
+    for section in [
+        ".SH EXAMPLES",
+        ".SH ENVIRONMENT",
+        ".SH FILES",
+        ".SH \"EXIT STATUS\"",
+    ] {
         assert!(hone_1.contains(section), "hone.1 has no {section}");
     }
     let after = |heading: &str| {
@@ -294,6 +358,12 @@ fn the_manual_has_environment_files_and_exit_status() {
     let exit = after(".SH \"EXIT STATUS\"");
     for code in ["0", "1", "2", "75", "128+N"] {
         assert!(exit.contains(&format!("\\fB{code}\\fR")), "{code}");
+    }
+    for (name, text) in &pages {
+        assert!(text.contains(".SH EXAMPLES"), "{name}");
+    }
+    for section in [".SH KEYS", ".SH GRADES"] {
+        assert!(page("hone-review.1").contains(section), "{section}");
     }
 }
 

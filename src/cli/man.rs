@@ -1,6 +1,6 @@
 //! The manual: `hone.1` and a page for every command (`hone-review.1`, `hone-deck-remove.1`),
 //! generated from the parser's definition by clap_mangen, with the sections it cannot know:
-//! the environment, the files and the exit status.
+//! examples, the keys of a session, the environment, the files and the exit status.
 
 use std::io::{self, Write};
 
@@ -9,6 +9,7 @@ use clap_mangen::Man;
 use clap_mangen::roff::{Roff, bold, italic, roman};
 
 use super::Cli;
+use super::help::{self, Extra};
 
 /// One manual page.
 pub struct ManPage {
@@ -63,14 +64,21 @@ fn render(man: &Man, cmd: &Command, path: &[&str], out: &mut Vec<u8>) -> io::Res
     if cmd.has_subcommands() {
         section(&|w| man.render_subcommands_section(w))?;
     }
+    let extra = help::extra(&path.join(" "));
     let root = path.is_empty();
     // In the order of man-pages(7).
     section(&|w| {
         let mut roff = Roff::new();
+        if let Some(extra) = extra {
+            notes(&mut roff, extra);
+        }
         if root {
             exit_status(&mut roff);
             environment(&mut roff);
             files(&mut roff);
+        }
+        if let Some(extra) = extra {
+            examples(&mut roff, extra);
         }
         if !root {
             see_also(&mut roff, path);
@@ -87,6 +95,35 @@ fn render(man: &Man, cmd: &Command, path: &[&str], out: &mut Vec<u8>) -> io::Res
 fn without_preamble(rendered: &[u8]) -> &[u8] {
     const PREAMBLE: &[u8] = b".ie \\n(.g .ds Aq \\(aq\n.el .ds Aq '\n";
     rendered.strip_prefix(PREAMBLE).unwrap_or(rendered)
+}
+
+/// The help's sections, preformatted as in the terminal; but for its exit codes, which EXIT
+/// STATUS gives in full.
+fn notes(roff: &mut Roff, extra: &Extra) {
+    for (heading, body) in extra.sections {
+        if *heading == "Exit codes" {
+            continue;
+        }
+        roff.control("SH", [heading.to_uppercase().as_str()]);
+        roff.control("nf", []);
+        for line in body.lines() {
+            roff.text([roman(line.strip_prefix("  ").unwrap_or(line))]);
+        }
+        roff.control("fi", []);
+    }
+}
+
+fn examples(roff: &mut Roff, extra: &Extra) {
+    roff.control("SH", ["EXAMPLES"]);
+    for (what, line) in extra.examples {
+        roff.control("PP", []);
+        roff.text([roman(format!("{what}:"))]);
+        roff.control("RS", ["4"]);
+        roff.control("nf", []);
+        roff.text([bold(*line)]);
+        roff.control("fi", []);
+        roff.control("RE", []);
+    }
 }
 
 fn entries(roff: &mut Roff, heading: &str, entries: &[(&str, &str)], term: fn(&str) -> String) {
