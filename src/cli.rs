@@ -1,17 +1,20 @@
 //! The command line: clap types only, a doc line on every argument. Parsing happens here and
-//! nowhere else; the commands receive these plain values. The help's examples (`help`) and the
-//! manual pages (`man`) are generated from the same definition.
+//! nowhere else; the commands receive these plain values. The help's examples (`help`), the
+//! manual pages (`man`) and the answers to completion scripts (`complete`) are generated from
+//! the same definition.
 
+mod complete;
 mod help;
 mod man;
 
 use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset};
-use clap::{Args, CommandFactory, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueHint};
 
 use crate::model::{CardId, DeckId};
 
+pub use complete::{COMPLETE_VAR, Candidate, Completing, complete, write_completions};
 pub use man::{ManPage, man_pages};
 
 #[derive(Debug, Parser)]
@@ -37,11 +40,11 @@ pub struct Cli {
 #[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Directory holding the review state [env: HONE_DATA_DIR] [default: the user's data directory, e.g. ~/.local/share/hone]
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(long, global = true, value_name = "PATH", value_hint = ValueHint::DirPath)]
     pub data_dir: Option<PathBuf>,
 
     /// Settings file [env: HONE_CONFIG] [default: config.toml in the user's config directory, e.g. ~/.config/hone]
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub config: Option<PathBuf>,
 
     /// Act as if it were this moment: RFC 3339 with a UTC offset, e.g. 2026-11-23T09:00:00+01:00 [env: HONE_NOW]
@@ -146,7 +149,7 @@ pub enum Command {
     /// Explain a card's schedule, review by review, with the SM-2 arithmetic
     #[command(after_help = help::WHY.text)]
     Why(CardArgs),
-    /// Print a shell completion script
+    /// Print a shell completion script: commands, options, deck ids, card ids and tags
     #[command(after_help = help::COMPLETIONS.text)]
     Completions(CompletionsArgs),
     /// Print the manual page (roff), or write a page for every command to a directory
@@ -254,7 +257,7 @@ pub struct StatsArgs {
     pub json: bool,
 
     /// Write the statistics as a self-contained HTML page with charts
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub html: Option<PathBuf>,
 }
 
@@ -317,7 +320,7 @@ pub struct RestoreArgs {
 pub struct MergeArgs {
     /// Another data dir, one of its `reviews/*.jsonl` logs, or a file `hone export --history`
     /// wrote
-    #[arg(value_name = "PATH")]
+    #[arg(value_name = "PATH", value_hint = ValueHint::AnyPath)]
     pub path: PathBuf,
 
     /// Print JSON instead of text
@@ -336,14 +339,14 @@ pub struct CompletionsArgs {
 pub struct ManArgs {
     /// Write hone.1 and a hone-COMMAND.1 for every command into this directory, instead of
     /// printing hone.1
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
     pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
     /// The file to import
-    #[arg(value_name = "FILE")]
+    #[arg(value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub file: PathBuf,
 
     /// Deck id to import into [default: the id the file gives, else one from the file name]
@@ -366,7 +369,7 @@ pub struct ImportArgs {
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// The file to check
-    #[arg(value_name = "FILE")]
+    #[arg(value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub file: PathBuf,
 
     /// The file's format
@@ -430,7 +433,7 @@ pub struct ExportArgs {
     pub history: bool,
 
     /// Write to this file instead of stdout
-    #[arg(short, long, value_name = "FILE")]
+    #[arg(short, long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub output: Option<PathBuf>,
 }
 
@@ -488,11 +491,6 @@ pub struct ConfigArgs {
     pub json: bool,
 }
 
-/// Writes the completion script for `shell`, generated from the same definition as the parser.
-pub fn write_completions(shell: clap_complete::Shell, out: &mut dyn std::io::Write) {
-    clap_complete::generate(shell, &mut Cli::command(), "hone", out);
-}
-
 fn parse_timestamp(s: &str) -> Result<DateTime<FixedOffset>, String> {
     crate::model::parse_moment(s)
 }
@@ -500,6 +498,7 @@ fn parse_timestamp(s: &str) -> Result<DateTime<FixedOffset>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::CommandFactory;
 
     #[test]
     fn the_command_line_is_well_formed() {

@@ -103,6 +103,16 @@ pub fn data_dir(flag: Option<&Path>) -> anyhow::Result<PathBuf> {
     }
 }
 
+/// Whether a completion script is asking for candidates (see `cli::complete`).
+pub fn completion_requested() -> bool {
+    std::env::var_os(crate::cli::COMPLETE_VAR).is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+/// The working directory, against which completions of relative paths are made.
+pub fn current_dir() -> Option<PathBuf> {
+    std::env::current_dir().ok()
+}
+
 fn project_dirs() -> anyhow::Result<directories::ProjectDirs> {
     directories::ProjectDirs::from("", "", "hone").ok_or_else(|| {
         anyhow!("cannot find the user's home directory; pass --data-dir and --config")

@@ -1,14 +1,15 @@
 //! The command line's own documentation, through the real binary: every command's help (as
-//! insta snapshots) and the manual pages.
+//! insta snapshots), the manual pages, and shell completion run by bash itself.
 
 mod common;
 
 use std::collections::BTreeSet;
+use std::path::Path;
 use std::process::Command;
 
 use assert_cmd::prelude::*;
 use clap::CommandFactory;
-use common::{Hone, stderr};
+use common::{BIN, Hone, NOW, stderr, stdout};
 use predicates::prelude::*;
 
 /// Every command and nested command as its words, `[]` for hone itself.
@@ -390,4 +391,138 @@ fn man_pages_are_valid_roff() {
             stderr(&out)
         );
     }
+}
+
+/// What bash's completion function for hone offers for the last of `words`, as a shell
+/// would: the script `hone completions bash` prints, sourced, with COMP_WORDS and COMP_CWORD
+/// set, in `cwd`, with the hone under test first on PATH.
+fn complete(hone: &Hone, cwd: &Path, words: &[&str]) -> Vec<String> {
+    let script = hone.write("hone.bash", &hone.ok(&["completions", "bash"]));
+    let bin_dir = Path::new(BIN).parent().unwrap();
+    let out = Command::new("bash")
+        .env_clear()
+        .env("PATH", format!("{}:/usr/bin:/bin", bin_dir.display()))
+        .env("HONE_DATA_DIR", hone.data_dir())
+        .env("HONE_CONFIG", hone.config_file())
+        .env("HONE_NOW", NOW)
+        .current_dir(cwd)
+        .arg("-c")
+        .arg(
+            r#"source "$1"; shift
+            COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 ))
+            _clap_complete_hone hone "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+            printf '%s\n' "${COMPREPLY[@]}""#,
+        )
+        .arg("bash")
+        .arg(&script)
+        .args(words)
+        .output()
+        .expect("run bash");
+    assert!(out.status.success(), "{words:?}: {}", stderr(&out));
+    stdout(&out)
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A data dir with a deck of its own: `notes`, cards `notes/q1` and `notes/q2`, tag `my-topic`.
+fn with_imported_deck() -> Hone {
+    let hone = Hone::new();
+    let file = hone.write(
+        "notes.tsv",
+        "id\tfront\tback\ttags\nq1\tWhat is one?\tOne.\tmy-topic\nq2\tWhat is two?\tTwo.\tmy-topic other\n",
+    );
+    hone.ok(&["import", file.to_str().unwrap(), "--deck", "notes"]);
+    hone
+}
+
+#[test]
+fn bash_completes_deck_ids_card_ids_and_tags_from_the_data_dir() {
+    let hone = with_imported_deck();
+    let cwd = hone.path("");
+    let decks = complete(&hone, &cwd, &["hone", "review", "--deck", ""]);
+    assert!(
+        decks.contains(&"api".to_owned()) && decks.contains(&"notes".to_owned()),
+        "{decks:?}"
+    );
+    assert_eq!(
+        complete(&hone, &cwd, &["hone", "review", "--deck", "no"]),
+        ["notes"]
+    );
+    assert_eq!(
+        complete(&hone, &cwd, &["hone", "deck", "remove", "no"]),
+        ["notes"]
+    );
+
+    let cards = complete(&hone, &cwd, &["hone", "show", ""]);
+    assert!(
+        cards.contains(&"api/rest".to_owned()) && cards.contains(&"notes/q1".to_owned()),
+        "{cards:?}"
+    );
+    assert_eq!(
+        complete(&hone, &cwd, &["hone", "answer", "notes/"]),
+        ["notes/q1", "notes/q2"]
+    );
+    let rest = complete(&hone, &cwd, &["hone", "why", "api/rest"]);
+    assert!(rest.contains(&"api/rest".to_owned()), "{rest:?}");
+    assert!(rest.iter().all(|c| c.starts_with("api/rest")), "{rest:?}");
+
+    let tags = complete(&hone, &cwd, &["hone", "cards", "--tag", ""]);
+    assert!(
+        tags.contains(&"caching".to_owned()) && tags.contains(&"my-topic".to_owned()),
+        "{tags:?}"
+    );
+    assert_eq!(
+        complete(&hone, &cwd, &["hone", "review", "--tag", "my-"]),
+        ["my-topic"]
+    );
+}
+
+#[test]
+fn bash_completion_of_a_deck_offers_no_file_names() {
+    let hone = with_imported_deck();
+    let cwd = hone.path("");
+    hone.write("notes-draft.txt", "not a deck id");
+    assert_eq!(
+        complete(&hone, &cwd, &["hone", "stats", "--deck", "not"]),
+        ["notes"]
+    );
+    // Where a path is wanted, paths are offered.
+    assert_eq!(
+        complete(&hone, &cwd, &["hone", "import", "notes-d"]),
+        ["notes-draft.txt"]
+    );
+}
+
+#[test]
+fn bash_completion_reads_the_data_dir_on_the_line_and_writes_nothing() {
+    let hone = with_imported_deck();
+    let cwd = hone.path("");
+    let elsewhere = hone.path("elsewhere");
+    let decks = complete(
+        &hone,
+        &cwd,
+        &[
+            "hone",
+            "--data-dir",
+            elsewhere.to_str().unwrap(),
+            "due",
+            "--deck",
+            "",
+        ],
+    );
+    assert!(decks.contains(&"api".to_owned()), "{decks:?}");
+    assert!(!decks.contains(&"notes".to_owned()), "{decks:?}");
+    assert!(
+        !elsewhere.exists(),
+        "completion created the data dir it read"
+    );
+    // Commands and options complete as before.
+    let commands = complete(&hone, &cwd, &["hone", "un"]);
+    assert_eq!(commands, ["unsuspend", "undo"]);
+    assert_eq!(
+        complete(&hone, &cwd, &["hone", "export", "--format", "an"]),
+        ["anki"]
+    );
 }

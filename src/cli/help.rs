@@ -248,7 +248,7 @@ pub const WHY: Extra = extra!(
 );
 
 pub const COMPLETIONS: Extra = extra!(
-    "Complete hone's commands and options in bash: add to ~/.bashrc" => "source <(hone completions bash)",
+    "Complete commands, deck ids, card ids and tags in bash: add to ~/.bashrc" => "source <(hone completions bash)",
     "The same in zsh: add to ~/.zshrc, after compinit" => "source <(hone completions zsh)",
     "The same in fish" => "hone completions fish > ~/.config/fish/completions/hone.fish",
 );

@@ -196,6 +196,11 @@ const ENVIRONMENT: &[(&str, &str)] = &[
         "Set and not empty: no colour or emphasis with --color auto, the default. \
          TERM=dumb does the same.",
     ),
+    (
+        super::COMPLETE_VAR,
+        "Set by the scripts of hone completions when they ask hone for completions; \
+         not for use by hand.",
+    ),
 ];
 
 const FILES: &[(&str, &str)] = &[

@@ -2,6 +2,7 @@
 //! to `render` or to JSON. No scheduling logic and no text formatting lives here.
 
 pub(crate) mod answer;
+mod complete;
 mod config;
 mod deck_admin;
 mod decks;
@@ -44,6 +45,8 @@ const DEFAULT_TEXT_WIDTH: usize = 80;
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct UsageError(pub String);
+
+pub use complete::candidates as completion_candidates;
 
 /// Everything a command works with.
 pub struct Ctx<'a> {
@@ -300,10 +303,7 @@ pub fn run(
 ) -> anyhow::Result<()> {
     // These two need neither settings nor data.
     match command {
-        Some(Command::Completions(args)) => {
-            cli::write_completions(args.shell, out);
-            return Ok(());
-        }
+        Some(Command::Completions(args)) => return cli::write_completions(args.shell, out),
         Some(Command::Man(args)) => return manual::run(args, out),
         _ => {}
     }
