@@ -1,12 +1,21 @@
 //! The command line: clap types only, a doc line on every argument. Parsing happens here and
-//! nowhere else; the commands receive these plain values.
+//! nowhere else; the commands receive these plain values. The help's examples (`help`), the
+//! manual pages (`man`) and the answers to completion scripts (`complete`) are generated from
+//! the same definition.
+
+mod complete;
+mod help;
+mod man;
 
 use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset};
-use clap::{Args, CommandFactory, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueHint};
 
 use crate::model::{CardId, DeckId};
+
+pub use complete::{COMPLETE_VAR, Candidate, Completing, complete, write_completions};
+pub use man::{ManPage, man_pages};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -15,7 +24,7 @@ use crate::model::{CardId, DeckId};
     about = "Drill backend-developer interview questions with spaced repetition (SM-2).",
     long_about = "Drill backend-developer interview questions with spaced repetition (SM-2).\n\n\
         Run `hone review` to study the cards due today. Without a command, hone shows what is due.",
-    after_help = "Exit codes: 0 success, 1 error, 2 bad command line, 75 data dir busy (try again)."
+    after_help = help::HONE.text
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -25,21 +34,24 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+/// Options every command takes. The environment variables that stand in for them are read by
+/// `env`, not by clap: a value from the environment must not show in a usage line as if typed.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
-    /// Directory holding the review state [default: the user's data directory, e.g. ~/.local/share/hone]
-    #[arg(long, global = true, env = "HONE_DATA_DIR", value_name = "PATH")]
+    /// Directory holding the review state [env: HONE_DATA_DIR] [default: the user's data directory, e.g. ~/.local/share/hone]
+    #[arg(long, global = true, value_name = "PATH", value_hint = ValueHint::DirPath)]
     pub data_dir: Option<PathBuf>,
 
-    /// Settings file [default: config.toml in the user's config directory, e.g. ~/.config/hone]
-    #[arg(long, global = true, env = "HONE_CONFIG", value_name = "FILE")]
+    /// Settings file [env: HONE_CONFIG] [default: config.toml in the user's config directory, e.g. ~/.config/hone]
+    #[arg(long, global = true, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub config: Option<PathBuf>,
 
-    /// Act as if it were this moment: RFC 3339 with a UTC offset, e.g. 2026-11-23T09:00:00+01:00
-    #[arg(long, global = true, env = "HONE_NOW", value_name = "TIMESTAMP", value_parser = parse_timestamp)]
+    /// Act as if it were this moment: RFC 3339 with a UTC offset, e.g. 2026-11-23T09:00:00+01:00 [env: HONE_NOW]
+    #[arg(long, global = true, value_name = "TIMESTAMP", value_parser = parse_timestamp)]
     pub now: Option<DateTime<FixedOffset>>,
 
-    /// When to use colours: auto (a terminal, and NO_COLOR unset), always or never
+    /// When to use colours (auto: on a terminal, unless NO_COLOR is set)
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
 }
@@ -66,58 +78,83 @@ pub struct Filter {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Study the cards due today, in the terminal
+    #[command(after_help = help::REVIEW.text)]
     Review(ReviewArgs),
     /// List the decks with their card counts and cards due
+    #[command(after_help = help::DECKS.text)]
     Decks(JsonArgs),
     /// List cards with their questions and answers
+    #[command(after_help = help::CARDS.text)]
     Cards(CardsArgs),
     /// List the cards due now, in review order
+    #[command(after_help = help::DUE.text)]
     Due(DueArgs),
     /// Show the card a review would show next
+    #[command(after_help = help::NEXT.text)]
     Next(NextArgs),
     /// Record the grade of one answer, or of many read from stdin
+    #[command(after_help = help::ANSWER.text)]
     Answer(AnswerArgs),
     /// Show a card, its state and its review history
+    #[command(after_help = help::SHOW.text)]
     Show(CardArgs),
     /// Import a deck: hone (.md), Anki notes text, CSV, TSV or JSON; again to update it
+    #[command(after_help = help::IMPORT.text)]
     Import(ImportArgs),
     /// Check a deck file without importing it: every problem, with its line
+    #[command(after_help = help::CHECK.text)]
     Check(CheckArgs),
     /// Write a deck in a format hone (and Anki) can import, or the review log
+    #[command(after_help = help::EXPORT.text)]
     Export(ExportArgs),
     /// Remove, enable or disable a deck
-    #[command(subcommand)]
+    #[command(subcommand, after_help = help::DECK.text)]
     Deck(DeckCommand),
     /// Check the data dir, and say how to repair or restore it
+    #[command(after_help = help::DOCTOR.text)]
     Doctor(JsonArgs),
     /// Back up the data dir now, or list the backups
+    #[command(after_help = help::BACKUP.text)]
     Backup(BackupArgs),
     /// Put the data dir back as a backup has it; the current state is backed up first
+    #[command(after_help = help::RESTORE.text)]
     Restore(RestoreArgs),
-    /// Sync through git: commit this machine's reviews, pull with rebase, push
+    /// Sync through git: commit this machine's logs, fold in the other machines', push
+    #[command(after_help = help::SYNC.text)]
     Sync(JsonArgs),
     /// Fold in the reviews of another data dir or of a `hone export --history` file
+    #[command(after_help = help::MERGE.text)]
     Merge(MergeArgs),
     /// Show or change settings
+    #[command(after_help = help::CONFIG.text)]
     Config(ConfigArgs),
     /// Take a card out of every review until it is unsuspended
+    #[command(after_help = help::SUSPEND.text)]
     Suspend(CardArgs),
     /// Bring a suspended card back
+    #[command(after_help = help::UNSUSPEND.text)]
     Unsuspend(CardArgs),
     /// Take back the last answer recorded on this machine
+    #[command(after_help = help::UNDO.text)]
     Undo(JsonArgs),
     /// Statistics: cards by state, reviews, retention, streaks, a calendar and a forecast
+    #[command(after_help = help::STATS.text)]
     Stats(StatsArgs),
     /// How ready you are, topic by topic, and what to drill next
+    #[command(after_help = help::READINESS.text)]
     Readiness(ReadinessArgs),
     /// Prepare for an interview date, or show the plan and its daily workload
+    #[command(after_help = help::PLAN.text)]
     Plan(PlanArgs),
     /// Explain a card's schedule, review by review, with the SM-2 arithmetic
+    #[command(after_help = help::WHY.text)]
     Why(CardArgs),
-    /// Print a shell completion script
+    /// Print a shell completion script: commands, options, deck ids, card ids and tags
+    #[command(after_help = help::COMPLETIONS.text)]
     Completions(CompletionsArgs),
-    /// Print the manual page (roff)
-    Man,
+    /// Print the manual page (roff), or write a page for every command to a directory
+    #[command(after_help = help::MAN.text)]
+    Man(ManArgs),
 }
 
 #[derive(Debug, Args)]
@@ -220,7 +257,7 @@ pub struct StatsArgs {
     pub json: bool,
 
     /// Write the statistics as a self-contained HTML page with charts
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub html: Option<PathBuf>,
 }
 
@@ -283,7 +320,7 @@ pub struct RestoreArgs {
 pub struct MergeArgs {
     /// Another data dir, one of its `reviews/*.jsonl` logs, or a file `hone export --history`
     /// wrote
-    #[arg(value_name = "PATH")]
+    #[arg(value_name = "PATH", value_hint = ValueHint::AnyPath)]
     pub path: PathBuf,
 
     /// Print JSON instead of text
@@ -299,16 +336,24 @@ pub struct CompletionsArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write hone.1 and a hone-COMMAND.1 for every command into this directory, instead of
+    /// printing hone.1
+    #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
 pub struct ImportArgs {
     /// The file to import
-    #[arg(value_name = "FILE")]
+    #[arg(value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub file: PathBuf,
 
     /// Deck id to import into [default: the id the file gives, else one from the file name]
     #[arg(long, value_name = "ID")]
     pub deck: Option<DeckId>,
 
-    /// The file's format [default: auto, from its content and extension]
+    /// The file's format
     #[arg(long, value_enum, default_value_t = FormatChoice::Auto)]
     pub format: FormatChoice,
 
@@ -324,10 +369,10 @@ pub struct ImportArgs {
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// The file to check
-    #[arg(value_name = "FILE")]
+    #[arg(value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub file: PathBuf,
 
-    /// The file's format [default: auto, from its content and extension]
+    /// The file's format
     #[arg(long, value_enum, default_value_t = FormatChoice::Auto)]
     pub format: FormatChoice,
 
@@ -339,21 +384,32 @@ pub struct CheckArgs {
 /// A deck file format, or `auto` to recognise it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum FormatChoice {
+    /// Recognise the format from the file's content and extension
     Auto,
+    /// hone's deck format, as the built-in decks are written (.md)
     Hone,
+    /// Anki's "Notes in Plain Text" export, with its #separator, #html, ... headers
     Anki,
+    /// Comma-separated, with a header row naming front and back (or question and answer)
     Csv,
+    /// Tab-separated; without a header row, front and back on each line
     Tsv,
+    /// An array of cards, or an object with a "cards" array
     Json,
 }
 
 /// A format to export to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ExportFormat {
+    /// hone's deck format, as the built-in decks are written
     Hone,
+    /// Anki's "Notes in Plain Text", with a GUID column so that the deck can come back
     Anki,
+    /// Comma-separated, with a header row
     Csv,
+    /// Tab-separated, with a header row
     Tsv,
+    /// A deck object; without --deck, every deck as {"decks": [...]}
     Json,
 }
 
@@ -377,17 +433,20 @@ pub struct ExportArgs {
     pub history: bool,
 
     /// Write to this file instead of stdout
-    #[arg(short, long, value_name = "FILE")]
+    #[arg(short, long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum DeckCommand {
     /// Remove an imported deck; its review history is kept unless --purge
+    #[command(after_help = help::DECK_REMOVE.text)]
     Remove(DeckRemoveArgs),
     /// Bring a disabled deck back into reviews
+    #[command(after_help = help::DECK_ENABLE.text)]
     Enable(DeckIdArgs),
     /// Leave a deck (built-in or imported) out of reviews, keeping its history
+    #[command(after_help = help::DECK_DISABLE.text)]
     Disable(DeckIdArgs),
     /// Introduce this deck's new cards before every other deck's
     First(DeckIdArgs),
@@ -447,16 +506,6 @@ pub struct ConfigArgs {
     pub json: bool,
 }
 
-/// Writes the completion script for `shell`, generated from the same definition as the parser.
-pub fn write_completions(shell: clap_complete::Shell, out: &mut dyn std::io::Write) {
-    clap_complete::generate(shell, &mut Cli::command(), "hone", out);
-}
-
-/// Writes the manual page, generated from the same definition as the parser.
-pub fn write_man(out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    clap_mangen::Man::new(Cli::command()).render(out)
-}
-
 fn parse_timestamp(s: &str) -> Result<DateTime<FixedOffset>, String> {
     crate::model::parse_moment(s)
 }
@@ -464,6 +513,7 @@ fn parse_timestamp(s: &str) -> Result<DateTime<FixedOffset>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::CommandFactory;
 
     #[test]
     fn the_command_line_is_well_formed() {

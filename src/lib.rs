@@ -52,6 +52,17 @@ pub struct AlreadyReported(pub u8);
 /// Runs hone with these arguments (the first is the program name), on the process's stdin and
 /// stdout.
 pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> anyhow::Result<()> {
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    // A completion script asking for candidates: answered before anything else is read.
+    if env::completion_requested()
+        && cli::complete(
+            &args,
+            env::current_dir().as_deref(),
+            cmd::completion_candidates,
+        )?
+    {
+        return Ok(());
+    }
     let mut out = BufWriter::new(io::stdout().lock());
     run_with(args, &mut io::stdin().lock(), &mut out)?;
     out.flush()?;

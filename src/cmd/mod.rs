@@ -2,12 +2,14 @@
 //! to `render` or to JSON. No scheduling logic and no text formatting lives here.
 
 pub(crate) mod answer;
+mod complete;
 mod config;
 mod deck_admin;
 mod decks;
 mod doctor;
 mod export;
 mod import;
+mod manual;
 mod progress;
 mod review;
 mod show;
@@ -43,6 +45,8 @@ const DEFAULT_TEXT_WIDTH: usize = 80;
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct UsageError(pub String);
+
+pub use complete::candidates as completion_candidates;
 
 /// Everything a command works with.
 pub struct Ctx<'a> {
@@ -319,11 +323,8 @@ pub fn run(
 ) -> anyhow::Result<()> {
     // These two need neither settings nor data.
     match command {
-        Some(Command::Completions(args)) => {
-            cli::write_completions(args.shell, out);
-            return Ok(());
-        }
-        Some(Command::Man) => return Ok(cli::write_man(out)?),
+        Some(Command::Completions(args)) => return cli::write_completions(args.shell, out),
+        Some(Command::Man(args)) => return manual::run(args, out),
         _ => {}
     }
     let (settings, config_warnings) = store::config::load(&env.config_file)?;
@@ -370,7 +371,7 @@ pub fn run(
         Some(Command::Readiness(args)) => progress::readiness(&mut ctx, args),
         Some(Command::Plan(args)) => progress::plan(&mut ctx, args),
         Some(Command::Why(args)) => progress::why(&mut ctx, args),
-        Some(Command::Completions(_) | Command::Man) => Ok(()),
+        Some(Command::Completions(_) | Command::Man(_)) => Ok(()),
     });
     ctx.flush_warnings();
     result
