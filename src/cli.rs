@@ -449,8 +449,10 @@ pub enum DeckCommand {
     #[command(after_help = help::DECK_DISABLE.text)]
     Disable(DeckIdArgs),
     /// Introduce this deck's new cards before every other deck's
+    #[command(after_help = help::DECK_FIRST.text)]
     First(DeckIdArgs),
     /// Set the priority of a deck's new cards: higher comes first, 0 is the default
+    #[command(after_help = help::DECK_PRIORITY.text)]
     Priority(DeckPriorityArgs),
 }
 

@@ -48,6 +48,8 @@ pub fn extra(path: &str) -> Option<&'static Extra> {
         "deck remove" => &DECK_REMOVE,
         "deck enable" => &DECK_ENABLE,
         "deck disable" => &DECK_DISABLE,
+        "deck first" => &DECK_FIRST,
+        "deck priority" => &DECK_PRIORITY,
         "doctor" => &DOCTOR,
         "backup" => &BACKUP,
         "restore" => &RESTORE,
@@ -171,6 +173,17 @@ pub const DECK_ENABLE: Extra = extra!(
 pub const DECK_DISABLE: Extra = extra!(
     "Leave a deck out of reviews, keeping its history" => "hone deck disable security",
     "Drill it all the same, by naming it" => "hone review --deck security",
+);
+
+pub const DECK_FIRST: Extra = extra!(
+    "Meet your own deck's new cards before the curriculum's" => "hone deck first company",
+    "See the priorities it set" => "hone decks --json | jq '.decks[] | {id, priority}'",
+);
+
+pub const DECK_PRIORITY: Extra = extra!(
+    "Start the security deck's new cards before the others" => "hone deck priority security 10",
+    "Leave a deck's new cards until the others are done" => "hone deck priority frameworks -10",
+    "Back to the default order" => "hone deck priority security 0",
 );
 
 pub const DOCTOR: Extra = extra!(
