@@ -6,6 +6,7 @@
 //! `views` as JSON or as text (`render`); the interactive session draws through `ui`.
 //! ARCHITECTURE.md maps the modules and their invariants.
 
+pub mod agenda;
 pub mod answer;
 pub mod cli;
 mod cmd;

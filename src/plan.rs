@@ -18,7 +18,6 @@
 //! - On and after D the plan has no effect.
 
 use crate::model::{CardId, CardState, StudyDay};
-use crate::queue::Limits;
 use crate::sm2;
 
 /// Days before the interview in which every card seen comes up again.
@@ -79,6 +78,35 @@ impl Plan {
             reviews_per_day: u32::MAX,
         }
     }
+}
+
+/// How many cards a study day may bring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub new_per_day: u32,
+    pub reviews_per_day: u32,
+}
+
+/// What has already been done on a study day, which counts against its limits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DoneToday {
+    /// Cards first reviewed that day.
+    pub new: u32,
+    /// Cards reviewed that day that had been reviewed before it.
+    pub reviews: u32,
+}
+
+/// Counts what was done on `day`, from every card's state.
+pub fn done_on<'a>(states: impl IntoIterator<Item = &'a CardState>, day: StudyDay) -> DoneToday {
+    let mut done = DoneToday::default();
+    for state in states {
+        if state.first_reviewed == day {
+            done.new += 1;
+        } else if state.last_reviewed == day {
+            done.reviews += 1;
+        }
+    }
+    done
 }
 
 /// Today's limits: the plan's while one is active, else the configured ones. `unseen` counts the

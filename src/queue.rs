@@ -13,7 +13,7 @@
 use std::collections::BTreeMap;
 
 use crate::model::{Card, CardState, ReviewState, StudyDay};
-use crate::plan::{self, Plan};
+use crate::plan::{self, DoneToday, Limits, Plan};
 
 /// How new cards are ordered across decks.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -84,35 +84,6 @@ fn new_in_order<'a>(cards: &[&'a Card], state: &ReviewState, order: &NewOrder) -
         start = end;
     }
     ordered
-}
-
-/// How many cards a study day may bring.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    pub new_per_day: u32,
-    pub reviews_per_day: u32,
-}
-
-/// What has already been done on a study day, which counts against its limits.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct DoneToday {
-    /// Cards first reviewed that day.
-    pub new: u32,
-    /// Cards reviewed that day that had been reviewed before it.
-    pub reviews: u32,
-}
-
-/// Counts what was done on `day`, from every card's state.
-pub fn done_on<'a>(states: impl IntoIterator<Item = &'a CardState>, day: StudyDay) -> DoneToday {
-    let mut done = DoneToday::default();
-    for state in states {
-        if state.first_reviewed == day {
-            done.new += 1;
-        } else if state.last_reviewed == day {
-            done.reviews += 1;
-        }
-    }
-    done
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -538,7 +509,7 @@ mod tests {
         again.last_reviewed = day(TODAY);
         let old = reviewed("2026-03-20");
         assert_eq!(
-            done_on([&first, &again, &old], day(TODAY)),
+            plan::done_on([&first, &again, &old], day(TODAY)),
             DoneToday { new: 1, reviews: 1 }
         );
     }

@@ -212,7 +212,7 @@ fn first_new_day(
     let per_day = ctx.settings.new_per_day;
     let state = ctx.state()?;
     let cards: Vec<&crate::model::Card> = catalog.cards().collect();
-    let done = crate::queue::done_on(state.cards.values(), agenda.today);
+    let done = agenda.done(state);
     let left_today = agenda.limits.new_per_day.saturating_sub(done.new);
     Ok(crate::queue::first_new_day(
         &cards,

@@ -28,10 +28,12 @@ use crate::deck::{self, Catalog};
 use crate::env::Env;
 use std::collections::BTreeSet;
 
+use crate::agenda::Agenda;
 use crate::curriculum::TextAt;
 use crate::model::{Card, CardId, ReviewState, StudyDay};
+use crate::plan::Limits;
 use crate::plan::Plan;
-use crate::queue::{self, Entry, Limits, NewOrder};
+use crate::queue::NewOrder;
 use crate::render::Look;
 use crate::settings::Settings;
 use crate::store::{self, Load, Store};
@@ -175,7 +177,7 @@ impl Ctx<'_> {
         let (today, limits) = (self.today(), self.limits());
         let new_order = self.new_order.clone();
         let state = self.state()?;
-        let agenda = agenda(today, limits, plan, &catalog, state, new_order);
+        let agenda = Agenda::new(today, limits, plan, &catalog, state, new_order);
         drop(lock);
         Ok((catalog, agenda))
     }
@@ -255,64 +257,6 @@ pub fn find_card<'c>(catalog: &'c Catalog, id: &CardId) -> Result<&'c Card, Usag
     catalog
         .card(id)
         .ok_or_else(|| UsageError(format!("unknown card '{id}'; `hone cards` lists them")))
-}
-
-/// What shapes today's queue: the study day, its limits, the interview plan if one is set, and
-/// the order of new cards.
-#[derive(Debug, Clone)]
-pub struct Agenda {
-    pub today: StudyDay,
-    pub limits: Limits,
-    pub plan: Option<Plan>,
-    pub new_order: NewOrder,
-}
-
-impl Agenda {
-    /// The plan, while it shapes the schedule.
-    pub fn active_plan(&self) -> Option<&Plan> {
-        self.plan.as_ref().filter(|p| p.active(self.today))
-    }
-}
-
-/// Today's agenda: the configured limits, or the plan's while an interview plan is active (its
-/// new-card count comes from every deck, not just the cards a command looks at).
-pub fn agenda(
-    today: StudyDay,
-    configured: Limits,
-    plan: Option<Plan>,
-    catalog: &Catalog,
-    state: &ReviewState,
-    new_order: NewOrder,
-) -> Agenda {
-    let done = queue::done_on(state.cards.values(), today);
-    let unseen = catalog
-        .cards()
-        .filter(|c| !state.cards.contains_key(&c.id) && !state.suspended.contains(&c.id))
-        .count();
-    let limits = crate::plan::limits(plan.as_ref(), today, configured, unseen, done.new as usize);
-    Agenda {
-        today,
-        limits,
-        plan,
-        new_order,
-    }
-}
-
-/// Today's review queue among `cards`.
-pub fn todays_queue<'a>(
-    cards: &[&'a Card],
-    state: &'a ReviewState,
-    agenda: &Agenda,
-) -> Vec<Entry<'a>> {
-    let done = queue::done_on(state.cards.values(), agenda.today);
-    queue::due(
-        cards.iter().copied(),
-        state,
-        agenda.today,
-        (agenda.limits, done),
-        agenda.active_plan(),
-        &agenda.new_order,
-    )
 }
 
 pub fn run(

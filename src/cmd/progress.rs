@@ -25,7 +25,7 @@ pub fn stats(ctx: &mut Ctx, args: StatsArgs) -> anyhow::Result<()> {
         max_interval: ctx.settings.max_interval_days,
     };
     let state = ctx.state()?;
-    let done = crate::queue::done_on(state.cards.values(), agenda.today).new as usize;
+    let done = agenda.done(state).new as usize;
     let stats = stats::stats(&cards, state, &log, agenda.today, threshold, &pace, done);
     let view = StatsView::of(&stats, args.filter.deck.as_ref().map(ToString::to_string));
     if let Some(path) = &args.html {
@@ -99,7 +99,7 @@ pub fn plan(ctx: &mut Ctx, args: PlanArgs) -> anyhow::Result<()> {
                 .filter(|c| !state.suspended.contains(&c.id))
                 .filter_map(|c| Some((c.id.stable_hash(), *state.cards.get(&c.id)?)))
                 .collect();
-            let done = crate::queue::done_on(state.cards.values(), agenda.today).new as usize;
+            let done = agenda.done(state).new as usize;
             let good = Grade::new(4).ok_or_else(|| anyhow!("grade 4"))?;
             plan::workload(plan, agenda.today, seen, unseen, done, good)
         }

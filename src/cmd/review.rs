@@ -90,12 +90,12 @@ pub fn run(ctx: &mut Ctx, args: ReviewArgs) -> anyhow::Result<()> {
         queue::cram(cards.iter().copied(), state, &agenda.new_order)
     } else {
         if let Some(n) = args.new_cards {
-            let done = queue::done_on(state.cards.values(), today);
+            let done = agenda.done(state);
             agenda.limits.new_per_day = done
                 .new
                 .saturating_add(u32::try_from(n).unwrap_or(u32::MAX));
         }
-        super::todays_queue(&cards, state, &agenda)
+        agenda.queue(&cards, state)
     };
     let entries = queue
         .iter()

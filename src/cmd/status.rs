@@ -6,7 +6,7 @@ use crate::render;
 use crate::stats;
 use crate::views::{DueCardView, DueView, NextCardView, NextView, StatusView};
 
-use super::{Ctx, select, todays_queue};
+use super::{Ctx, select};
 
 fn count_new(queue: &[Entry]) -> usize {
     queue.iter().filter(|e| matches!(e, Entry::New(_))).count()
@@ -17,7 +17,7 @@ pub fn run(ctx: &mut Ctx) -> anyhow::Result<()> {
     let cards = select(&catalog, &Filter::default())?;
     let today = agenda.today;
     let state = ctx.state()?;
-    let queue = todays_queue(&cards, state, &agenda);
+    let queue = agenda.queue(&cards, state);
     let new = count_new(&queue);
     let streak = stats::streak(&state.active_days, today);
     let view = StatusView {
@@ -43,7 +43,7 @@ pub fn due(ctx: &mut Ctx, args: DueArgs) -> anyhow::Result<()> {
     let cards = select(&catalog, &args.filter)?;
     let today = agenda.today;
     let state = ctx.state()?;
-    let queue = todays_queue(&cards, state, &agenda);
+    let queue = agenda.queue(&cards, state);
     let new = count_new(&queue);
     let view = DueView {
         day: today.to_string(),
@@ -76,7 +76,7 @@ fn count(ctx: &mut Ctx, filter: &Filter) -> anyhow::Result<()> {
         None => {
             let (catalog, agenda) = ctx.load()?;
             let cards = select(&catalog, filter)?;
-            let count = todays_queue(&cards, ctx.state()?, &agenda).len();
+            let count = agenda.queue(&cards, ctx.state()?).len();
             if let Some(inputs) = inputs.filter(|_| !ctx.store.has_warnings()) {
                 ctx.store.remember_count(&inputs, count);
             }
@@ -93,7 +93,7 @@ pub fn next(ctx: &mut Ctx, args: NextArgs) -> anyhow::Result<()> {
     let cards = select(&catalog, &args.filter)?;
     let today = agenda.today;
     let state = ctx.state()?;
-    let queue = todays_queue(&cards, state, &agenda);
+    let queue = agenda.queue(&cards, state);
     let first = queue
         .first()
         .map(|entry| (entry.card().id.clone(), DueCardView::of(entry, today)));

@@ -251,7 +251,7 @@ impl PlanView {
         today: StudyDay,
         plan: Option<&Plan>,
         new_cards_left: usize,
-        limits: crate::queue::Limits,
+        limits: crate::plan::Limits,
         seconds_per_answer: u64,
         days: &[DayLoad],
     ) -> Self {
