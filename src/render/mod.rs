@@ -2,6 +2,7 @@
 //! a terminal. JSON output is the views themselves; nothing here is part of the scripting
 //! contract. Card text always goes through `safe::visible` or `markdown::render`.
 
+mod highlight;
 pub mod html;
 pub mod markdown;
 mod progress;
