@@ -6,6 +6,7 @@ mod highlight;
 pub mod html;
 pub mod markdown;
 mod progress;
+pub mod review;
 pub mod safe;
 
 pub use progress::{plan, readiness, stats, why};
