@@ -503,6 +503,33 @@ fn regression_an_undone_answers_typed_text_went_to_the_re_answer() {
     assert_eq!(log[0]["response"], "resources over HTTP");
     assert_eq!(log[2]["response"], "resources over HTTP", "{}", log[2]);
     assert_eq!(log[2]["grade"], 5);
+    let card = log[0]["card"].as_str().unwrap();
+    let show = hone.ok(&["show", card]);
+    assert!(show.contains("Typed answers:"), "{show}");
+    assert_eq!(show.matches("resources over HTTP").count(), 2, "{show}");
+    assert!(show.contains("(undone)"), "{show}");
+}
+
+#[test]
+fn regression_quitting_early_named_only_the_next_due_day() {
+    let hone = Hone::new();
+    let mut s = after_one_answer(&hone, 3);
+    s.send("q").unwrap();
+    s.expect("still to do today: 0 cards due and 2 new cards")
+        .unwrap();
+    s.expect("`hone review` goes on with them").unwrap();
+    assert_eq!(finish(&mut s).0, 0);
+}
+
+#[test]
+fn finishing_the_day_names_the_next_due_day() {
+    let hone = Hone::new();
+    new_per_day(&hone, 1);
+    let mut s = spawn(&hone, PLAIN, 80);
+    s.expect("Card 1 of 1").unwrap();
+    reveal_and_grade(&mut s, "5");
+    s.expect("the next card is due on 2026-03-03").unwrap();
+    assert_eq!(finish(&mut s).0, 0);
 }
 
 #[test]

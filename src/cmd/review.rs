@@ -16,7 +16,7 @@ use crate::stats;
 use crate::store::Store;
 use crate::ui::{self, Ended, Journal, Recorded};
 
-use super::{Ctx, select};
+use super::{Ctx, select, todays_queue};
 
 /// Records the session's actions in the store, each at the moment it happens.
 struct StoreJournal<'a> {
@@ -95,7 +95,7 @@ pub fn run(ctx: &mut Ctx, args: ReviewArgs) -> anyhow::Result<()> {
                 .new
                 .saturating_add(u32::try_from(n).unwrap_or(u32::MAX));
         }
-        super::todays_queue(&cards, state, &agenda)
+        todays_queue(&cards, state, &agenda)
     };
     let entries = queue
         .iter()
@@ -150,9 +150,16 @@ pub fn run(ctx: &mut Ctx, args: ReviewArgs) -> anyhow::Result<()> {
     let minutes = summary.elapsed_ms / 60_000;
     let seconds = summary.elapsed_ms / 1000 % 60;
     let today = ctx.today();
+    let (limits, plan) = (ctx.limits(), ctx.plan);
     let state = ctx.state()?;
     let streak = stats::streak(&state.active_days, today);
     let cards = select(&catalog, &args.filter)?;
+    // What is left is what `hone review` would show now: within the daily limits, whatever
+    // `--new`, `--limit` or `--cram` chose for this session.
+    let daily = super::agenda(today, limits, plan, &catalog, state);
+    let left = todays_queue(&cards, state, &daily);
+    let new_left = left.iter().filter(|e| matches!(e, Entry::New(_))).count();
+    let due_left = left.len() - new_left;
     let next = queue::next_due_after(cards.iter().copied(), state, today, agenda.active_plan());
     let mut out = format!(
         "{} in {minutes}m {seconds:02}s: {share}% recalled at the first try",
@@ -166,10 +173,19 @@ pub fn run(ctx: &mut Ctx, args: ReviewArgs) -> anyhow::Result<()> {
         ".\n{}",
         capitalized(&crate::render::streak_phrase(streak.current))
     );
-    if let Some(day) = next {
-        let _ = write!(out, "; the next card is due on {day}");
+    if left.is_empty() {
+        if let Some(day) = next {
+            let _ = write!(out, "; the next card is due on {day}");
+        }
+        out.push_str(".\n");
+    } else {
+        let _ = writeln!(
+            out,
+            "; still to do today: {} and {}. `hone review` goes on with them.",
+            plural(due_left, "card due", "cards due"),
+            plural(new_left, "new card", "new cards"),
+        );
     }
-    out.push_str(".\n");
     ctx.out.write_all(out.as_bytes())?;
     Ok(())
 }

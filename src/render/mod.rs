@@ -253,8 +253,32 @@ pub fn show(view: &ShowView, look: Look) -> String {
             &["REVIEWED AT", "KIND", "GRADE", "INTERVAL", "DUE"],
             &rows,
         ));
+        typed_answers(&mut out, view, look.width);
     }
     out
+}
+
+/// The answers typed before revealing, each under the moment of its review.
+fn typed_answers(out: &mut String, view: &ShowView, width: usize) {
+    let typed: Vec<_> = view
+        .history
+        .iter()
+        .filter_map(|h| Some((h, h.response.as_deref()?)))
+        .collect();
+    if typed.is_empty() {
+        return;
+    }
+    out.push_str("\nTyped answers:\n");
+    for (h, response) in typed {
+        let undone = if h.undone { " (undone)" } else { "" };
+        let _ = writeln!(out, "{}{undone}", h.reviewed_at);
+        let options = textwrap::Options::new(width.max(20))
+            .initial_indent("  ")
+            .subsequent_indent("  ");
+        for line in textwrap::wrap(&safe::visible(response), options) {
+            let _ = writeln!(out, "{line}");
+        }
+    }
 }
 
 pub fn streak_phrase(current: u32) -> String {
@@ -312,6 +336,57 @@ mod tests {
             table(&["H1", "H2"], &rows),
             "H1   H2\na    long cell\nbbb  x\n"
         );
+    }
+
+    #[test]
+    fn show_lists_the_typed_answers_under_their_reviews() {
+        use crate::views::{CardView, HistoryEntryView, ShowView};
+        let entry = |at: &str, grade, undone, response: Option<&str>| HistoryEntryView {
+            review_id: format!("r{grade}"),
+            kind: "review",
+            reviewed_at: at.to_owned(),
+            day: "2026-03-02".to_owned(),
+            grade,
+            undone,
+            elapsed_ms: Some(9000),
+            response: response.map(str::to_owned),
+            after: None,
+        };
+        let view = ShowView {
+            card: CardView {
+                id: "api/rest".to_owned(),
+                deck: "api".to_owned(),
+                kind: "definition",
+                front: "What is REST?".to_owned(),
+                back: "An architectural style for resources over HTTP.".to_owned(),
+                tags: vec!["http".to_owned()],
+                retired: false,
+            },
+            state: None,
+            suspended: false,
+            history: vec![
+                entry(
+                    "2026-03-02T09:00:00+01:00",
+                    2,
+                    true,
+                    Some("resources over HTTP"),
+                ),
+                entry(
+                    "2026-03-02T09:01:00+01:00",
+                    5,
+                    false,
+                    Some("resources over HTTP, \u{1b}[2J stateless"),
+                ),
+                entry("2026-03-03T09:00:00+01:00", 4, false, None),
+            ],
+        };
+        insta::assert_snapshot!(show(
+            &view,
+            Look {
+                width: 40,
+                color: false
+            }
+        ));
     }
 
     #[test]
