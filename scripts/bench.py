@@ -2,12 +2,21 @@
 """Whole-process benchmarks of hone at 1,000, 10,000 and 100,000 cards.
 
     scripts/bench.py [--quick] [--sizes 1000,10000,100000]
+    scripts/bench.py --against OLD_HONE [--sizes 1000]
+
 
 Builds hone in release mode, generates the collections (`examples/bench_collection.rs`, kept in
 target/bench/collections between runs), then measures with hyperfine each command as a whole
 process, peak memory with GNU time, the files each command reads with strace, and the data
 dir's size. Prints a Markdown report with every target of docs/performance.md as a ratio from
 this run, and saves it with the raw hyperfine results in target/bench/.
+
+`--against OLD_HONE` compares this build with another hone binary instead: the commands that draw
+no card text (`due --count`, remembered and computed, and `next --json`) timed side by side in
+one hyperfine run each, with their instruction counts from callgrind when valgrind is there
+(steady where wall times are not, on a busy machine), `hone show` of a code card, and both
+binaries' sizes. It shows what a change that only the review screen uses (such as the code
+highlighter) costs everything else.
 
 Needs python3, hyperfine, strace and GNU time (Debian: `apt install hyperfine strace time`).
 """
@@ -99,15 +108,22 @@ def mib(kib):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="fewer runs, for a first look")
-    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--sizes", default=None)
+    parser.add_argument("--against", metavar="OLD_HONE", help="compare with another hone binary")
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
+    sizes = [int(s) for s in (args.sizes or ("1000" if args.against else "1000,10000,100000")).split(",")]
     for tool in ["hyperfine", "strace", "/usr/bin/time"]:
         if not shutil.which(tool):
             sys.exit(f"bench.py: {tool} is missing (Debian: apt install hyperfine strace time)")
     os.makedirs(OUT, exist_ok=True)
     hone, generator, noop = build()
     bench = Bench(hone, noop, 10 if args.quick else 40)
+    if args.against:
+        report = compare(bench, os.path.abspath(args.against), generator, sizes)
+        with open(os.path.join(OUT, "against.md"), "w") as f:
+            f.write(report)
+        print(report)
+        return
     work = os.path.join(OUT, "work")
     rows, checks, memory, sizes_on_disk = [], [], [], []
 
@@ -191,6 +207,62 @@ def main():
     with open(os.path.join(OUT, "report.md"), "w") as f:
         f.write(report)
     print(report)
+
+
+def instructions(command, env):
+    """Instructions a whole process runs, counted by callgrind: steady on a busy machine."""
+    with tempfile.NamedTemporaryFile("r") as log:
+        sh("valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", f"--log-file={log.name}",
+           *command, env=env, stdout=subprocess.DEVNULL)
+        for line in log.read().splitlines():
+            if "Collected :" in line:
+                return int(line.split(":")[-1].strip())
+    return None
+
+
+def compare(bench, old, generator, sizes):
+    """This build against `old` on the commands that draw no card text, and both sizes; with
+    valgrind, each command's instruction count too, and what drawing a code card costs."""
+    counting = shutil.which("valgrind") is not None
+    out = ["| cards | command | before | after | change | instructions before | after |",
+           "| ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
+    for cards in sizes:
+        c = collection(generator, cards)
+        env = bench.env(c)
+        memo = os.path.join(c["data"], "local", "due-count.json")
+        for label, args, prepare in [
+            ("due --count", ["due", "--count"], None),
+            ("due --count, computed", ["due", "--count"], f"rm -f {shlex.quote(memo)}"),
+            ("next --json", ["next", "--json"], None),
+        ]:
+            sh(bench.hone, *args, env=env, stdout=subprocess.DEVNULL)
+            before, after = bench.time(
+                f"{cards}-against-{'-'.join(args)}{'-computed' if prepare else ''}",
+                [shlex.join([old, *args]), shlex.join([bench.hone, *args])], env, prepare=prepare)
+            counts = ["", ""]
+            if counting:
+                counts = []
+                for binary in (old, bench.hone):
+                    sh(bench.hone, *args, env=env, stdout=subprocess.DEVNULL)
+                    if prepare:
+                        sh("sh", "-c", prepare)
+                    counts.append(f"{instructions([binary, *args], env) / 1e6:.2f} M")
+            out.append(f"| {cards:,} | {label} | {ms(before)} | {ms(after)} | "
+                       f"{(after - before) * 1000:+.2f} ms | {counts[0]} | {counts[1]} |")
+    # What drawing code costs where it is drawn: a built-in card with an SQL block, in colour.
+    c = collection(generator, sizes[0])
+    env = bench.env(c)
+    show = ["show", "sql/crud", "--color"]
+    before, plain, coloured = bench.time(
+        "against-show-code", [shlex.join([old, *show, "always"]), shlex.join([bench.hone, *show, "never"]),
+                              shlex.join([bench.hone, *show, "always"])], env)
+    out += ["", f"`hone show sql/crud` (an SQL code block), {sizes[0]:,} cards: before {ms(before)}; "
+            f"after, without colour {ms(plain)}, with colour (grammars loaded, code highlighted) "
+            f"{ms(coloured)}."]
+    old_size, new_size = os.path.getsize(old), os.path.getsize(bench.hone)
+    out += ["", f"Binary size: {old_size / 2**20:.2f} MiB before, {new_size / 2**20:.2f} MiB after "
+            f"({(new_size - old_size) / 2**20:+.2f} MiB)."]
+    return "\n".join(out) + "\n"
 
 
 def du(path, skip=None):

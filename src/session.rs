@@ -79,23 +79,51 @@ struct Answered {
     elapsed_ms: u64,
 }
 
+/// A showing still to come.
+#[derive(Debug, Clone)]
+struct Pending {
+    card: CardId,
+    pass: Pass,
+    /// The answer typed for this showing before an undo took its grade back: it belongs to the
+    /// answer that replaces the undone one.
+    response: Option<String>,
+}
+
+impl Pending {
+    fn new(card: CardId, pass: Pass) -> Pending {
+        Pending {
+            card,
+            pass,
+            response: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Session {
-    pending: VecDeque<(CardId, Pass)>,
+    pending: VecDeque<Pending>,
     answered: Vec<Answered>,
 }
 
 impl Session {
     pub fn new(cards: impl IntoIterator<Item = (CardId, Pass)>) -> Session {
         Session {
-            pending: cards.into_iter().collect(),
+            pending: cards
+                .into_iter()
+                .map(|(card, pass)| Pending::new(card, pass))
+                .collect(),
             answered: Vec::new(),
         }
     }
 
     /// The card to show now, if any.
     pub fn current(&self) -> Option<(&CardId, Pass)> {
-        self.pending.front().map(|(id, pass)| (id, *pass))
+        self.pending.front().map(|p| (&p.card, p.pass))
+    }
+
+    /// The answer typed for the current card before an undo, kept for its new answer.
+    pub fn kept_response(&self) -> Option<&str> {
+        self.pending.front()?.response.as_deref()
     }
 
     /// Position of the current card (1-based) and the session's size as it stands now.
@@ -108,12 +136,12 @@ impl Session {
 
     /// The current card was graded and `event` logged for it: move on.
     pub fn answered(&mut self, grade: Grade, event: Event, elapsed_ms: u64) {
-        let Some((card, pass)) = self.pending.pop_front() else {
+        let Some(Pending { card, pass, .. }) = self.pending.pop_front() else {
             return;
         };
         let requeued = grade < Grade::GOOD;
         if requeued {
-            self.pending.push_back((card, Pass::Repeat));
+            self.pending.push_back(Pending::new(card, Pass::Repeat));
         }
         self.answered.push(Answered {
             pass,
@@ -125,14 +153,18 @@ impl Session {
     }
 
     /// Takes back the last answer: its card is shown again, as it was, and any repeat it caused
-    /// is dropped. Returns the logged entry to take back.
+    /// is dropped. An answer typed for it is kept for its new answer (`kept_response`).
+    /// Returns the logged entry to take back.
     pub fn undo(&mut self) -> Option<Event> {
         let last = self.answered.pop()?;
         if last.requeued {
             self.pending.pop_back();
         }
-        self.pending
-            .push_front((last.event.card.clone(), last.pass));
+        self.pending.push_front(Pending {
+            card: last.event.card.clone(),
+            pass: last.pass,
+            response: last.event.graded().and_then(|g| g.response.clone()),
+        });
         Some(last.event)
     }
 
@@ -143,20 +175,20 @@ impl Session {
 
     /// Drops the current card from the session, with any repeats of it. Returns its id.
     pub fn suspend_current(&mut self) -> Option<CardId> {
-        let (card, _) = self.pending.pop_front()?;
-        self.pending.retain(|(id, _)| *id != card);
+        let Pending { card, .. } = self.pending.pop_front()?;
+        self.pending.retain(|p| p.card != card);
         Some(card)
     }
 
     /// Drops every pending showing of `card` (after it was suspended as a leech, say).
     pub fn drop_card(&mut self, card: &CardId) {
-        self.pending.retain(|(id, _)| id != card);
+        self.pending.retain(|p| p.card != *card);
     }
 
     pub fn remaining(&self) -> Remaining {
         let mut left = Remaining::default();
-        for (_, pass) in &self.pending {
-            match pass {
+        for pending in &self.pending {
+            match pending.pass {
                 Pass::New => left.new += 1,
                 Pass::Review => left.review += 1,
                 Pass::Repeat => left.repeat += 1,
@@ -198,6 +230,10 @@ mod tests {
 
     /// Answers the current card as the terminal layer would: log first, then tell the session.
     fn grade(s: &mut Session, q: u8) -> ReviewKind {
+        grade_with(s, q, None)
+    }
+
+    fn grade_with(s: &mut Session, q: u8, response: Option<&str>) -> ReviewKind {
         let (card, pass) = s.current().map(|(c, p)| (c.clone(), p)).unwrap();
         let when = Moment {
             at: chrono::DateTime::parse_from_rfc3339("2026-03-02T09:00:00Z").unwrap(),
@@ -207,7 +243,7 @@ mod tests {
         let graded = Graded {
             grade: g(q),
             elapsed_ms: Some(1000),
-            response: None,
+            response: response.map(str::to_owned),
         };
         let event = answer::answer(
             &card,
@@ -268,6 +304,26 @@ mod tests {
         );
         assert_eq!(s.summary(), Summary::default());
         assert!(s.undo().is_none());
+    }
+
+    #[test]
+    fn an_undone_answers_typed_text_is_kept_for_the_new_answer() {
+        let mut s = Session::new([(id("d/a"), Pass::New), (id("d/b"), Pass::New)]);
+        assert_eq!(s.kept_response(), None);
+        grade_with(&mut s, 5, Some("resources over HTTP"));
+        grade(&mut s, 5);
+        s.undo();
+        assert_eq!(s.kept_response(), None, "d/b had no typed answer");
+        s.undo();
+        assert_eq!(s.current(), Some((&id("d/a"), Pass::New)));
+        assert_eq!(s.kept_response(), Some("resources over HTTP"));
+        grade(&mut s, 4);
+        assert_eq!(s.current(), Some((&id("d/b"), Pass::New)));
+        assert_eq!(
+            s.kept_response(),
+            None,
+            "kept only for the showing it was typed for"
+        );
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! The interactive session, driven through a real pseudo-terminal: reveal, grade, repeats, undo,
-//! suspend, quitting, Ctrl-C, SIGTERM and a narrow terminal. Each test runs `hone review` under
+//! suspend, quitting, Ctrl-C, SIGTERM, narrow and short terminals, scrolling a long answer. Each test runs `hone review` under
 //! `sh`, which sets the terminal size first and prints the exit code and the terminal modes
 //! after, so the tests can see that the terminal was left as it was found.
 
@@ -30,11 +30,20 @@ fn spawn_with(
     cols: u16,
     env: &[(&str, &str)],
 ) -> expectrl::session::OsSession {
+    spawn_sized(hone, args, (cols, 30), env)
+}
+
+fn spawn_sized(
+    hone: &Hone,
+    args: &str,
+    (cols, rows): (u16, u16),
+    env: &[(&str, &str)],
+) -> expectrl::session::OsSession {
     // The trap keeps sh alive through a SIGINT meant for hone, so it can report what hone did.
     // `read` waits until the pty library has finished setting its own default size (80x24),
     // which it may do after the child has started; only then is our size set.
     let script = format!(
-        "trap : INT; read go; stty cols {cols} rows 30; \"$0\" review {args}; echo \"exit=$?\"; stty -a; echo END",
+        "trap : INT; read go; stty cols {cols} rows {rows}; \"$0\" review {args}; echo \"exit=$?\"; stty -a; echo END",
     );
     let mut cmd = Command::new("sh");
     cmd.arg("-c")
@@ -67,11 +76,32 @@ fn finish(session: &mut expectrl::session::OsSession) -> (i32, String) {
     (code, String::from_utf8_lossy(modes.before()).into_owned())
 }
 
+/// What the answer's screen shows last, at any width.
+const GRADE_LEGEND: &str = "Right: 3 hard";
+
 /// Reveals the answer on screen and grades it with `key`.
 fn reveal_and_grade(s: &mut expectrl::session::OsSession, key: &str) {
     s.send("\r").unwrap();
-    s.expect("Grade:").unwrap();
+    s.expect(GRADE_LEGEND).unwrap();
     s.send(key).unwrap();
+}
+
+/// The terminal's clear-screen sequence: every screen of the session starts with it.
+const CLEAR: &str = "\u{1b}[2J";
+
+/// What is on screen: the output since the last clear, without styles.
+fn last_screen(output: &[u8]) -> String {
+    let text = String::from_utf8_lossy(output);
+    let since = text.rsplit(CLEAR).next().unwrap_or_default();
+    console::strip_ansi_codes(since).into_owned()
+}
+
+/// Waits for `marker`, then returns the screen it ends (the output since the last clear).
+fn screen_until(s: &mut expectrl::session::OsSession, marker: &str) -> String {
+    let found = s.expect(marker).unwrap();
+    let mut bytes = found.before().to_vec();
+    bytes.extend_from_slice(found.get(0).unwrap());
+    last_screen(&bytes)
 }
 
 /// A session of `cards` new cards with the first answered (grade 5): it waits on card 2.
@@ -125,11 +155,11 @@ fn a_whole_session_reveals_grades_and_saves_every_answer() {
     s.expect("Card 1 of 2").unwrap();
     s.expect("Enter show the answer").unwrap();
     s.send("\r").unwrap();
-    s.expect("Grade: 0 blackout").unwrap();
+    s.expect("Wrong: 0 blackout").unwrap();
     s.send("5").unwrap();
     s.expect("Card 2 of 2").unwrap();
     s.send(" ").unwrap();
-    s.expect("Grade:").unwrap();
+    s.expect(GRADE_LEGEND).unwrap();
     s.send("e").unwrap(); // easy = 5
     s.expect("2 answers in").unwrap();
     s.expect("100% recalled at the first try").unwrap();
@@ -258,7 +288,7 @@ fn a_typed_answer_is_kept_beside_the_review() {
     s.send("t").unwrap();
     s.expect("Your answer").unwrap();
     s.send("resources over HTTP\r").unwrap();
-    s.expect("Grade:").unwrap();
+    s.expect(GRADE_LEGEND).unwrap();
     s.send("g").unwrap();
     assert_eq!(finish(&mut s).0, 0);
     assert_eq!(hone.log_lines()[0]["response"], "resources over HTTP");
@@ -295,7 +325,7 @@ fn sigterm_restores_the_terminal_and_keeps_the_answers() {
     let hone = Hone::new();
     let mut s = after_one_answer(&hone, 3);
     s.send("\r").unwrap();
-    s.expect("Grade:").unwrap(); // waiting for a key, in raw mode
+    s.expect(GRADE_LEGEND).unwrap(); // waiting for a key, in raw mode
     let shell = s.get_process().pid().as_raw() as u32;
     let hone_pid = child_of(shell).expect("hone runs under sh");
     let status = Command::new("kill")
@@ -310,22 +340,221 @@ fn sigterm_restores_the_terminal_and_keeps_the_answers() {
     assert_eq!(kinds(&hone), ["review"]);
 }
 
+/// Every line of `screen` fits in `cols` columns.
+fn assert_fits(screen: &str, cols: usize) {
+    for line in screen.lines() {
+        let line = line.trim_matches(['\r', ' ']);
+        assert!(
+            line.chars().count() <= cols,
+            "a line of {} columns in:\n{screen}",
+            line.chars().count()
+        );
+    }
+}
+
 #[test]
-fn a_narrow_terminal_gets_everything_wrapped_to_its_width() {
+fn a_narrow_terminal_gets_everything_laid_out_to_its_width() {
     let hone = Hone::new();
     new_per_day(&hone, 1);
     let mut s = spawn(&hone, PLAIN, 40);
-    s.expect("Card 1 of 1").unwrap();
+    let question = screen_until(&mut s, "q quit");
+    assert_fits(&question, 40);
+    assert!(
+        question.contains("Enter reveal · t type first · u undo"),
+        "{question}"
+    );
     s.send("\r").unwrap();
-    let screen = s.expect("a/h/g/e").unwrap();
-    let text = console::strip_ansi_codes(&String::from_utf8_lossy(screen.before())).into_owned();
-    let longest = text
-        .lines()
-        .map(|l| l.trim_end().chars().count())
-        .max()
+    let answer = screen_until(&mut s, "q quit");
+    assert_fits(&answer, 40);
+    assert!(answer.contains("REST"), "{answer}");
+    for line in [
+        "Wrong: 0 blackout · 1 familiar · 2 easy",
+        "Right: 3 hard · 4 good · 5 perfect",
+        "a/h/g/e = 1/3/4/5 · u undo · s suspend",
+    ] {
+        assert!(answer.contains(line), "{line:?} in:\n{answer}");
+    }
+    s.send("q").unwrap();
+    assert_eq!(finish(&mut s).0, 0);
+}
+
+#[test]
+fn regression_the_question_legend_stayed_above_the_revealed_answer() {
+    let hone = Hone::new();
+    new_per_day(&hone, 1);
+    let mut s = spawn(&hone, PLAIN, 100);
+    let question = screen_until(&mut s, "q quit");
+    assert!(question.contains("Enter show the answer"), "{question}");
+    s.send("\r").unwrap();
+    let answer = screen_until(&mut s, "q quit");
+    assert!(!answer.contains("Enter show the answer"), "{answer}");
+    assert!(!answer.contains("t type an answer first"), "{answer}");
+    // The grade legend at 100 columns: each group on a line of its own, no item cut.
+    for line in [
+        "Wrong: 0 blackout · 1 familiar once seen · 2 easy once seen",
+        "Right: 3 hard · 4 good · 5 perfect",
+        "a/h/g/e = again/hard/good/easy · u undo · s suspend · q quit",
+    ] {
+        assert!(
+            answer.lines().any(|l| l.trim_end() == line),
+            "{line:?} in:\n{answer}"
+        );
+    }
+    s.send("q").unwrap();
+    assert_eq!(finish(&mut s).0, 0);
+}
+
+/// A deck `long` of one card whose answer has 40 numbered lines.
+fn long_answer_deck(hone: &Hone) {
+    let back: Vec<String> = (1..=40).map(|n| format!("- answer line {n:02}")).collect();
+    let deck = serde_json::json!([{
+        "id": "card",
+        "front": "What comes in forty lines?",
+        "back": back.join("\n"),
+    }]);
+    let path = hone.write("long.json", &deck.to_string());
+    hone.ok(&["import", path.to_str().unwrap()]);
+}
+
+#[test]
+fn regression_a_long_answer_scrolled_the_question_off_a_40x10_terminal() {
+    let hone = Hone::new();
+    long_answer_deck(&hone);
+    let mut s = spawn_sized(&hone, "--color never --deck long", (40, 10), &[]);
+    s.expect("What comes in forty lines?").unwrap();
+    s.send("t").unwrap();
+    s.expect("Your answer").unwrap();
+    s.send("many lines\r").unwrap();
+    // It opens on the typed answer and the start of the model answer, and says how to scroll.
+    let first = screen_until(&mut s, "q quit");
+    assert_fits(&first, 40);
+    assert!(first.lines().count() <= 10, "{first}");
+    assert!(first.contains("Your answer: many lines"), "{first}");
+    assert!(first.contains("answer line 01"), "{first}");
+    assert!(first.contains("↑↓ j k PgUp PgDn"), "{first}");
+    // Home brings the question back, End the last line, and PgDn walks through every line.
+    s.send("\u{1b}[H").unwrap();
+    let top = screen_until(&mut s, "q quit");
+    assert!(top.contains("What comes in forty lines?"), "{top}");
+    assert!(top.contains("Card 1 of 1"), "{top}");
+    let mut seen = top.clone();
+    for _ in 0..40 {
+        s.send("\u{1b}[6~").unwrap();
+        seen.push_str(&screen_until(&mut s, "q quit"));
+    }
+    for n in 1..=40 {
+        assert!(
+            seen.contains(&format!("answer line {n:02}")),
+            "line {n} never shown"
+        );
+    }
+    s.send("\u{1b}[F").unwrap();
+    let bottom = screen_until(&mut s, "q quit");
+    assert!(bottom.contains("answer line 40"), "{bottom}");
+    assert!(bottom.contains("of 4"), "the place in the page: {bottom}");
+    s.send("4").unwrap();
+    s.expect("1 answer in").unwrap();
+    assert_eq!(finish(&mut s).0, 0);
+    assert_eq!(hone.log_lines()[0]["response"], "many lines");
+}
+
+#[test]
+fn a_word_on_a_key_stays_in_view_when_the_page_is_scrolled() {
+    let hone = Hone::new();
+    long_answer_deck(&hone);
+    let mut s = spawn_sized(&hone, "--color never --deck long", (40, 10), &[]);
+    s.expect("q quit").unwrap();
+    s.send("\r").unwrap();
+    s.expect("q quit").unwrap();
+    s.send("u").unwrap();
+    let screen = screen_until(&mut s, "q quit");
+    assert!(screen.contains("Nothing to undo yet."), "{screen}");
+    assert!(screen.lines().count() <= 10, "{screen}");
+    s.send("q").unwrap();
+    assert_eq!(finish(&mut s).0, 0);
+}
+
+#[test]
+fn regression_an_undone_answers_typed_text_went_to_the_re_answer() {
+    let hone = Hone::new();
+    new_per_day(&hone, 2);
+    let mut s = spawn(&hone, PLAIN, 80);
+    s.expect("Card 1 of 2").unwrap();
+    s.send("t").unwrap();
+    s.expect("Your answer").unwrap();
+    s.send("resources over HTTP\r").unwrap();
+    s.expect(GRADE_LEGEND).unwrap();
+    s.send("2").unwrap();
+    s.expect("Card 2 of 3").unwrap();
+    s.send("u").unwrap();
+    s.expect("Undid the answer to").unwrap();
+    let again = screen_until(&mut s, "q quit");
+    assert!(
+        again.contains("Your answer (typed before the undo): resources over HTTP"),
+        "{again}"
+    );
+    assert!(again.contains("t change your answer"), "{again}");
+    reveal_and_grade(&mut s, "5");
+    s.expect("Card 2 of 2").unwrap();
+    s.send("q").unwrap();
+    assert_eq!(finish(&mut s).0, 0);
+    let log = hone.log_lines();
+    assert_eq!(kinds(&hone), ["review", "undo", "review"]);
+    assert_eq!(log[0]["response"], "resources over HTTP");
+    assert_eq!(log[2]["response"], "resources over HTTP", "{}", log[2]);
+    assert_eq!(log[2]["grade"], 5);
+    let card = log[0]["card"].as_str().unwrap();
+    let show = hone.ok(&["show", card]);
+    assert!(show.contains("Typed answers:"), "{show}");
+    assert_eq!(show.matches("resources over HTTP").count(), 2, "{show}");
+    assert!(show.contains("(undone)"), "{show}");
+}
+
+#[test]
+fn regression_quitting_early_named_only_the_next_due_day() {
+    let hone = Hone::new();
+    let mut s = after_one_answer(&hone, 3);
+    s.send("q").unwrap();
+    s.expect("still to do today: 0 cards due and 2 new cards")
         .unwrap();
-    assert!(longest <= 40, "a line of {longest} columns in:\n{text}");
-    assert!(text.contains("REST"), "{text}");
+    s.expect("`hone review` goes on with them").unwrap();
+    assert_eq!(finish(&mut s).0, 0);
+}
+
+#[test]
+fn finishing_the_day_names_the_next_due_day() {
+    let hone = Hone::new();
+    new_per_day(&hone, 1);
+    let mut s = spawn(&hone, PLAIN, 80);
+    s.expect("Card 1 of 1").unwrap();
+    reveal_and_grade(&mut s, "5");
+    s.expect("the next card is due on 2026-03-03").unwrap();
+    assert_eq!(finish(&mut s).0, 0);
+}
+
+#[test]
+fn code_in_a_card_is_coloured_by_its_language() {
+    let hone = Hone::new();
+    let deck = serde_json::json!([{
+        "id": "insert",
+        "front": "How do you get the id of a new row?",
+        "back": "```sql\nINSERT INTO users (email) VALUES ('a@example.com') RETURNING id;\n```",
+    }]);
+    let path = hone.write("code.json", &deck.to_string());
+    hone.ok(&["import", path.to_str().unwrap()]);
+    let mut s = spawn_with(&hone, "--color always --deck code", 60, &[]);
+    s.expect("new row?").unwrap();
+    s.expect("q quit").unwrap();
+    s.send("\r").unwrap();
+    let found = s.expect("q quit").unwrap();
+    let raw = String::from_utf8_lossy(found.before()).into_owned();
+    assert!(raw.contains("\u{1b}[35mINSERT"), "{raw:?}");
+    assert!(raw.contains("\u{1b}[32m'a@example.com'"), "{raw:?}");
+    let screen = last_screen(found.before());
+    assert!(
+        screen.contains("  ↪ RETURNING id;"),
+        "cut between tokens at 60:\n{screen}"
+    );
     s.send("q").unwrap();
     assert_eq!(finish(&mut s).0, 0);
 }

@@ -194,7 +194,7 @@ fn a_killed_review_session_keeps_every_answer_it_showed_as_saved() {
         for _ in 0..answers {
             session.expect("Enter show the answer").unwrap();
             session.send("\r").unwrap();
-            session.expect("Grade:").unwrap();
+            session.expect("Right: 3 hard").unwrap();
             session.send(rng.next(6).to_string()).unwrap();
             session.expect("Saved ").unwrap();
             saved += 1;

@@ -4,12 +4,13 @@ use std::fmt::Write as _;
 
 use anyhow::anyhow;
 
+use crate::agenda::Agenda;
 use crate::answer::{self, Moment};
 use crate::cli::ReviewArgs;
 use crate::env::Env;
 use crate::model::{CardId, Event, Graded};
 use crate::queue::{self, Entry};
-use crate::render::{capitalized, plural};
+use crate::render::{capitalized, percent, plural};
 use crate::session::{Pass, Session};
 use crate::settings::Settings;
 use crate::stats;
@@ -144,15 +145,20 @@ pub fn run(ctx: &mut Ctx, args: ReviewArgs) -> anyhow::Result<()> {
     ctx.store.checkpoint_or_warn();
 
     let summary = session.summary();
-    let share = (summary.first_correct * 100)
-        .checked_div(summary.first_answers)
-        .unwrap_or(0);
+    let share = percent(summary.first_correct, summary.first_answers);
     let minutes = summary.elapsed_ms / 60_000;
     let seconds = summary.elapsed_ms / 1000 % 60;
     let today = ctx.today();
+    let (limits, plan, new_order) = (ctx.limits(), ctx.plan, ctx.new_order.clone());
     let state = ctx.state()?;
     let streak = stats::streak(&state.active_days, today);
     let cards = select(&catalog, &args.filter)?;
+    // What is left is what `hone review` would show now: within the daily limits, whatever
+    // `--new`, `--limit` or `--cram` chose for this session.
+    let daily = Agenda::new(today, limits, plan, &catalog, state, new_order);
+    let left = daily.queue(&cards, state);
+    let new_left = left.iter().filter(|e| matches!(e, Entry::New(_))).count();
+    let due_left = left.len() - new_left;
     let next = queue::next_due_after(cards.iter().copied(), state, today, agenda.active_plan());
     let mut out = format!(
         "{} in {minutes}m {seconds:02}s: {share}% recalled at the first try",
@@ -166,10 +172,19 @@ pub fn run(ctx: &mut Ctx, args: ReviewArgs) -> anyhow::Result<()> {
         ".\n{}",
         capitalized(&crate::render::streak_phrase(streak.current, streak.last))
     );
-    if let Some(day) = next {
-        let _ = write!(out, "; the next card is due on {day}");
+    if left.is_empty() {
+        if let Some(day) = next {
+            let _ = write!(out, "; the next card is due on {day}");
+        }
+        out.push_str(".\n");
+    } else {
+        let _ = writeln!(
+            out,
+            "; still to do today: {} and {}. `hone review` goes on with them.",
+            plural(due_left, "card due", "cards due"),
+            plural(new_left, "new card", "new cards"),
+        );
     }
-    out.push_str(".\n");
     ctx.out.write_all(out.as_bytes())?;
     Ok(())
 }

@@ -1,16 +1,31 @@
 //! Card text (Markdown) drawn for a terminal: paragraphs wrapped to the width, emphasis as
-//! bold/italic, lists with hanging indents, fenced code verbatim (indentation and tabs kept),
-//! quotes with a bar. Every piece of text passes through `safe::visible` before it is styled.
+//! bold/italic, lists with hanging indents, quotes with a bar, and code blocks verbatim
+//! (indentation and tabs kept), coloured by language when colour is on. Every piece of text
+//! passes through `safe::visible` before it is styled.
+//!
+//! A code line wider than the terminal is cut only at whitespace, never inside a token: the rest
+//! goes on the next row, under the line's own indentation, marked `↪` in the gutter so it cannot
+//! be taken for a line of its own. A single token wider than a whole row is left whole (the
+//! terminal folds it; nothing else could show it entire).
+
+use std::ops::Range;
 
 use console::Style;
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
+use super::highlight::{self, Class, Span};
 use super::safe::visible;
 
 /// No line is wrapped narrower than this, however deep the nesting or narrow the terminal.
 const MIN_TEXT_WIDTH: usize = 20;
 /// Indentation of code blocks, relative to the text around them.
 const CODE_INDENT: &str = "    ";
+/// What stands in place of `CODE_INDENT` on the rows that continue a cut code line.
+const CODE_CONTINUED: &str = "  ↪ ";
+/// A code row never has room for fewer columns than this, however deep its indentation.
+const MIN_CODE_WIDTH: usize = 16;
+/// Where a terminal's tab stops are.
+const TAB: usize = 8;
 
 /// The Markdown extensions card text may use. Importers that escape text rely on this set.
 pub const OPTIONS: Options = Options::ENABLE_STRIKETHROUGH.union(Options::ENABLE_TASKLISTS);
@@ -52,6 +67,8 @@ struct Renderer {
     /// Per open list: the next number, or `None` for bullets.
     lists: Vec<Option<u64>>,
     code: Option<String>,
+    /// The language word of the code block being read, from its fence.
+    code_language: Option<String>,
     heading: Option<HeadingLevel>,
     links: Vec<String>,
 }
@@ -69,6 +86,7 @@ impl Renderer {
             indents: Vec::new(),
             lists: Vec::new(),
             code: None,
+            code_language: None,
             heading: None,
             links: Vec::new(),
         }
@@ -231,12 +249,20 @@ impl Renderer {
                     used: false,
                 });
             }
-            Tag::CodeBlock(_) => {
+            Tag::CodeBlock(kind) => {
                 self.flush_paragraph();
                 if !self.at_item_start() {
                     self.blank_line();
                 }
                 self.code = Some(String::new());
+                self.code_language = match kind {
+                    CodeBlockKind::Fenced(info) => info
+                        .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
+                        .next()
+                        .filter(|word| !word.is_empty())
+                        .map(str::to_owned),
+                    CodeBlockKind::Indented => None,
+                };
             }
             Tag::List(start) => {
                 self.flush_paragraph();
@@ -325,18 +351,93 @@ impl Renderer {
 
     fn end_code_block(&mut self) {
         let code = self.code.take().unwrap_or_default();
-        let style = Style::new().force_styling(true).cyan();
-        for line in code.strip_suffix('\n').unwrap_or(&code).split('\n') {
-            let prefix = self.prefix();
-            let line = visible(line);
-            let line = if self.color && !line.is_empty() {
-                style.apply_to(line).to_string()
-            } else {
-                line.into_owned()
-            };
-            self.lines
-                .push(format!("{prefix}{CODE_INDENT}{line}").trim_end().to_owned());
+        let language = self.code_language.take();
+        let code = code.strip_suffix('\n').unwrap_or(&code);
+        let highlighted = match (&language, self.color) {
+            (Some(language), true) => highlight::highlight(language, code),
+            _ => None,
+        };
+        // Without a grammar, colour marks the whole block as code, as inline code is marked.
+        let whole_block =
+            (self.color && highlighted.is_none()).then(|| Style::new().force_styling(true).cyan());
+        let lines: Vec<Vec<Span>> = highlighted.unwrap_or_else(|| {
+            code.split('\n')
+                .map(|line| vec![(Class::Plain, line.to_owned())])
+                .collect()
+        });
+        for spans in lines {
+            let text: String = spans.iter().map(|(_, t)| t.as_str()).collect();
+            let first = self.prefix();
+            let rest: String = self.indents.iter().map(|i| i.rest.as_str()).collect();
+            let indent_len = text.len() - text.trim_start().len();
+            let indent = &text[..indent_len];
+            let first_col = display_width(&first) + CODE_INDENT.len();
+            let mut cont_col = advance(
+                indent,
+                display_width(&rest) + CODE_CONTINUED.chars().count(),
+            );
+            let mut cont_indent = indent;
+            if cont_col + MIN_CODE_WIDTH > self.width {
+                cont_col = display_width(&rest) + CODE_CONTINUED.chars().count();
+                cont_indent = "";
+            }
+            for (n, row) in code_rows(&text, first_col, cont_col, self.width)
+                .into_iter()
+                .enumerate()
+            {
+                let body = self.styled_code(&spans, row, whole_block.as_ref());
+                let line = if n == 0 {
+                    format!("{first}{CODE_INDENT}{body}")
+                } else {
+                    let mark = if self.color {
+                        Style::new()
+                            .force_styling(true)
+                            .dim()
+                            .apply_to(CODE_CONTINUED)
+                            .to_string()
+                    } else {
+                        CODE_CONTINUED.to_owned()
+                    };
+                    format!("{rest}{mark}{cont_indent}{body}")
+                };
+                self.lines.push(line.trim_end().to_owned());
+            }
         }
+    }
+
+    /// The text of `spans` within the byte range `row`, escaped and styled by class, or all in
+    /// `whole_block`'s style if given.
+    fn styled_code(
+        &self,
+        spans: &[Span],
+        row: Range<usize>,
+        whole_block: Option<&Style>,
+    ) -> String {
+        let mut out = String::new();
+        let mut at = 0;
+        for (class, text) in spans {
+            let span = at..at + text.len();
+            at = span.end;
+            let (start, end) = (span.start.max(row.start), span.end.min(row.end));
+            if start >= end {
+                continue;
+            }
+            let piece = visible(&text[start - span.start..end - span.start]);
+            let style = if !self.color {
+                None
+            } else if let Some(style) = whole_block {
+                Some(style.clone())
+            } else {
+                class_style(*class)
+            };
+            match style {
+                Some(style) if !piece.trim().is_empty() => {
+                    out.push_str(&style.apply_to(piece).to_string());
+                }
+                _ => out.push_str(&piece),
+            }
+        }
+        out
     }
 
     fn finish(mut self) -> String {
@@ -348,6 +449,72 @@ impl Renderer {
         out.push('\n');
         out
     }
+}
+
+/// The style of a class of code, in the terminal's own colours.
+fn class_style(class: Class) -> Option<Style> {
+    let style = Style::new().force_styling(true);
+    Some(match class {
+        Class::Plain => return None,
+        Class::Comment => style.dim(),
+        Class::String => style.green(),
+        Class::Constant => style.yellow(),
+        Class::Keyword => style.magenta(),
+        Class::Name => style.blue(),
+        Class::Type => style.cyan(),
+    })
+}
+
+/// Columns `text` takes on a terminal; escape sequences take none.
+pub(crate) fn display_width(text: &str) -> usize {
+    advance(&console::strip_ansi_codes(text), 0)
+}
+
+/// The column after writing `text` from column `col`, tabs going to the next tab stop.
+fn advance(text: &str, col: usize) -> usize {
+    let mut col = col;
+    for piece in text.split_inclusive('\t') {
+        match piece.strip_suffix('\t') {
+            Some(before) => {
+                col += textwrap::core::display_width(before);
+                col = (col / TAB + 1) * TAB;
+            }
+            None => col += textwrap::core::display_width(piece),
+        }
+    }
+    col
+}
+
+/// Byte ranges of the rows a code line is cut into to fit `width` columns: the first row starts
+/// at column `first_col`, the rest at `cont_col`. Cuts fall only at whitespace, which is dropped
+/// there; a token wider than a row keeps a row of its own, whole.
+fn code_rows(line: &str, first_col: usize, cont_col: usize, width: usize) -> Vec<Range<usize>> {
+    let mut rows = Vec::new();
+    let (mut start, mut col) = (0, first_col);
+    // The end of the last token on this row, if any: a row never ends before one.
+    let mut last_end: Option<usize> = None;
+    for (i, c) in line.char_indices() {
+        let space = c.is_whitespace();
+        let begins_token = !space && (i == 0 || line[..i].ends_with(char::is_whitespace));
+        if begins_token {
+            let end = line[i..]
+                .find(char::is_whitespace)
+                .map_or(line.len(), |n| i + n);
+            if let Some(row_end) = last_end
+                && advance(&line[i..end], col) > width
+            {
+                rows.push(start..row_end);
+                start = i;
+                col = cont_col;
+            }
+        }
+        col = advance(&line[i..i + c.len_utf8()], col);
+        if !space {
+            last_end = Some(i + c.len_utf8());
+        }
+    }
+    rows.push(start..line.len());
+    rows
 }
 
 #[cfg(test)]

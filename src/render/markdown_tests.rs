@@ -23,11 +23,82 @@ fn lists_hang_their_continuation_lines() {
 }
 
 #[test]
-fn code_keeps_its_indentation_and_tabs_and_is_never_wrapped() {
+fn code_keeps_its_indentation_and_tabs_and_is_cut_only_between_tokens() {
     let text = "Example:\n\n```go\nfunc main() {\n\tif x {\n        return a_very_long_identifier_that_would_not_fit\n\t}\n}\n```\n\nAfter.";
     assert_eq!(
         plain(text, 24),
-        "Example:\n\n    func main() {\n    \tif x {\n            return a_very_long_identifier_that_would_not_fit\n    \t}\n    }\n\nAfter.\n"
+        "Example:\n\n    func main() {\n    \tif x {\n            return\n  ↪ a_very_long_identifier_that_would_not_fit\n    \t}\n    }\n\nAfter.\n"
+    );
+}
+
+/// The whitespace-separated tokens of the code rows in `rendered`, gutter marks left out.
+fn code_tokens(rendered: &str) -> Vec<String> {
+    rendered
+        .lines()
+        .filter(|l| l.starts_with("    ") || l.starts_with("  ↪ "))
+        .flat_map(|l| {
+            l[l.find(|c: char| c != ' ' && c != '↪').unwrap_or(0)..]
+                .split_whitespace()
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[test]
+fn regression_code_at_60_columns_was_cut_mid_token() {
+    let code = "INSERT INTO users (email) VALUES ('ann@example.com') RETURNING id;\nSELECT id, email FROM users WHERE id = 42;";
+    let text = format!("```sql\n{code}\n```");
+    let out = plain(&text, 60);
+    assert_eq!(
+        out,
+        "    INSERT INTO users (email) VALUES ('ann@example.com')\n  ↪ RETURNING id;\n    SELECT id, email FROM users WHERE id = 42;\n"
+    );
+    let source: Vec<&str> = code.split_whitespace().collect();
+    for width in 20..=100 {
+        let out = plain(&text, width);
+        assert_eq!(code_tokens(&out), source, "at {width}:\n{out}");
+        for line in out.lines() {
+            let fits = super::display_width(line) <= width;
+            let one_token = line
+                .trim_start_matches([' ', '↪'])
+                .split_whitespace()
+                .count()
+                == 1;
+            assert!(fits || one_token, "{line:?} is wider than {width}");
+        }
+    }
+}
+
+#[test]
+fn a_cut_line_continues_under_its_own_indentation() {
+    let text =
+        "```python\ndef f():\n    return some_function(first_argument, second_argument)\n```";
+    assert_eq!(
+        plain(text, 40),
+        "    def f():\n        return\n  ↪     some_function(first_argument,\n  ↪     second_argument)\n"
+    );
+}
+
+#[test]
+fn code_is_coloured_by_its_language() {
+    let out = render("```sql\nSELECT 'a' -- c\n```", 80, true);
+    assert!(
+        out.contains("\u{1b}[35mSELECT"),
+        "keyword in magenta: {out:?}"
+    );
+    assert!(out.contains("\u{1b}[32m'a'"), "string in green: {out:?}");
+    assert!(out.contains("\u{1b}[2m-- c"), "comment dimmed: {out:?}");
+    assert_eq!(console::strip_ansi_codes(&out), "    SELECT 'a' -- c\n");
+    let unknown = render("```nosuchlanguage\nx = 1\n```", 80, true);
+    assert!(
+        unknown.contains("\u{1b}[36mx = 1"),
+        "one colour without a grammar: {unknown:?}"
+    );
+    assert_eq!(
+        render("```sql\nSELECT 1\n```", 80, false),
+        "    SELECT 1\n",
+        "no colour, no escapes"
     );
 }
 

@@ -2,9 +2,11 @@
 //! a terminal. JSON output is the views themselves; nothing here is part of the scripting
 //! contract. Card text always goes through `safe::visible` or `markdown::render`.
 
+mod highlight;
 pub mod html;
 pub mod markdown;
 mod progress;
+pub mod review;
 pub mod safe;
 
 pub use progress::{plan, readiness, stats, why};
@@ -70,6 +72,11 @@ fn first_line(text: &str, max: usize) -> String {
         cut.push(c);
     }
     format!("{cut}…")
+}
+
+/// `part` of `whole` as a whole percentage, rounded to the nearest (2 of 3 is 67), 0 of nothing.
+pub fn percent(part: usize, whole: usize) -> usize {
+    (part * 100 + whole / 2).checked_div(whole).unwrap_or(0)
 }
 
 pub fn plural(n: usize, one: &str, many: &str) -> String {
@@ -268,8 +275,32 @@ pub fn show(view: &ShowView, look: Look) -> String {
             &["REVIEWED AT", "KIND", "GRADE", "INTERVAL", "DUE"],
             &rows,
         ));
+        typed_answers(&mut out, view, look.width);
     }
     out
+}
+
+/// The answers typed before revealing, each under the moment of its review.
+fn typed_answers(out: &mut String, view: &ShowView, width: usize) {
+    let typed: Vec<_> = view
+        .history
+        .iter()
+        .filter_map(|h| Some((h, h.response.as_deref()?)))
+        .collect();
+    if typed.is_empty() {
+        return;
+    }
+    out.push_str("\nTyped answers:\n");
+    for (h, response) in typed {
+        let undone = if h.undone { " (undone)" } else { "" };
+        let _ = writeln!(out, "{}{undone}", h.reviewed_at);
+        let options = textwrap::Options::new(width.max(20))
+            .initial_indent("  ")
+            .subsequent_indent("  ");
+        for line in textwrap::wrap(&safe::visible(response), options) {
+            let _ = writeln!(out, "{line}");
+        }
+    }
 }
 
 /// How a streak reads mid-sentence: "a 14-day streak", "an 8-day streak", or, after one
@@ -339,6 +370,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn percentages_round_to_the_nearest() {
+        assert_eq!(percent(2, 3), 67);
+        assert_eq!(percent(1, 3), 33);
+        assert_eq!(percent(1, 8), 13);
+        assert_eq!(percent(0, 0), 0);
+        assert_eq!(percent(5, 5), 100);
+    }
+
+    #[test]
     fn tables_pad_by_display_width() {
         let rows = vec![
             vec!["日本".to_owned(), "x".to_owned()],
@@ -357,6 +397,57 @@ mod tests {
             table(&["H1", "H2"], &rows),
             "H1   H2\na    long cell\nbbb  x\n"
         );
+    }
+
+    #[test]
+    fn show_lists_the_typed_answers_under_their_reviews() {
+        use crate::views::{CardView, HistoryEntryView, ShowView};
+        let entry = |at: &str, grade, undone, response: Option<&str>| HistoryEntryView {
+            review_id: format!("r{grade}"),
+            kind: "review",
+            reviewed_at: at.to_owned(),
+            day: "2026-03-02".to_owned(),
+            grade,
+            undone,
+            elapsed_ms: Some(9000),
+            response: response.map(str::to_owned),
+            after: None,
+        };
+        let view = ShowView {
+            card: CardView {
+                id: "api/rest".to_owned(),
+                deck: "api".to_owned(),
+                kind: "definition",
+                front: "What is REST?".to_owned(),
+                back: "An architectural style for resources over HTTP.".to_owned(),
+                tags: vec!["http".to_owned()],
+                retired: false,
+            },
+            state: None,
+            suspended: false,
+            history: vec![
+                entry(
+                    "2026-03-02T09:00:00+01:00",
+                    2,
+                    true,
+                    Some("resources over HTTP"),
+                ),
+                entry(
+                    "2026-03-02T09:01:00+01:00",
+                    5,
+                    false,
+                    Some("resources over HTTP, \u{1b}[2J stateless"),
+                ),
+                entry("2026-03-03T09:00:00+01:00", 4, false, None),
+            ],
+        };
+        insta::assert_snapshot!(show(
+            &view,
+            Look {
+                width: 40,
+                color: false
+            }
+        ));
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! A review session in the terminal: question, reveal (optionally after typing a rough answer),
-//! a single-key grade, next. `u` undoes, `s` suspends, `q`, Esc or Ctrl-C end the session.
+//! a single-key grade, next. `u` undoes, `s` suspends, `q`, Esc or Ctrl-C end the session. A
+//! page taller than the terminal scrolls with the arrows, `j`/`k`, PgUp/PgDn, Home and End.
+//! Each screen is drawn whole (`render::review` lays it out) after clearing the terminal.
 
 use std::time::Instant;
 
@@ -9,7 +11,8 @@ use dialoguer::console::{Key, Style, Term};
 use super::terminal::Guard;
 use crate::deck::Catalog;
 use crate::model::{Card, CardId, Event, Grade, Graded};
-use crate::render::{markdown, plural, safe::visible};
+use crate::render::review::{self, Legend, Scroll, Typed, View};
+use crate::render::{plural, safe::visible};
 use crate::session::{Pass, Session};
 
 /// An answer as recorded.
@@ -38,45 +41,47 @@ pub enum Ended {
 /// Text never wider than this, however wide the terminal.
 const MAX_WIDTH: usize = 100;
 
-const GRADE_HELP: &str = "Grade: 0 blackout · 1 wrong, familiar once seen · 2 wrong, easy once seen · 3 hard · 4 good · 5 perfect";
-const GRADE_KEYS: &str = "a/h/g/e = again/hard/good/easy · u undo · s suspend · q quit";
-const QUESTION_KEYS: &str =
-    "Enter show the answer · t type an answer first · u undo · s suspend · q quit";
-
 enum Step {
     Next,
     Quit,
 }
 
+/// What a key that works on every screen did.
+enum Common {
+    /// The card is done with (undone to another, suspended) or the session ends.
+    Step(Step),
+    /// Nothing changed; say this on the screen.
+    Say(String),
+    /// The key means nothing here.
+    Ignored,
+}
+
 struct Screen {
     term: Term,
     color: bool,
-    dim: Style,
-    bold: Style,
 }
 
 impl Screen {
-    fn width(&self) -> usize {
-        usize::from(self.term.size().1).clamp(1, MAX_WIDTH)
+    /// Columns of text, the terminal's columns and rows.
+    fn size(&self) -> (usize, usize, usize) {
+        let (rows, columns) = self.term.size();
+        let columns = usize::from(columns).max(1);
+        (columns.min(MAX_WIDTH), columns, usize::from(rows).max(1))
     }
 
     fn line(&self, text: &str) -> std::io::Result<()> {
         self.term.write_line(text)
     }
 
-    fn dim(&self, text: &str) -> String {
-        if self.color {
-            self.dim.apply_to(text).to_string()
-        } else {
-            text.to_owned()
-        }
-    }
-
-    /// Writes a line of hone's own text, wrapped at the width, dimmed if `dim`.
-    fn say(&self, text: &str, dim: bool) -> std::io::Result<()> {
-        for line in textwrap::wrap(text, self.width()) {
-            self.line(&if dim {
-                self.dim(&line)
+    /// Writes a line of hone's own text, wrapped at the width and dimmed.
+    fn say(&self, text: &str) -> std::io::Result<()> {
+        for line in textwrap::wrap(text, self.size().0) {
+            self.line(&if self.color {
+                Style::new()
+                    .dim()
+                    .force_styling(true)
+                    .apply_to(&line)
+                    .to_string()
             } else {
                 line.into_owned()
             })?;
@@ -84,9 +89,40 @@ impl Screen {
         Ok(())
     }
 
-    fn markdown(&self, text: &str) -> std::io::Result<()> {
-        self.term
-            .write_str(&markdown::render(text, self.width(), self.color))
+    /// Clears the terminal and draws `card` from line `top` with the legend of `which` under it,
+    /// after `said` (a word on a key that changed nothing); `reserve` rows stay free below, for
+    /// a prompt.
+    fn draw(
+        &self,
+        card: &review::Card,
+        which: Legend,
+        said: Option<&str>,
+        top: Option<usize>,
+        reserve: usize,
+    ) -> std::io::Result<View> {
+        let (width, columns, rows) = self.size();
+        let page = review::page(card, width, self.color);
+        let mut legend: Vec<String> = said
+            .map(|text| {
+                textwrap::wrap(text, width)
+                    .into_iter()
+                    .map(|l| l.into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        legend.extend(review::legend(which, width));
+        let view = review::view(
+            &page,
+            &legend,
+            (columns, rows),
+            top.unwrap_or(page.revealed),
+            reserve,
+            self.color,
+        );
+        self.term.clear_screen()?;
+        self.term.write_str(&view.text)?;
+        self.term.flush()?;
+        Ok(view)
     }
 
     /// The next key. A read cut short by a signal leaves the ending to the signal handler; a
@@ -111,8 +147,6 @@ pub fn run_session(
     let screen = Screen {
         term: Term::stdout(),
         color,
-        dim: Style::new().dim().force_styling(true),
-        bold: Style::new().bold().force_styling(true),
     };
     let mut notice: Option<String> = None;
     while let Some((id, pass)) = session.current() {
@@ -129,23 +163,15 @@ pub fn run_session(
             }
         }
     }
+    screen.line("")?;
     if let Some(notice) = notice {
-        screen.say(&notice, true)?;
+        screen.say(&visible(&notice))?;
     }
     Ok(Ended::Finished)
 }
 
-fn header(
-    screen: &Screen,
-    session: &Session,
-    card: &Card,
-    pass: Pass,
-    notice: &mut Option<String>,
-) -> std::io::Result<()> {
-    screen.term.clear_screen()?;
-    if let Some(notice) = notice.take() {
-        screen.say(&notice, true)?;
-    }
+/// The status line: where the session is, what is left, and the card.
+fn status(session: &Session, card: &Card, pass: Pass) -> String {
     let (k, n) = session.position();
     let left = session.remaining();
     let mut status = format!(
@@ -158,9 +184,21 @@ fn header(
     if !card.tags.is_empty() {
         status.push_str(&format!(" · {}", card.tags.join(", ")));
     }
-    screen.say(&visible(&status), true)?;
-    screen.line("")?;
-    Ok(())
+    status
+}
+
+/// The view's new top for a key that scrolls.
+fn scrolled(key: &Key, view: &View) -> Option<usize> {
+    let scroll = match key {
+        Key::ArrowUp | Key::Char('k') => Scroll::Up,
+        Key::ArrowDown | Key::Char('j') => Scroll::Down,
+        Key::PageUp => Scroll::PageUp,
+        Key::PageDown => Scroll::PageDown,
+        Key::Home => Scroll::Top,
+        Key::End => Scroll::Bottom,
+        _ => return None,
+    };
+    Some(review::scroll(view, scroll))
 }
 
 /// Shows one card through to its grade (or an undo, a suspension or the end).
@@ -173,61 +211,89 @@ fn show_card(
     journal: &mut dyn Journal,
     notice: &mut Option<String>,
 ) -> anyhow::Result<Step> {
-    header(screen, session, card, pass, notice)?;
-    let front = if screen.color {
-        screen
-            .bold
-            .apply_to(markdown::render(&card.front, screen.width(), true))
-            .to_string()
-    } else {
-        markdown::render(&card.front, screen.width(), false)
-    };
-    screen.term.write_str(&front)?;
-    screen.line("")?;
-    screen.say(QUESTION_KEYS, true)?;
+    let status = status(session, card, pass);
+    let last = notice.take();
+    let mut said: Option<String> = None;
+    let kept = session.kept_response().map(str::to_owned);
     let started = Instant::now();
-    let mut response = None;
-    loop {
+    let mut top = 0;
+    let response = loop {
+        let question = review::Card {
+            notice: last.as_deref(),
+            status: &status,
+            front: &card.front,
+            typed: kept.as_deref().map(Typed::Kept),
+            back: None,
+        };
+        let view = screen.draw(
+            &question,
+            Legend::Question {
+                kept: kept.is_some(),
+            },
+            said.take().as_deref(),
+            Some(top),
+            0,
+        )?;
+        top = view.top;
         match screen.key(guard) {
-            Key::Enter | Key::Char(' ') => break,
+            Key::Enter | Key::Char(' ') => break kept.clone(),
             Key::Char('t') => {
-                let typed = Input::<String>::new()
+                screen.draw(&question, Legend::Typing, None, Some(top), 1)?;
+                let mut input = Input::<String>::new()
                     .with_prompt("Your answer")
-                    .allow_empty(true)
-                    .interact_text_on(&screen.term);
-                let typed = match typed {
+                    .allow_empty(true);
+                if let Some(kept) = &kept {
+                    input = input.with_initial_text(kept);
+                }
+                let typed = match input.interact_text_on(&screen.term) {
                     Ok(typed) => typed,
                     Err(dialoguer::Error::IO(e)) => {
                         guard.settle();
                         return Err(e.into());
                     }
                 };
-                response = Some(typed).filter(|t| !t.trim().is_empty());
-                break;
+                break Some(typed).filter(|t| !t.trim().is_empty());
             }
             key => {
-                if let Some(step) =
-                    common_key(key, screen, guard, session, &card.id, journal, notice)?
-                {
-                    return Ok(step);
+                if let Some(to) = scrolled(&key, &view) {
+                    top = to;
+                    continue;
+                }
+                match common_key(key, guard, session, &card.id, journal, notice)? {
+                    Common::Step(step) => return Ok(step),
+                    Common::Say(text) => said = Some(text),
+                    Common::Ignored => {}
                 }
             }
         }
-    }
+    };
 
-    screen.line("")?;
-    screen.line(&screen.dim(&"─".repeat(screen.width().min(40))))?;
-    screen.markdown(&card.back)?;
-    screen.line("")?;
-    screen.say(GRADE_HELP, false)?;
-    screen.say(GRADE_KEYS, true)?;
+    // The answer's screen replaces the question's, legend and all. It opens where the answer
+    // starts, with as much of the question above it as fits.
+    let mut top = None;
+    let mut said = None;
     let grade = loop {
+        let answer = review::Card {
+            notice: None,
+            status: &status,
+            front: &card.front,
+            typed: response.as_deref().map(Typed::Given),
+            back: Some(&card.back),
+        };
+        let view = screen.draw(&answer, Legend::Answer, said.take().as_deref(), top, 0)?;
+        top = Some(view.top);
         let key = screen.key(guard);
         if let Some(grade) = grade_of(&key) {
             break grade;
         }
-        if let Some(step) = common_key(key, screen, guard, session, &card.id, journal, notice)? {
-            return Ok(step);
+        if let Some(to) = scrolled(&key, &view) {
+            top = Some(to);
+            continue;
+        }
+        match common_key(key, guard, session, &card.id, journal, notice)? {
+            Common::Step(step) => return Ok(step),
+            Common::Say(text) => said = Some(text),
+            Common::Ignored => {}
         }
     };
     let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
@@ -279,22 +345,20 @@ fn grade_of(key: &Key) -> Option<Grade> {
     Grade::new(value)
 }
 
-/// Keys that work on both screens: undo, suspend, quit. `None`: the key means nothing here.
+/// Keys that work on both screens: undo, suspend, quit.
 fn common_key(
     key: Key,
-    screen: &Screen,
     guard: &Guard,
     session: &mut Session,
     card: &CardId,
     journal: &mut dyn Journal,
     notice: &mut Option<String>,
-) -> anyhow::Result<Option<Step>> {
+) -> anyhow::Result<Common> {
     match key {
-        Key::Char('q') | Key::Escape | Key::CtrlC => Ok(Some(Step::Quit)),
+        Key::Char('q') | Key::Escape | Key::CtrlC => Ok(Common::Step(Step::Quit)),
         Key::Char('u') => {
             if !session.can_undo() {
-                screen.say("Nothing to undo yet.", true)?;
-                return Ok(None);
+                return Ok(Common::Say("Nothing to undo yet.".to_owned()));
             }
             let undone = session
                 .undo()
@@ -302,7 +366,7 @@ fn common_key(
             let _writing = guard.writing();
             journal.undo(&undone)?;
             *notice = Some(format!("Undid the answer to {}.", undone.card));
-            Ok(Some(Step::Next))
+            Ok(Common::Step(Step::Next))
         }
         Key::Char('s') => {
             {
@@ -313,9 +377,9 @@ fn common_key(
             *notice = Some(format!(
                 "Suspended {card}; `hone unsuspend {card}` brings it back."
             ));
-            Ok(Some(Step::Next))
+            Ok(Common::Step(Step::Next))
         }
-        _ => Ok(None),
+        _ => Ok(Common::Ignored),
     }
 }
 
