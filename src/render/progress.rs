@@ -72,13 +72,17 @@ pub fn stats(view: &StatsView, look: Look) -> String {
             (n + d.recall.reviews, p + d.recall.passed)
         });
     let week_rate = (week.0 > 0).then(|| f64::from(week.1) / f64::from(week.0));
-    let _ = writeln!(
-        out,
-        "Retention  {} of {} reviews of cards seen before · last 7 review days: {}",
-        percent(retention.rate),
-        retention.reviews,
-        percent(week_rate)
-    );
+    if retention.reviews == 0 {
+        out.push_str("Retention  shown once a card seen before comes up again\n");
+    } else {
+        let _ = writeln!(
+            out,
+            "Retention  {} of {} of cards seen before · last 7 review days: {}",
+            percent(retention.rate),
+            plural(retention.reviews as usize, "review", "reviews"),
+            percent(week_rate)
+        );
+    }
     let _ = writeln!(
         out,
         "Streak     {} (longest {})",
@@ -167,15 +171,17 @@ pub fn calendar(days: &[DayCountView], color: bool) -> String {
         out.push_str(row.trim_end());
         out.push('\n');
     }
-    let _ = writeln!(
-        out,
-        "    less · {} more (busiest day: {max})",
-        SHADES
-            .iter()
-            .map(char::to_string)
-            .collect::<Vec<_>>()
-            .join(" ")
-    );
+    let busiest = parsed.iter().map(|(_, n)| *n).max().unwrap_or(0);
+    let shades = SHADES
+        .iter()
+        .map(char::to_string)
+        .collect::<Vec<_>>()
+        .join(" ");
+    if busiest == 0 {
+        let _ = writeln!(out, "    less · {shades} more (no answers yet)");
+    } else {
+        let _ = writeln!(out, "    less · {shades} more (busiest day: {busiest})");
+    }
     out
 }
 
