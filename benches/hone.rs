@@ -118,6 +118,7 @@ fn record_in_session(bencher: Bencher, cards: usize) {
                     grade: Grade::new(4).expect("grade"),
                     elapsed_ms: None,
                     response: None,
+                    coverage: None,
                 };
                 let before = state.cards.get(&card);
                 let id = store.new_review_id();

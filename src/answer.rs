@@ -141,6 +141,7 @@ mod tests {
             grade: Grade::new(q).unwrap(),
             elapsed_ms: None,
             response: None,
+            coverage: None,
         }
     }
 

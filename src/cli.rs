@@ -143,6 +143,9 @@ pub enum Command {
     /// How ready you are, topic by topic, and what to drill next
     #[command(after_help = help::READINESS.text)]
     Readiness(ReadinessArgs),
+    /// The key points you miss most, with their cards, so you know what to say next time
+    #[command(after_help = help::POINTS.text)]
+    Points(PointsArgs),
     /// Prepare for an interview date, or show the plan and its daily workload
     #[command(after_help = help::PLAN.text)]
     Plan(PlanArgs),
@@ -223,12 +226,18 @@ pub struct AnswerArgs {
     pub card: Option<CardId>,
 
     /// Your grade: 5 perfect, 4 correct after hesitation, 3 correct with serious difficulty,
-    /// 2 wrong but easy once seen, 1 wrong but familiar once seen, 0 blackout
-    #[arg(value_name = "GRADE", value_parser = clap::value_parser!(u8).range(0..=5), required_unless_present = "stdin")]
+    /// 2 wrong but easy once seen, 1 wrong but familiar once seen, 0 blackout; with --covered,
+    /// the grade the coverage proposes if left out
+    #[arg(value_name = "GRADE", value_parser = clap::value_parser!(u8).range(0..=5), required_unless_present_any = ["stdin", "covered"])]
     pub grade: Option<u8>,
 
-    /// Read answers from stdin, one JSON object per line: {"card": ID, "grade": G, "at": TIMESTAMP}
-    #[arg(long, conflicts_with_all = ["card", "grade"])]
+    /// The card's key points your answer covered, by position: 1,3,4 (none: none of them)
+    #[arg(long, value_name = "LIST", allow_hyphen_values = false)]
+    pub covered: Option<String>,
+
+    /// Read answers from stdin, one JSON object per line: {"card": ID, "grade": G, "covered":
+    /// [1, 3], "at": TIMESTAMP}
+    #[arg(long, conflicts_with_all = ["card", "grade", "covered"])]
     pub stdin: bool,
 
     /// Print JSON instead of text (one line per answer with --stdin)
@@ -269,6 +278,20 @@ pub struct ReadinessArgs {
     /// One row for every tag, not just each card's area (its first tag)
     #[arg(long)]
     pub every_tag: bool,
+
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PointsArgs {
+    #[command(flatten)]
+    pub filter: Filter,
+
+    /// Show at most this many points (0: all of them)
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub limit: usize,
 
     /// Print JSON instead of text
     #[arg(long)]

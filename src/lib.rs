@@ -15,8 +15,10 @@ pub mod deck;
 pub mod env;
 #[doc(hidden)]
 pub mod fuzz_targets;
+pub mod input;
 pub mod model;
 pub mod plan;
+pub mod points;
 pub mod queue;
 mod render;
 pub mod replay;

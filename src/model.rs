@@ -325,6 +325,8 @@ pub struct Graded {
     pub elapsed_ms: Option<u64>,
     /// The rough answer the learner typed before revealing, if any.
     pub response: Option<String>,
+    /// Which of the card's key points the answer covered, when they were checked.
+    pub coverage: Option<crate::points::Coverage>,
 }
 
 /// A reading of a hybrid logical clock: an entry's place in the one order every machine replays

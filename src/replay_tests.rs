@@ -22,6 +22,7 @@ fn graded(q: u8) -> Graded {
         grade: Grade::new(q).unwrap(),
         elapsed_ms: None,
         response: None,
+        coverage: None,
     }
 }
 

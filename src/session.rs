@@ -244,6 +244,7 @@ mod tests {
             grade: g(q),
             elapsed_ms: Some(1000),
             response: response.map(str::to_owned),
+            coverage: None,
         };
         let event = answer::answer(
             &card,

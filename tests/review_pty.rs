@@ -678,3 +678,90 @@ fn an_export_to_a_terminal_shows_control_characters_instead_of_obeying_them() {
     }
     assert!(text.contains("\\u{1b}]52;c;Zm9v\\u{7}"), "{text:?}");
 }
+
+/// The key points of the session's first card, api/rest.
+fn first_card_points(hone: &Hone) -> Vec<String> {
+    let show = hone.json(&["show", "api/rest", "--json"]);
+    show["card"]["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn the_checklist_marks_points_proposes_a_grade_and_shows_what_was_missed() {
+    let hone = Hone::new();
+    let points = first_card_points(&hone);
+    assert_eq!(points.len(), 5, "api/rest's points: {points:?}");
+    new_per_day(&hone, 1);
+    let mut s = spawn(&hone, PLAIN, 100);
+    s.expect("Card 1 of 1").unwrap();
+    s.send("\r").unwrap();
+    s.expect("Key points: which did your answer cover?")
+        .unwrap();
+    s.expect("Enter grade 1 (0 of 5 covered)").unwrap();
+    s.send(" ").unwrap(); // point 1 covered; the cursor moves on to 2
+    s.expect("Enter grade 2 (1 of 5 covered)").unwrap();
+    s.send("\u{1b}[B").unwrap(); // down to 3
+    s.send(" ").unwrap(); // 3 covered, on to 4
+    s.expect("Enter grade 2 (2 of 5 covered)").unwrap();
+    s.send(" ").unwrap(); // 4 covered
+    let screen = screen_until(&mut s, "Enter grade 3 (3 of 5 covered)");
+    assert!(
+        screen.contains("[x] 1.") && screen.contains("[ ] 2."),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("[x] 3.") && screen.contains("[x] 4."),
+        "{screen}"
+    );
+    s.send("\r").unwrap(); // accept the proposal
+    s.expect("Saved api/rest: grade 3").unwrap();
+    s.expect("Missed:").unwrap();
+    s.expect(points[1].as_str()).unwrap();
+    s.expect(points[4].as_str()).unwrap();
+    s.expect("Card 2 of 2").unwrap(); // graded 3: it comes back once more
+    s.send("q").unwrap();
+    assert_eq!(finish(&mut s).0, 0);
+    let line = &hone.log_lines()[0];
+    assert_eq!(line["grade"], 3);
+    assert_eq!(line["covered"], serde_json::json!([1, 3, 4]));
+    assert_eq!(line["points"].as_array().unwrap().len(), 5);
+}
+
+#[test]
+fn a_digit_overrides_the_proposed_grade_and_keeps_the_marks() {
+    let hone = Hone::new();
+    let points = first_card_points(&hone);
+    new_per_day(&hone, 1);
+    let mut s = spawn(&hone, PLAIN, 100);
+    s.expect("Card 1 of 1").unwrap();
+    s.send("\r").unwrap();
+    s.expect("Enter grade 1 (0 of 5 covered)").unwrap();
+    s.send(" ").unwrap();
+    s.expect("Enter grade 2 (1 of 5 covered)").unwrap();
+    s.send("4").unwrap();
+    s.expect("Saved api/rest: grade 4").unwrap();
+    s.expect(points[4].as_str()).unwrap();
+    assert_eq!(finish(&mut s).0, 0);
+    let line = &hone.log_lines()[0];
+    assert_eq!(line["grade"], 4);
+    assert_eq!(line["covered"], serde_json::json!([1]));
+}
+
+#[test]
+fn a_grade_given_without_checking_the_points_records_no_coverage() {
+    let hone = Hone::new();
+    new_per_day(&hone, 1);
+    let mut s = spawn(&hone, PLAIN, 100);
+    s.expect("Card 1 of 1").unwrap();
+    reveal_and_grade(&mut s, "5");
+    s.expect("1 answer in").unwrap();
+    assert_eq!(finish(&mut s).0, 0);
+    let line = &hone.log_lines()[0];
+    assert_eq!(line["grade"], 5);
+    assert!(line.get("covered").is_none(), "{line}");
+    assert!(line.get("points").is_none(), "{line}");
+}

@@ -61,6 +61,7 @@ pub fn extra(path: &str) -> Option<&'static Extra> {
         "undo" => &UNDO,
         "stats" => &STATS,
         "readiness" => &READINESS,
+        "points" => &POINTS,
         "plan" => &PLAN,
         "why" => &WHY,
         "completions" => &COMPLETIONS,
@@ -128,6 +129,7 @@ pub const NEXT: Extra = extra!(
 pub const ANSWER: Extra = extra!(
     "Grade an answer to api/rest 4 (correct, after some hesitation)" => "hone answer api/rest 4",
     "The same, printing the card's new schedule as JSON" => "hone answer api/rest 4 --json",
+    "Covered key points 1, 3 and 4: the grade is the one that proposes" => "hone answer api/rest --covered 1,3,4",
     "Many answers, one JSON object per line on stdin" => "hone answer --stdin --json < answers.jsonl",
 );
 
@@ -241,6 +243,12 @@ pub const STATS: Extra = extra!(
     "The same for one deck" => "hone stats --deck sql",
     "A self-contained page with charts" => "hone stats --html stats.html",
     "Every figure as JSON" => "hone stats --json",
+);
+
+pub const POINTS: Extra = extra!(
+    "The key points you miss most, across every deck" => "hone points",
+    "In one deck, all of them" => "hone points --deck databases --limit 0",
+    "As JSON, for a script" => "hone points --json",
 );
 
 pub const READINESS: Extra = extra!(

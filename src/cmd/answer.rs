@@ -15,6 +15,7 @@ use crate::answer::{self, Moment};
 use crate::cli::AnswerArgs;
 use crate::deck::Catalog;
 use crate::model::{CardId, CardState, Event, Grade, Graded, ReviewKind, ReviewState};
+use crate::points::{self, Coverage};
 use crate::render;
 use crate::settings::{LeechAction, Settings};
 use crate::store::Store;
@@ -30,15 +31,32 @@ pub fn run(ctx: &mut Ctx, args: AnswerArgs) -> anyhow::Result<()> {
     if args.stdin {
         return from_stdin(ctx, args.json);
     }
-    let (Some(card), Some(grade)) = (args.card, args.grade) else {
+    let Some(card) = args.card else {
         return Err(UsageError("give CARD-ID and GRADE, or --stdin".to_owned()).into());
     };
     let catalog = ctx.index()?;
-    let card = find_card(&catalog, &card)?.id.clone();
-    let grade = Grade::new(grade).ok_or_else(|| UsageError(format!("grade {grade} is not 0-5")))?;
+    let card = find_card(&catalog, &card)?;
+    let coverage = match &args.covered {
+        None => None,
+        Some(list) => Some(
+            points::parse_positions(list)
+                .and_then(|positions| Coverage::new(&card.points, &positions))
+                .map_err(|e| UsageError(format!("--covered: {e} ({})", card.id)))?,
+        ),
+    };
+    let grade = match (args.grade, &coverage) {
+        (Some(grade), _) => {
+            Grade::new(grade).ok_or_else(|| UsageError(format!("grade {grade} is not 0-5")))?
+        }
+        (None, Some(coverage)) => coverage.proposed_grade(),
+        (None, None) => {
+            return Err(UsageError("give a GRADE, or --covered".to_owned()).into());
+        }
+    };
     let wanted = Wanted {
-        card,
+        card: card.id.clone(),
         grade,
+        coverage,
         at: ctx.now,
         key: None,
     };
@@ -98,6 +116,7 @@ fn record(ctx: &mut Ctx, answers: Vec<Wanted>) -> anyhow::Result<Vec<Recorded>> 
                 grade: wanted.grade,
                 elapsed_ms: None,
                 response: None,
+                coverage: wanted.coverage.clone(),
             };
             let when = Moment {
                 at: wanted.at,
@@ -149,7 +168,9 @@ pub fn leech_suspension(
 #[serde(deny_unknown_fields)]
 struct InputLine {
     card: String,
-    grade: serde_json::Value,
+    /// Optional with `covered`: the grade the coverage proposes.
+    grade: Option<serde_json::Value>,
+    covered: Option<Vec<serde_json::Value>>,
     at: Option<String>,
     /// A key the script chooses for this answer: sent again (a retry after a kill), it is
     /// acknowledged again and recorded once.
@@ -163,14 +184,18 @@ const MAX_KEY: usize = 200;
 struct Wanted {
     card: CardId,
     grade: Grade,
+    coverage: Option<Coverage>,
     at: DateTime<FixedOffset>,
     key: Option<String>,
 }
 
 /// Checks one input line; the error is the message for `stdin:LINE: ...`.
 fn parse_line(text: &str, catalog: &Catalog, now: DateTime<FixedOffset>) -> Result<Wanted, String> {
-    let line: InputLine = serde_json::from_str(text).map_err(|e| {
-        format!("expected {{\"card\": ID, \"grade\": 0-5, \"at\": TIMESTAMP (optional), \"id\": KEY (optional)}}: {e}")
+    let line: InputLine = crate::input::from_json(text).map_err(|p| {
+        format!(
+            "{}: {}; a line reads {{\"card\": ID, \"grade\": 0-5, \"covered\": [1, 3] (optional), \"at\": TIMESTAMP (optional), \"id\": KEY (optional)}}",
+            p.column, p.words
+        )
     })?;
     if let Some(key) = &line.id
         && (key.is_empty() || key.chars().count() > MAX_KEY)
@@ -178,15 +203,32 @@ fn parse_line(text: &str, catalog: &Catalog, now: DateTime<FixedOffset>) -> Resu
         return Err(format!("'id' must be 1 to {MAX_KEY} characters"));
     }
     let card: CardId = line.card.parse()?;
-    if catalog.card(&card).is_none() {
+    let Some(found) = catalog.card(&card) else {
         return Err(format!("unknown card '{card}'; `hone cards` lists them"));
-    }
-    let grade = line
-        .grade
-        .as_u64()
-        .and_then(|g| u8::try_from(g).ok())
-        .and_then(Grade::new)
-        .ok_or_else(|| format!("grade {} is not a whole number from 0 to 5", line.grade))?;
+    };
+    let coverage = match &line.covered {
+        None => None,
+        Some(positions) => {
+            let positions = positions
+                .iter()
+                .map(|p| {
+                    p.as_u64()
+                        .and_then(|n| usize::try_from(n).ok())
+                        .ok_or_else(|| format!("'covered': {p} is not a point number"))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            Some(Coverage::new(&found.points, &positions).map_err(|e| format!("'covered': {e}"))?)
+        }
+    };
+    let grade = match (&line.grade, &coverage) {
+        (Some(grade), _) => grade
+            .as_u64()
+            .and_then(|g| u8::try_from(g).ok())
+            .and_then(Grade::new)
+            .ok_or_else(|| format!("grade {grade} is not a whole number from 0 to 5"))?,
+        (None, Some(coverage)) => coverage.proposed_grade(),
+        (None, None) => return Err("a line needs \"grade\", or \"covered\"".to_owned()),
+    };
     let at = match line.at {
         None => now,
         Some(at) => crate::model::parse_moment(&at).map_err(|e| format!("'at': {e}"))?,
@@ -194,6 +236,7 @@ fn parse_line(text: &str, catalog: &Catalog, now: DateTime<FixedOffset>) -> Resu
     Ok(Wanted {
         card,
         grade,
+        coverage,
         at,
         key: line.id,
     })
@@ -223,7 +266,15 @@ fn from_stdin(ctx: &mut Ctx, json: bool) -> anyhow::Result<()> {
             if !text.trim().is_empty() {
                 match parse_line(text.trim(), &catalog, ctx.now) {
                     Ok(answer) => batch.push(answer),
-                    Err(message) => break Some(anyhow!("stdin:{number}: {message}")),
+                    // A message that starts with a column number continues the position.
+                    Err(message) => {
+                        let sep = if message.starts_with(|c: char| c.is_ascii_digit()) {
+                            ":"
+                        } else {
+                            ": "
+                        };
+                        break Some(anyhow!("stdin:{number}{sep}{message}"));
+                    }
                 }
             }
         }
@@ -240,7 +291,12 @@ fn from_stdin(ctx: &mut Ctx, json: bool) -> anyhow::Result<()> {
     ctx.store.checkpoint_or_warn();
     match failure {
         Some(e) => Err(anyhow!(
-            "{e:#} (the {recorded} answers before it were recorded)"
+            "{e:#} ({})",
+            match recorded {
+                0 => "no answer before it was recorded".to_owned(),
+                1 => "the answer before it was recorded".to_owned(),
+                n => format!("the {n} answers before it were recorded"),
+            }
         )),
         None => Ok(()),
     }

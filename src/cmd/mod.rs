@@ -313,6 +313,7 @@ pub fn run(
         Some(Command::Undo(args)) => suspend::undo(&mut ctx, args),
         Some(Command::Stats(args)) => progress::stats(&mut ctx, args),
         Some(Command::Readiness(args)) => progress::readiness(&mut ctx, args),
+        Some(Command::Points(args)) => progress::points(&mut ctx, args),
         Some(Command::Plan(args)) => progress::plan(&mut ctx, args),
         Some(Command::Why(args)) => progress::why(&mut ctx, args),
         Some(Command::Completions(_) | Command::Man(_)) => Ok(()),

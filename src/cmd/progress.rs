@@ -2,12 +2,12 @@
 
 use anyhow::{Context, anyhow};
 
-use crate::cli::{CardArgs, Filter, PlanArgs, ReadinessArgs, StatsArgs};
+use crate::cli::{CardArgs, Filter, PlanArgs, PointsArgs, ReadinessArgs, StatsArgs};
 use crate::model::{Grade, StudyDay};
 use crate::plan::{self, Plan};
 use crate::render;
 use crate::stats;
-use crate::views::{PlanView, ReadinessView, StatsView, WhyView};
+use crate::views::{PlanView, PointsView, ReadinessView, StatsView, WhyView};
 
 use super::{Ctx, UsageError, find_card, select};
 
@@ -49,6 +49,16 @@ pub fn readiness(ctx: &mut Ctx, args: ReadinessArgs) -> anyhow::Result<()> {
         &ReadinessView::of(today, &topics),
         render::readiness,
     )
+}
+
+pub fn points(ctx: &mut Ctx, args: PointsArgs) -> anyhow::Result<()> {
+    let catalog = ctx.index()?;
+    let cards = select(&catalog, &args.filter)?;
+    let log = ctx.store.log()?;
+    let missed = stats::missed_points(&cards, &log);
+    let checked = stats::checked_answers(&cards, &log);
+    let view = PointsView::of(&missed, checked, args.limit);
+    ctx.emit(args.json, &view, render::points)
 }
 
 pub fn plan(ctx: &mut Ctx, args: PlanArgs) -> anyhow::Result<()> {
@@ -118,7 +128,8 @@ pub fn plan(ctx: &mut Ctx, args: PlanArgs) -> anyhow::Result<()> {
 
 pub fn why(ctx: &mut Ctx, args: CardArgs) -> anyhow::Result<()> {
     let (catalog, agenda) = ctx.load()?;
-    let card = find_card(&catalog, &args.card)?.id.clone();
+    let found = find_card(&catalog, &args.card)?;
+    let (card, points) = (found.id.clone(), found.points.clone());
     let history = ctx.store.history(&card)?;
     let day_start_hour = ctx.settings.day_start_hour;
     let state = ctx.state()?.cards.get(&card).copied();
@@ -132,6 +143,7 @@ pub fn why(ctx: &mut Ctx, args: CardArgs) -> anyhow::Result<()> {
         plan_due,
         day_start_hour,
         &steps,
+        &points,
     );
     ctx.emit(args.json, &view, render::why)
 }

@@ -114,6 +114,7 @@ pub fn next(ctx: &mut Ctx, args: NextArgs) -> anyhow::Result<()> {
                 front: card.front.clone(),
                 back: card.back.clone(),
                 tags: card.tags.clone(),
+                points: card.points.clone(),
             })
         }
     };

@@ -9,7 +9,7 @@ mod progress;
 pub mod review;
 pub mod safe;
 
-pub use progress::{plan, readiness, stats, why};
+pub use progress::{plan, points, readiness, stats, why};
 
 use std::fmt::Write as _;
 
@@ -38,11 +38,19 @@ pub(crate) fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     let widths: Vec<usize> = (0..header.len()).map(width).collect();
     let mut out = String::new();
     let header: Vec<String> = header.iter().map(|h| (*h).to_owned()).collect();
+    // A last cell of several lines continues under itself.
+    let hang = " ".repeat(widths.iter().rev().skip(1).map(|w| w + 2).sum());
     for row in std::iter::once(&header).chain(rows) {
         let mut line = String::new();
         for (i, cell) in row.iter().enumerate() {
             if i + 1 == row.len() {
-                line.push_str(cell);
+                let mut lines = cell.split('\n');
+                line.push_str(lines.next().unwrap_or_default());
+                for more in lines {
+                    line.push('\n');
+                    line.push_str(&hang);
+                    line.push_str(more);
+                }
             } else {
                 // `{:<w$}` pads by chars; a CJK or emoji cell is two columns per char.
                 line.push_str(cell);
@@ -227,6 +235,20 @@ pub fn show(view: &ShowView, look: Look) -> String {
     let _ = writeln!(out, "{rule}");
     out.push_str(&markdown::render(&card.back, look.width, look.color));
     out.push('\n');
+    if !card.points.is_empty() {
+        out.push_str("Key points:\n");
+        for (i, point) in card.points.iter().enumerate() {
+            let head = format!("  {}. ", i + 1);
+            let hang = " ".repeat(head.len());
+            let options = textwrap::Options::new(look.width)
+                .initial_indent(&head)
+                .subsequent_indent(&hang);
+            for line in textwrap::wrap(&visible(point), options) {
+                let _ = writeln!(out, "{line}");
+            }
+        }
+        out.push('\n');
+    }
     match &view.state {
         None => out.push_str("New: never reviewed."),
         Some(s) => {
@@ -249,6 +271,8 @@ pub fn show(view: &ShowView, look: Look) -> String {
     });
     if !view.history.is_empty() {
         out.push('\n');
+        // The points each answer covered, once any answer's were checked.
+        let any_covered = view.history.iter().any(|h| h.covered.is_some());
         let rows: Vec<Vec<String>> = view
             .history
             .iter()
@@ -262,19 +286,24 @@ pub fn show(view: &ShowView, look: Look) -> String {
                 } else {
                     h.kind.to_owned()
                 };
-                vec![
-                    h.reviewed_at.clone(),
-                    kind,
-                    h.grade.to_string(),
-                    interval,
-                    due,
-                ]
+                let covered = match (&h.covered, h.points) {
+                    (Some(covered), Some(points)) => format!("{}/{points}", covered.len()),
+                    _ => "-".to_owned(),
+                };
+                let mut row = vec![h.reviewed_at.clone(), kind, h.grade.to_string()];
+                if any_covered {
+                    row.push(covered);
+                }
+                row.extend([interval, due]);
+                row
             })
             .collect();
-        out.push_str(&table(
-            &["REVIEWED AT", "KIND", "GRADE", "INTERVAL", "DUE"],
-            &rows,
-        ));
+        let mut header = vec!["REVIEWED AT", "KIND", "GRADE"];
+        if any_covered {
+            header.push("POINTS");
+        }
+        header.extend(["INTERVAL", "DUE"]);
+        out.push_str(&table(&header, &rows));
         typed_answers(&mut out, view, look.width);
     }
     out
@@ -411,6 +440,8 @@ mod tests {
             undone,
             elapsed_ms: Some(9000),
             response: response.map(str::to_owned),
+            covered: None,
+            points: None,
             after: None,
         };
         let view = ShowView {
@@ -421,6 +452,10 @@ mod tests {
                 front: "What is REST?".to_owned(),
                 back: "An architectural style for resources over HTTP.".to_owned(),
                 tags: vec!["http".to_owned()],
+                points: vec![
+                    "resources named by URLs".to_owned(),
+                    "stateless requests".to_owned(),
+                ],
                 retired: false,
             },
             state: None,
@@ -438,7 +473,11 @@ mod tests {
                     false,
                     Some("resources over HTTP, \u{1b}[2J stateless"),
                 ),
-                entry("2026-03-03T09:00:00+01:00", 4, false, None),
+                HistoryEntryView {
+                    covered: Some(vec![2]),
+                    points: Some(2),
+                    ..entry("2026-03-03T09:00:00+01:00", 4, false, None)
+                },
             ],
         };
         insta::assert_snapshot!(show(

@@ -7,7 +7,7 @@ use console::Style;
 
 use super::{Look, plural, table};
 use crate::views::progress::{DayCountView, ForecastDayView, StepView};
-use crate::views::{PlanView, ReadinessView, StatsView, WhyView};
+use crate::views::{PlanView, PointsView, ReadinessView, StatsView, WhyView};
 
 /// Shades for the calendar, from one answer to the busiest day; no answer is a dot.
 const SHADES: [char; 4] = ['░', '▒', '▓', '█'];
@@ -225,6 +225,42 @@ pub fn forecast(days: &[DayCountView]) -> String {
     out
 }
 
+pub fn points(view: &PointsView, look: Look) -> String {
+    if view.checked_answers == 0 {
+        return "No key points checked yet: mark them after revealing an answer in `hone review`,\nor give `hone answer` the points you covered with --covered.\n".to_owned();
+    }
+    if view.points.is_empty() {
+        return format!(
+            "No key point missed in {} whose points were checked.\n",
+            plural(view.checked_answers, "answer", "answers")
+        );
+    }
+    let card_width = view.points.iter().map(|p| p.card.len()).max().unwrap_or(0);
+    // MISSED, the card and two gaps; the point takes the rest, wrapped under itself.
+    let point_width = look.width.saturating_sub(10 + card_width + 4).max(20);
+    let rows: Vec<Vec<String>> = view
+        .points
+        .iter()
+        .map(|p| {
+            let point = textwrap::wrap(&super::safe::visible(&p.point), point_width).join("\n");
+            vec![
+                format!("{} of {}", p.missed, p.reviews),
+                p.card.clone(),
+                point,
+            ]
+        })
+        .collect();
+    let mut out = super::table(&["MISSED", "CARD", "POINT"], &rows);
+    if view.total > view.points.len() {
+        let _ = writeln!(
+            out,
+            "{} more; `hone points --limit 0` lists them all.",
+            view.total - view.points.len()
+        );
+    }
+    out
+}
+
 pub fn readiness(view: &ReadinessView, _: Look) -> String {
     if view.topics.is_empty() {
         return "No cards.\n".to_owned();
@@ -369,6 +405,24 @@ pub fn plan(view: &PlanView, _: Look) -> String {
     out
 }
 
+/// A review's coverage of the key points, under its step of `why`.
+fn covered_line(out: &mut String, coverage: &crate::views::progress::CoverageView) {
+    let _ = write!(
+        out,
+        "   key points: covered {} of {}",
+        coverage.covered.len(),
+        coverage.points
+    );
+    if coverage.missed.is_empty() {
+        out.push('\n');
+        return;
+    }
+    out.push_str("; missed:\n");
+    for point in &coverage.missed {
+        let _ = writeln!(out, "     - {}", super::safe::visible(point));
+    }
+}
+
 pub fn why(view: &WhyView, _: Look) -> String {
     let mut out = match &view.state {
         None => format!("{} is new: it has never been reviewed", view.card),
@@ -409,6 +463,7 @@ pub fn why(view: &WhyView, _: Look) -> String {
                 interval_after,
                 due,
                 agrees,
+                coverage,
                 ..
             } => {
                 let start = day_start_hour
@@ -440,6 +495,9 @@ pub fn why(view: &WhyView, _: Look) -> String {
                     "   due {day} + {} = {due}",
                     plural(*interval_after as usize, "day", "days")
                 );
+                if let Some(coverage) = coverage {
+                    covered_line(&mut out, coverage);
+                }
                 if *undone {
                     out.push_str("   (taken back by an undo below)\n");
                 }
@@ -453,6 +511,7 @@ pub fn why(view: &WhyView, _: Look) -> String {
                 reviewed_at,
                 grade,
                 undone,
+                coverage,
                 ..
             } => {
                 let _ = writeln!(
@@ -460,6 +519,9 @@ pub fn why(view: &WhyView, _: Look) -> String {
                     "{n}. {reviewed_at}: grade {grade}, practice: the schedule did not change{}",
                     if *undone { " (undone)" } else { "" }
                 );
+                if let Some(coverage) = coverage {
+                    covered_line(&mut out, coverage);
+                }
             }
             StepView::Undo {
                 reviewed_at,

@@ -37,6 +37,16 @@ pub struct Card<'a> {
     pub typed: Option<Typed<'a>>,
     /// The model answer, Markdown; `None` until it is revealed.
     pub back: Option<&'a str>,
+    /// The key points, as a checklist under the model answer.
+    pub checklist: Option<Checklist<'a>>,
+}
+
+/// A card's key points, each marked covered or not, one of them under the cursor.
+#[derive(Debug, Clone, Copy)]
+pub struct Checklist<'a> {
+    pub points: &'a [String],
+    pub covered: &'a [bool],
+    pub cursor: usize,
 }
 
 /// A card's page: lines to show, top to bottom, styled.
@@ -46,6 +56,9 @@ pub struct Page {
     /// The first line of what the reveal added (the typed answer or the rule above the model
     /// answer); the page's length for a question.
     pub revealed: usize,
+    /// With a checklist: the lines of the point under the cursor (first, one past the last).
+    /// The arrow keys then move the cursor, and only `j`/`k` scroll line by line.
+    pub focus: Option<(usize, usize)>,
 }
 
 fn dim(text: &str, color: bool) -> String {
@@ -117,7 +130,56 @@ pub fn page(card: &Card, width: usize, color: bool) -> Page {
                 .map(str::to_owned),
         );
     }
-    Page { lines, revealed }
+    let focus = card
+        .checklist
+        .map(|checklist| key_points(&mut lines, &checklist, width, color));
+    Page {
+        lines,
+        revealed,
+        focus,
+    }
+}
+
+/// Appends the checklist of key points; returns the lines of the point under the cursor.
+fn key_points(
+    lines: &mut Vec<String>,
+    checklist: &Checklist,
+    width: usize,
+    color: bool,
+) -> (usize, usize) {
+    lines.push(String::new());
+    lines.push(dim("Key points: which did your answer cover?", color));
+    let mut focus = (lines.len(), lines.len());
+    for (i, point) in checklist.points.iter().enumerate() {
+        let here = i == checklist.cursor;
+        let mark = if checklist.covered.get(i).copied().unwrap_or(false) {
+            "[x]"
+        } else {
+            "[ ]"
+        };
+        let head = format!("{} {mark} {}. ", if here { "›" } else { " " }, i + 1);
+        let hang = " ".repeat(head.chars().count());
+        let options = textwrap::Options::new(width)
+            .initial_indent(&head)
+            .subsequent_indent(&hang)
+            .break_words(false);
+        let start = lines.len();
+        for line in textwrap::wrap(&visible(point), options) {
+            lines.push(if here && color {
+                Style::new()
+                    .force_styling(true)
+                    .bold()
+                    .apply_to(&line)
+                    .to_string()
+            } else {
+                line.into_owned()
+            });
+        }
+        if here {
+            focus = (start, lines.len());
+        }
+    }
+    focus
 }
 
 /// Which keys a screen takes.
@@ -129,6 +191,12 @@ pub enum Legend {
     Typing,
     /// The model answer, waiting for a grade.
     Answer,
+    /// The model answer and its key points: `covered` of `total` marked propose `proposed`.
+    Checklist {
+        proposed: u8,
+        covered: usize,
+        total: usize,
+    },
 }
 
 /// A group of items, on lines that start with `label` (and are indented as deep after it).
@@ -223,6 +291,26 @@ pub fn legend(which: Legend, width: usize) -> Vec<String> {
             }],
             width,
         ),
+        Legend::Checklist {
+            proposed,
+            covered,
+            total,
+        } => {
+            let accept = format!("Enter grade {proposed} ({covered} of {total} covered)");
+            let short = format!("Enter grade {proposed}");
+            let long = ["↑↓ choose", "Space covered or not", &accept];
+            let compact = ["↑↓", "Space mark", &short];
+            let mut lines = lay_out(
+                &[Group {
+                    label: "",
+                    long: &long,
+                    compact: &compact,
+                }],
+                width,
+            );
+            lines.extend(legend(Legend::Answer, width));
+            lines
+        }
         Legend::Answer => lay_out(
             &[
                 Group {
@@ -247,14 +335,20 @@ pub fn legend(which: Legend, width: usize) -> Vec<String> {
     }
 }
 
-/// The line under a page taller than the screen: where the view is, and the keys that move it.
-fn scroll_legend(first: usize, last: usize, of: usize, width: usize) -> Vec<String> {
+/// The line under a page taller than the screen: where the view is, and the keys that move it
+/// (`arrows`: the arrow keys scroll, rather than move a checklist's cursor).
+fn scroll_legend(first: usize, last: usize, of: usize, width: usize, arrows: bool) -> Vec<String> {
     let place = format!("lines {first}–{last} of {of}");
+    let (long, compact) = if arrows {
+        ("↑↓ or j k scroll", "↑↓ j k PgUp PgDn")
+    } else {
+        ("j k scroll", "j k PgUp PgDn")
+    };
     lay_out(
         &[Group {
             label: "",
-            long: &[&place, "↑↓ or j k scroll", "PgUp PgDn page", "Home End"],
-            compact: &[&place, "↑↓ j k PgUp PgDn"],
+            long: &[&place, long, "PgUp PgDn page", "Home End"],
+            compact: &[&place, compact],
         }],
         width,
     )
@@ -315,7 +409,8 @@ pub fn view(
         out.push(String::new());
     } else {
         // The scroll line at its widest, with the largest numbers it can show.
-        let scroll_rows = scroll_legend(n, n, n, width).len();
+        let arrows = page.focus.is_none();
+        let scroll_rows = scroll_legend(n, n, n, width, arrows).len();
         let room = height
             .saturating_sub(legend_rows + scroll_rows + reserve)
             .max(1);
@@ -330,7 +425,7 @@ pub fn view(
         shown = fits(top, room);
         out = page.lines[top..top + shown].to_vec();
         out.extend(
-            scroll_legend(top + 1, top + shown, n, width)
+            scroll_legend(top + 1, top + shown, n, width, arrows)
                 .iter()
                 .map(|l| dim(l, color)),
         );
@@ -357,6 +452,19 @@ pub enum Scroll {
     PageDown,
     Top,
     Bottom,
+}
+
+/// The top that brings lines `first..end` on screen, moving the view as little as it can.
+pub fn reveal(view: &View, (first, end): (usize, usize)) -> usize {
+    if first < view.top {
+        first
+    } else if end > view.top + view.shown {
+        (end.saturating_sub(view.shown))
+            .min(first)
+            .min(view.max_top)
+    } else {
+        view.top
+    }
 }
 
 /// Where the view's top goes for `key`; a page keeps one line of the one before on screen.

@@ -29,6 +29,7 @@ fn question() -> Card<'static> {
         front: FRONT,
         typed: None,
         back: None,
+        checklist: None,
     }
 }
 
@@ -41,6 +42,7 @@ fn answer() -> Card<'static> {
             "create read update delete; INSERT SELECT UPDATE DELETE",
         )),
         back: Some(BACK),
+        checklist: None,
     }
 }
 
@@ -249,4 +251,118 @@ fn a_kept_answer_is_shown_with_the_question() {
             .contains(&"Your answer (typed before the undo): resources over HTTP".to_owned()),
         "{page:?}"
     );
+}
+
+const POINTS: [&str; 3] = [
+    "CRUD maps to `INSERT`, `SELECT`, `UPDATE`, `DELETE`",
+    "`UPDATE` or `DELETE` without `WHERE` hits every row",
+    "run risky changes in a transaction and check the row count",
+];
+
+fn with_checklist<'a>(points: &'a [String], covered: &'a [bool], cursor: usize) -> Card<'a> {
+    Card {
+        checklist: Some(Checklist {
+            points,
+            covered,
+            cursor,
+        }),
+        ..answer()
+    }
+}
+
+#[test]
+fn the_key_points_follow_the_answer_as_a_checklist() {
+    let points = POINTS.map(String::from);
+    let card = with_checklist(&points, &[true, false, false], 1);
+    insta::assert_snapshot!(screen(
+        &card,
+        Legend::Checklist {
+            proposed: 2,
+            covered: 1,
+            total: 3,
+        },
+        (80, 60),
+        None
+    ));
+}
+
+#[test]
+fn the_checklist_legend_fits_and_keeps_the_grades() {
+    for width in 34..=100 {
+        let lines = legend(
+            Legend::Checklist {
+                proposed: 3,
+                covered: 0,
+                total: 3,
+            },
+            width,
+        );
+        assert!(lines.iter().all(|l| display_width(l) <= width), "{lines:?}");
+        assert!(
+            lines.iter().any(|l| l.contains("Enter grade 3")),
+            "{lines:?}"
+        );
+        assert!(lines.iter().any(|l| l.contains("5 perfect")), "{lines:?}");
+        assert!(lines.iter().any(|l| l.contains("Space")), "{lines:?}");
+    }
+    // Where the arrows move the cursor, the scroll line offers only j and k.
+    let points = POINTS.map(String::from);
+    let text = screen(
+        &with_checklist(&points, &[false; 3], 0),
+        Legend::Checklist {
+            proposed: 1,
+            covered: 0,
+            total: 3,
+        },
+        (40, 14),
+        None,
+    );
+    assert!(
+        text.contains("j k") && !text.contains("↑↓ or j k"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_point_under_the_cursor_is_always_on_screen() {
+    let points = POINTS.map(String::from);
+    for (columns, height) in [(40, 10), (60, 14), (80, 24)] {
+        let mut top = None;
+        for cursor in [0, 1, 2, 1, 0, 2] {
+            let card = with_checklist(&points, &[false; 3], cursor);
+            let page = page(&card, columns, false);
+            let legend = legend(
+                Legend::Checklist {
+                    proposed: 1,
+                    covered: 0,
+                    total: 3,
+                },
+                columns,
+            );
+            let before = view(
+                &page,
+                &legend,
+                (columns, height),
+                top.unwrap_or(page.revealed),
+                0,
+                false,
+            );
+            let focus = page.focus.unwrap();
+            let moved = view(
+                &page,
+                &legend,
+                (columns, height),
+                reveal(&before, focus),
+                0,
+                false,
+            );
+            assert!(
+                moved.top <= focus.0 && focus.1 <= moved.top + moved.shown,
+                "{columns}x{height} cursor {cursor}: {focus:?} not in {}..{}",
+                moved.top,
+                moved.top + moved.shown
+            );
+            top = Some(moved.top);
+        }
+    }
 }

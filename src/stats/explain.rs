@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, FixedOffset};
 
 use crate::model::{Action, CardState, Event, Grade, StudyDay};
+use crate::points::Coverage;
 use crate::sm2::{self, Sm2};
 
 /// Which rule gave a review's interval.
@@ -46,6 +47,7 @@ pub enum Step {
         due: StudyDay,
         /// Whether redoing the arithmetic gives what the log recorded.
         agrees: bool,
+        coverage: Option<Coverage>,
     },
     Practice {
         id: String,
@@ -53,6 +55,7 @@ pub enum Step {
         day: StudyDay,
         grade: Grade,
         undone: bool,
+        coverage: Option<Coverage>,
     },
     Undo {
         id: String,
@@ -109,6 +112,7 @@ pub fn explain(history: &[Event]) -> Vec<Step> {
                         due: after.due,
                         agrees: computed == Sm2::of(after)
                             && after.due == event.day.plus(computed.interval_days),
+                        coverage: answer.coverage.clone(),
                     }
                 }
                 Action::Practice { answer } => Step::Practice {
@@ -117,6 +121,7 @@ pub fn explain(history: &[Event]) -> Vec<Step> {
                     day: event.day,
                     grade: answer.grade,
                     undone: was_undone,
+                    coverage: answer.coverage.clone(),
                 },
                 Action::UndoReview { undoes, restored } => Step::Undo {
                     id: event.id.clone(),
@@ -157,6 +162,7 @@ mod tests {
                 grade: Grade::new(q).unwrap(),
                 elapsed_ms: None,
                 response: None,
+                coverage: None,
             };
             let event = answer::answer(
                 &card,
@@ -204,6 +210,7 @@ mod tests {
             grade: Grade::new(5).unwrap(),
             elapsed_ms: None,
             response: None,
+            coverage: None,
         };
         let mut event =
             answer::answer(&card, graded, ReviewKind::Scheduled, None, when, "r".into());

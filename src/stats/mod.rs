@@ -3,12 +3,14 @@
 //! Pure: the day, the cards, the state and the log are arguments; nothing here reads a file.
 
 mod explain;
+mod points;
 mod readiness;
 mod streak;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 pub use explain::{IntervalRule, Step, explain};
+pub use points::{PointTally, checked_answers, missed_points};
 pub use readiness::{Topic, readiness};
 pub use streak::{Streak, streak};
 

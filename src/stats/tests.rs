@@ -39,6 +39,7 @@ fn history(answers: &[(&str, u8, &str, u64)]) -> (ReviewState, Vec<Event>) {
             grade: Grade::new(*q).unwrap(),
             elapsed_ms: Some(secs * 1000),
             response: None,
+            coverage: None,
         };
         let event = answer::answer(
             &card,
@@ -229,4 +230,66 @@ fn readiness_puts_the_least_ready_topic_first_and_names_what_to_drill() {
     assert!(topics[1].average_ease.unwrap() > 2.5);
     let every = readiness(&refs, &state, &log, 8, true);
     assert!(every.iter().any(|t| t.tag == "extra"));
+}
+
+/// A card with key points, and answers to it that covered the positions given.
+fn checked(id: &str, points: &[&str], answers: &[&[usize]]) -> (Card, Vec<Event>) {
+    let mut card = card(id, &[]);
+    card.points = points.iter().map(|p| (*p).to_owned()).collect();
+    let (_, mut log) = history(&vec![(id, 4, "2026-03-02", 5); answers.len()]);
+    for (event, covered) in log.iter_mut().zip(answers) {
+        if let crate::model::Action::Review { answer, .. }
+        | crate::model::Action::Practice { answer } = &mut event.action
+        {
+            answer.coverage = Some(crate::points::Coverage::new(&card.points, covered).unwrap());
+        }
+    }
+    (card, log)
+}
+
+#[test]
+fn points_missed_most_come_first_with_their_counts() {
+    let (rest, mut log) = checked("api/rest", &["a", "b", "c"], &[&[1], &[1, 2], &[]]);
+    let (graphql, other) = checked("api/graphql", &["x", "y"], &[&[2]]);
+    log.extend(other);
+    let missed = missed_points(&[&rest, &graphql], &log);
+    let got: Vec<(&str, &str, u32, u32)> = missed
+        .iter()
+        .map(|t| (t.card.as_str(), t.point, t.missed, t.reviews))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("api/rest", "c", 3, 3),
+            ("api/rest", "b", 2, 3),
+            ("api/graphql", "x", 1, 1),
+            ("api/rest", "a", 1, 3),
+        ]
+    );
+    assert_eq!(checked_answers(&[&rest, &graphql], &log), 4);
+}
+
+#[test]
+fn a_reordered_point_keeps_its_counts_and_a_reworded_one_starts_again() {
+    let (mut card, log) = checked("api/rest", &["alpha one", "beta two"], &[&[1]]);
+    card.points = vec!["Beta two.".into(), "alpha one".into()];
+    let missed = missed_points(&[&card], &log);
+    assert_eq!(missed.len(), 1);
+    assert_eq!((missed[0].point, missed[0].position), ("Beta two.", 1));
+    card.points = vec!["beta three".into(), "alpha one".into()];
+    assert!(missed_points(&[&card], &log).is_empty());
+}
+
+#[test]
+fn undone_answers_do_not_count_as_misses() {
+    let (card, mut log) = checked("api/rest", &["a", "b"], &[&[1]]);
+    let when = Moment {
+        at: log[0].at,
+        day_start_hour: 4,
+        max_interval: crate::sm2::MAX_INTERVAL,
+    };
+    let undo = answer::undo(&log[0], when, "u1".into()).unwrap();
+    log.push(undo);
+    assert!(missed_points(&[&card], &log).is_empty());
+    assert_eq!(checked_answers(&[&card], &log), 0);
 }

@@ -523,6 +523,7 @@ mod tests {
                 grade: Grade::new(4).unwrap(),
                 elapsed_ms: Some(900),
                 response: Some("a \"quoted\"\nanswer".to_owned()),
+                coverage: None,
             };
             let card = card.parse().unwrap();
             let event = answer::answer(

@@ -7,6 +7,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Action, CardId, CardState, Event, Grade, Graded, Stamp, StudyDay};
+use crate::points::{Coverage, PointKey};
 use crate::sm2::{self, MIN_EASE};
 
 /// Version of one review-log line; every line carries it as `v`. Version 2 adds the stamp
@@ -226,6 +227,12 @@ pub struct LogLine {
     pub elapsed_ms: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<String>,
+    /// For an answer whose key points were checked: each point's key, in the card's order then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub points: Option<Vec<String>>,
+    /// With `points`: the 1-based positions of the points the answer covered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub covered: Option<Vec<usize>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub before: Option<StateRecord>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -276,6 +283,8 @@ impl From<&Event> for LogLine {
             grade: None,
             elapsed_ms: None,
             response: None,
+            points: None,
+            covered: None,
             before: None,
             after: None,
             undoes: None,
@@ -289,6 +298,10 @@ impl From<&Event> for LogLine {
             line.grade = Some(graded.grade.value());
             line.elapsed_ms = graded.elapsed_ms;
             line.response = graded.response.clone();
+            if let Some(coverage) = &graded.coverage {
+                line.points = Some(coverage.points.iter().map(ToString::to_string).collect());
+                line.covered = Some(coverage.covered.clone());
+            }
         }
         match &e.action {
             Action::Review {
@@ -327,6 +340,26 @@ impl From<&Event> for LogLine {
     }
 }
 
+/// The coverage a line records: both fields or neither.
+fn coverage(
+    points: Option<&[String]>,
+    covered: Option<&[usize]>,
+) -> Result<Option<Coverage>, String> {
+    match (points, covered) {
+        (None, None) => Ok(None),
+        (Some(points), Some(covered)) => {
+            let keys = points
+                .iter()
+                .map(|p| p.parse::<PointKey>())
+                .collect::<Result<Vec<_>, _>>()?;
+            Coverage::of_keys(keys, covered)
+                .map(Some)
+                .map_err(|e| format!("'covered': {e}"))
+        }
+        _ => Err("'points' and 'covered' come together".to_owned()),
+    }
+}
+
 impl LogLine {
     pub fn into_event(self) -> Result<Event, String> {
         let card: CardId = self.card.parse()?;
@@ -336,6 +369,7 @@ impl LogLine {
                 grade: Grade::new(grade).ok_or_else(|| format!("grade {grade} is not 0-5"))?,
                 elapsed_ms: self.elapsed_ms,
                 response: self.response.clone(),
+                coverage: coverage(self.points.as_deref(), self.covered.as_deref())?,
             })
         };
         let state = |record: Option<StateRecord>| record.map(StateRecord::to_state).transpose();
@@ -482,7 +516,7 @@ mod tests {
                 day_start_hour: Some(4),
                 stamp: Some(Stamp { millis: secs * 1000, counter }),
                 action: Action::Review {
-                    answer: Graded { grade: Grade::new(grade).unwrap(), elapsed_ms: Some(1234), response: Some("a \"guess\"\n".into()) },
+                    answer: Graded { grade: Grade::new(grade).unwrap(), elapsed_ms: Some(1234), response: Some("a \"guess\"\n".into()), coverage: None },
                     before: Some(state(ease)),
                     after: state(ease),
                     max_interval: cap,
@@ -506,6 +540,7 @@ mod tests {
             grade: Grade::new(2).unwrap(),
             elapsed_ms: None,
             response: None,
+            coverage: None,
         };
         let review = answer::answer(
             &card,

@@ -11,7 +11,8 @@ use dialoguer::console::{Key, Style, Term};
 use super::terminal::Guard;
 use crate::deck::Catalog;
 use crate::model::{Card, CardId, Event, Grade, Graded};
-use crate::render::review::{self, Legend, Scroll, Typed, View};
+use crate::points::{self, Coverage};
+use crate::render::review::{self, Checklist, Legend, Scroll, Typed, View};
 use crate::render::{plural, safe::visible};
 use crate::session::{Pass, Session};
 
@@ -187,11 +188,13 @@ fn status(session: &Session, card: &Card, pass: Pass) -> String {
     status
 }
 
-/// The view's new top for a key that scrolls.
-fn scrolled(key: &Key, view: &View) -> Option<usize> {
+/// The view's new top for a key that scrolls (`arrows`: the arrow keys scroll too).
+fn scrolled(key: &Key, view: &View, arrows: bool) -> Option<usize> {
     let scroll = match key {
-        Key::ArrowUp | Key::Char('k') => Scroll::Up,
-        Key::ArrowDown | Key::Char('j') => Scroll::Down,
+        Key::ArrowUp if arrows => Scroll::Up,
+        Key::ArrowDown if arrows => Scroll::Down,
+        Key::Char('k') => Scroll::Up,
+        Key::Char('j') => Scroll::Down,
         Key::PageUp => Scroll::PageUp,
         Key::PageDown => Scroll::PageDown,
         Key::Home => Scroll::Top,
@@ -224,6 +227,7 @@ fn show_card(
             front: &card.front,
             typed: kept.as_deref().map(Typed::Kept),
             back: None,
+            checklist: None,
         };
         let view = screen.draw(
             &question,
@@ -255,7 +259,7 @@ fn show_card(
                 break Some(typed).filter(|t| !t.trim().is_empty());
             }
             key => {
-                if let Some(to) = scrolled(&key, &view) {
+                if let Some(to) = scrolled(&key, &view, true) {
                     top = to;
                     continue;
                 }
@@ -272,21 +276,51 @@ fn show_card(
     // starts, with as much of the question above it as fits.
     let mut top = None;
     let mut said = None;
+    let mut marks = Marks::new(card.points.len());
     let grade = loop {
-        let answer = review::Card {
-            notice: None,
-            status: &status,
-            front: &card.front,
-            typed: response.as_deref().map(Typed::Given),
-            back: Some(&card.back),
+        let legend = match marks.proposed() {
+            Some(proposed) => Legend::Checklist {
+                proposed: proposed.value(),
+                covered: marks.covered.iter().filter(|c| **c).count(),
+                total: marks.covered.len(),
+            },
+            None => Legend::Answer,
         };
-        let view = screen.draw(&answer, Legend::Answer, said.take().as_deref(), top, 0)?;
+        let view = screen.draw(
+            &answer_page(&status, card, response.as_deref(), &marks),
+            legend,
+            said.take().as_deref(),
+            top,
+            0,
+        )?;
         top = Some(view.top);
         let key = screen.key(guard);
         if let Some(grade) = grade_of(&key) {
             break grade;
         }
-        if let Some(to) = scrolled(&key, &view) {
+        if let Some(proposed) = marks.proposed() {
+            let moved = match key {
+                Key::Enter => {
+                    marks.checked = true;
+                    break proposed;
+                }
+                Key::ArrowUp | Key::BackTab => marks.up(),
+                Key::ArrowDown | Key::Tab => marks.down(),
+                Key::Char(' ') => marks.toggle(),
+                _ => false,
+            };
+            if moved {
+                let focus = review::page(
+                    &answer_page(&status, card, response.as_deref(), &marks),
+                    screen.size().0,
+                    false,
+                )
+                .focus;
+                top = focus.map(|lines| review::reveal(&view, lines)).or(top);
+                continue;
+            }
+        }
+        if let Some(to) = scrolled(&key, &view, marks.proposed().is_none()) {
             top = Some(to);
             continue;
         }
@@ -297,10 +331,12 @@ fn show_card(
         }
     };
     let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    let coverage = marks.coverage(&card.points);
     let graded = Graded {
         grade,
         elapsed_ms: Some(elapsed_ms),
         response,
+        coverage: coverage.clone(),
     };
     let Recorded {
         event,
@@ -328,8 +364,101 @@ fn show_card(
     } else if grade < Grade::GOOD {
         saved.push_str(" It comes back later in this session.");
     }
+    if let Some(coverage) = &coverage {
+        let missed: Vec<&String> = coverage
+            .missed()
+            .filter_map(|p| card.points.get(p - 1))
+            .collect();
+        if !missed.is_empty() {
+            saved.push_str("\nMissed:");
+            for point in missed {
+                saved.push_str("\n  - ");
+                saved.push_str(point);
+            }
+        }
+    }
     *notice = Some(saved);
     Ok(Step::Next)
+}
+
+/// The answer's page: the question, the typed answer, the model answer and the checklist.
+fn answer_page<'a>(
+    status: &'a str,
+    card: &'a Card,
+    typed: Option<&'a str>,
+    marks: &'a Marks,
+) -> review::Card<'a> {
+    review::Card {
+        notice: None,
+        status,
+        front: &card.front,
+        typed: typed.map(Typed::Given),
+        back: Some(&card.back),
+        checklist: marks.checklist(&card.points),
+    }
+}
+
+/// The key points marked so far on the answer's screen, and the point under the cursor.
+struct Marks {
+    covered: Vec<bool>,
+    cursor: usize,
+    /// A point was marked or Enter pressed: the marks say what the answer covered. A grade
+    /// typed before that records no coverage, since nothing was checked.
+    checked: bool,
+}
+
+impl Marks {
+    fn new(points: usize) -> Marks {
+        Marks {
+            covered: vec![false; points],
+            cursor: 0,
+            checked: false,
+        }
+    }
+
+    fn checklist<'a>(&'a self, points: &'a [String]) -> Option<Checklist<'a>> {
+        (!points.is_empty()).then_some(Checklist {
+            points,
+            covered: &self.covered,
+            cursor: self.cursor,
+        })
+    }
+
+    /// The grade the marks propose; `None` for a card without key points.
+    fn proposed(&self) -> Option<Grade> {
+        let covered = self.covered.iter().filter(|c| **c).count();
+        (!self.covered.is_empty()).then(|| points::proposed_grade(covered, self.covered.len()))
+    }
+
+    fn up(&mut self) -> bool {
+        self.cursor = self.cursor.saturating_sub(1);
+        true
+    }
+
+    fn down(&mut self) -> bool {
+        self.cursor = (self.cursor + 1).min(self.covered.len().saturating_sub(1));
+        true
+    }
+
+    /// Marks the point under the cursor covered, or not, and moves on to the next.
+    fn toggle(&mut self) -> bool {
+        if let Some(mark) = self.covered.get_mut(self.cursor) {
+            *mark = !*mark;
+            self.checked = true;
+        }
+        self.down()
+    }
+
+    /// What the answer covered, when the points were checked.
+    fn coverage(&self, points: &[String]) -> Option<Coverage> {
+        if !self.checked && self.covered.iter().all(|c| !c) {
+            return None;
+        }
+        let positions: Vec<usize> = (1..=self.covered.len())
+            .filter(|p| self.covered[p - 1])
+            .collect();
+        Coverage::new(points, &positions).ok()
+    }
 }
 
 /// The grade a key stands for: 0-5, or Anki's again/hard/good/easy.

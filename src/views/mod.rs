@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, FixedOffset, SecondsFormat};
 use serde::Serialize;
 
-pub use progress::{PlanView, ReadinessView, StatsView, WhyView};
+pub use progress::{PlanView, PointsView, ReadinessView, StatsView, WhyView};
 
 use crate::model::{Card, CardState, Deck, Event, StudyDay};
 use crate::queue::Entry;
@@ -51,6 +51,8 @@ pub struct CardView {
     pub front: String,
     pub back: String,
     pub tags: Vec<String>,
+    /// The key points a good answer reaches, in order; empty for a card graded as a whole.
+    pub points: Vec<String>,
     /// Gone from the file its deck was last imported from; kept with its history.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub retired: bool,
@@ -65,6 +67,7 @@ impl CardView {
             front: card.front.clone(),
             back: card.back.clone(),
             tags: card.tags.clone(),
+            points: card.points.clone(),
             retired: card.retired,
         }
     }
@@ -134,6 +137,8 @@ pub struct NextCardView {
     pub front: String,
     pub back: String,
     pub tags: Vec<String>,
+    /// The key points a good answer reaches, in order; empty for a card graded as a whole.
+    pub points: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -162,6 +167,12 @@ pub struct AnswerView {
     pub interval_days: u32,
     pub due: String,
     pub review_id: String,
+    /// When the key points were checked: the 1-based positions of those covered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub covered: Option<Vec<usize>>,
+    /// With `covered`: how many key points the card had.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub points: Option<usize>,
 }
 
 impl AnswerView {
@@ -180,6 +191,8 @@ impl AnswerView {
             interval_days: state.map_or(0, |s| s.interval_days),
             due: state.map_or(event.day, |s| s.due).to_string(),
             review_id: event.id.clone(),
+            covered: graded.coverage.as_ref().map(|c| c.covered.clone()),
+            points: graded.coverage.as_ref().map(|c| c.points.len()),
         })
     }
 }
@@ -242,6 +255,13 @@ pub struct HistoryEntryView {
     /// The state after the answer; absent for practice.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub after: Option<StateView>,
+    /// When the key points were checked: the 1-based positions of those covered, in the
+    /// card's points as they were then.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub covered: Option<Vec<usize>>,
+    /// With `covered`: how many key points the card had then.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub points: Option<usize>,
 }
 
 #[derive(Debug, Serialize)]
@@ -275,6 +295,8 @@ impl ShowView {
                         elapsed_ms: graded.elapsed_ms,
                         response: graded.response.clone(),
                         after: e.after().map(StateView::of),
+                        covered: graded.coverage.as_ref().map(|c| c.covered.clone()),
+                        points: graded.coverage.as_ref().map(|c| c.points.len()),
                     })
                 })
                 .collect(),

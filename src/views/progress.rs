@@ -4,9 +4,12 @@
 use serde::Serialize;
 
 use super::{StateView, timestamp};
+use std::collections::BTreeMap;
+
 use crate::model::{CardState, StudyDay};
 use crate::plan::{DayLoad, Plan};
-use crate::stats::{Activity, IntervalRule, Recall, Stats, Step, Tally, Topic};
+use crate::points::{Coverage, PointKey};
+use crate::stats::{Activity, IntervalRule, PointTally, Recall, Stats, Step, Tally, Topic};
 
 #[derive(Debug, Serialize)]
 pub struct CardCountsView {
@@ -186,6 +189,50 @@ pub struct TopicView {
     pub weakest: Vec<String>,
 }
 
+/// What `hone points` prints.
+#[derive(Debug, Serialize)]
+pub struct PointsView {
+    /// The points missed at least once, most missed first, at most `--limit` of them.
+    pub points: Vec<PointView>,
+    /// How many points were missed at least once, listed or not.
+    pub total: usize,
+    /// Answers whose key points were checked.
+    pub checked_answers: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PointView {
+    pub card: String,
+    pub point: String,
+    /// 1-based, in the card's points now.
+    pub position: usize,
+    /// Answers that left the point out.
+    pub missed: u32,
+    /// Answers that checked the point.
+    pub reviews: u32,
+}
+
+impl PointsView {
+    pub fn of(missed: &[PointTally], checked_answers: usize, limit: usize) -> Self {
+        let shown = if limit == 0 { missed.len() } else { limit };
+        PointsView {
+            points: missed
+                .iter()
+                .take(shown)
+                .map(|t| PointView {
+                    card: t.card.to_string(),
+                    point: t.point.to_owned(),
+                    position: t.position,
+                    missed: t.missed,
+                    reviews: t.reviews,
+                })
+                .collect(),
+            total: missed.len(),
+            checked_answers,
+        }
+    }
+}
+
 #[derive(Debug, Serialize)]
 pub struct ReadinessView {
     pub day: String,
@@ -303,6 +350,8 @@ pub enum StepView {
         due: String,
         /// Whether redoing the SM-2 arithmetic gives what the log recorded.
         agrees: bool,
+        #[serde(flatten, skip_serializing_if = "Option::is_none")]
+        coverage: Option<CoverageView>,
     },
     Practice {
         review_id: String,
@@ -310,6 +359,8 @@ pub enum StepView {
         day: String,
         grade: u8,
         undone: bool,
+        #[serde(flatten, skip_serializing_if = "Option::is_none")]
+        coverage: Option<CoverageView>,
     },
     Undo {
         review_id: String,
@@ -319,8 +370,38 @@ pub enum StepView {
     },
 }
 
+/// Which key points an answer covered, when they were checked.
+#[derive(Debug, Serialize)]
+pub struct CoverageView {
+    /// 1-based positions of the points covered, in the card's points as they were then.
+    pub covered: Vec<usize>,
+    /// How many points the card had then.
+    pub points: usize,
+    /// The points not covered, as the card words them now; a point reworded since is
+    /// "(reworded since)".
+    pub missed: Vec<String>,
+}
+
+impl CoverageView {
+    pub fn of(coverage: &Coverage, current: &[String]) -> Self {
+        let text: BTreeMap<PointKey, &String> =
+            current.iter().map(|p| (PointKey::of(p), p)).collect();
+        CoverageView {
+            covered: coverage.covered.clone(),
+            points: coverage.points.len(),
+            missed: coverage
+                .missed()
+                .map(|p| {
+                    text.get(&coverage.points[p - 1])
+                        .map_or_else(|| "(reworded since)".to_owned(), |t| (*t).clone())
+                })
+                .collect(),
+        }
+    }
+}
+
 impl StepView {
-    fn of(step: &Step) -> Self {
+    fn of(step: &Step, points: &[String]) -> Self {
         match step {
             Step::Review {
                 id,
@@ -337,6 +418,7 @@ impl StepView {
                 capped_at,
                 due,
                 agrees,
+                coverage,
             } => {
                 let (name, formula) = match rule {
                     IntervalRule::First => ("first", "n was 0: I = 1".to_owned()),
@@ -383,6 +465,7 @@ impl StepView {
                     interval_after: after.interval_days,
                     due: due.to_string(),
                     agrees: *agrees,
+                    coverage: coverage.as_ref().map(|c| CoverageView::of(c, points)),
                 }
             }
             Step::Practice {
@@ -391,12 +474,14 @@ impl StepView {
                 day,
                 grade,
                 undone,
+                coverage,
             } => StepView::Practice {
                 review_id: id.clone(),
                 reviewed_at: timestamp(*at),
                 day: day.to_string(),
                 grade: grade.value(),
                 undone: *undone,
+                coverage: coverage.as_ref().map(|c| CoverageView::of(c, points)),
             },
             Step::Undo {
                 id,
@@ -442,6 +527,7 @@ impl WhyView {
         plan_due: Option<StudyDay>,
         day_start_hour: u8,
         steps: &[Step],
+        points: &[String],
     ) -> Self {
         WhyView {
             card: card.to_owned(),
@@ -450,7 +536,7 @@ impl WhyView {
                 .filter(|d| state.is_some_and(|s| s.due != *d))
                 .map(|d| d.to_string()),
             day_start_hour,
-            steps: steps.iter().map(StepView::of).collect(),
+            steps: steps.iter().map(|s| StepView::of(s, points)).collect(),
         }
     }
 }
