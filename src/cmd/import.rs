@@ -10,8 +10,8 @@ use anyhow::anyhow;
 use serde::Serialize;
 
 use crate::cli::{CheckArgs, FormatChoice, ImportArgs};
-use crate::deck::decode::{MAX_FILE_BYTES, decode};
-use crate::deck::import::{Defaults, Format, detect, parse};
+use crate::deck::decode::{Decoder, MAX_FILE_BYTES};
+use crate::deck::import::{Defaults, Format, Reader};
 use crate::deck::parse::{LineError, ParsedDeck};
 use crate::deck::table::slug;
 use crate::deck::{self, FileErrors};
@@ -56,30 +56,78 @@ fn chosen(choice: FormatChoice) -> Option<Format> {
     }
 }
 
-/// Reads, decodes and parses a deck file; every problem comes back with the file's name.
+/// Where a deck is read from.
+enum Source<'a> {
+    File(&'a Path),
+}
+
+/// How much of a deck is read at a time.
+const CHUNK_BYTES: usize = 256 * 1024;
+
+/// Reads, decodes and parses a deck, a piece at a time; every problem comes back with the
+/// file's name.
 fn read_deck(
-    path: &Path,
+    source: Source,
     choice: FormatChoice,
     deck_id: Option<&str>,
 ) -> anyhow::Result<(ParsedDeck, Format)> {
-    let shown = visible(&path.display().to_string()).into_owned();
+    let (shown, defaults, extension) = match &source {
+        Source::File(path) => {
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let defaults = Defaults {
+                id: slug(&stem, 64),
+                title: stem,
+            };
+            let shown = visible(&path.display().to_string()).into_owned();
+            (shown, defaults, path.extension().and_then(|e| e.to_str()))
+        }
+    };
     let located = |errors: Vec<LineError>| FileErrors {
         file: shown.clone(),
         errors,
     };
-    let bytes = read_bytes(path, &shown)?;
-    let text = decode(&bytes).map_err(located)?;
-    let format =
-        chosen(choice).unwrap_or_else(|| detect(path.extension().and_then(|e| e.to_str()), &text));
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let defaults = Defaults {
-        id: slug(&stem, 64),
-        title: stem.clone(),
+    let too_big = || {
+        anyhow!(
+            "{shown} is larger than {} MiB, the limit for a deck file",
+            MAX_FILE_BYTES / 1024 / 1024
+        )
     };
-    let deck = parse(format, &text, &defaults, deck_id).map_err(located)?;
+    let mut file;
+    let (input, size): (&mut dyn Read, u64) = match source {
+        Source::File(path) => {
+            let size = regular_file_size(path, &shown)?;
+            if size > MAX_FILE_BYTES {
+                return Err(too_big());
+            }
+            file = fs::File::open(path).map_err(|e| anyhow!("cannot open {shown}: {e}"))?;
+            (&mut file, size)
+        }
+    };
+    let size_hint = usize::try_from(size).unwrap_or(0);
+    let mut reader = Reader::new(chosen(choice), extension, size_hint);
+    let mut decoder = Decoder::default();
+    let mut buffer = vec![0u8; CHUNK_BYTES];
+    let mut total = 0u64;
+    while !decoder.stopped() {
+        let read = match input.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(read) => read,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(anyhow!("cannot read {shown}: {e}")),
+        };
+        total += read as u64;
+        if total > MAX_FILE_BYTES {
+            return Err(too_big());
+        }
+        decoder.feed(&buffer[..read], |text| reader.push(text));
+    }
+    drop(buffer);
+    decoder.finish(|text| reader.push(text)).map_err(located)?;
+    let (format, parsed) = reader.finish(&defaults, deck_id);
+    let deck = parsed.map_err(located)?;
     if deck.id.is_empty() {
         return Err(UsageError(format!(
             "cannot name a deck after '{shown}': give it an id with --deck ID"
@@ -89,9 +137,9 @@ fn read_deck(
     Ok((deck, format))
 }
 
-/// The bytes of a file a user named, refusing what is not a regular file of a sane size
-/// before reading it: a FIFO would block, `/dev/zero` never ends.
-fn read_bytes(path: &Path, shown: &str) -> anyhow::Result<Vec<u8>> {
+/// The size of a file a user named, refusing what is not a regular file before reading it: a
+/// FIFO would block, `/dev/zero` never ends.
+fn regular_file_size(path: &Path, shown: &str) -> anyhow::Result<u64> {
     let meta = fs::metadata(path).map_err(|e| anyhow!("cannot open {shown}: {e}"))?;
     if meta.is_dir() {
         return Err(anyhow!("{shown} is a directory, not a deck file"));
@@ -101,29 +149,11 @@ fn read_bytes(path: &Path, shown: &str) -> anyhow::Result<Vec<u8>> {
             "{shown} is not a regular file (a FIFO, socket or device); save the deck to a file first"
         ));
     }
-    let limit = MAX_FILE_BYTES;
-    let too_big = || {
-        anyhow!(
-            "{shown} is larger than {} MiB, the limit for a deck file",
-            limit / 1024 / 1024
-        )
-    };
-    if meta.len() > limit {
-        return Err(too_big());
-    }
-    let file = fs::File::open(path).map_err(|e| anyhow!("cannot open {shown}: {e}"))?;
-    let mut bytes = Vec::new();
-    file.take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| anyhow!("cannot read {shown}: {e}"))?;
-    if bytes.len() as u64 > limit {
-        return Err(too_big());
-    }
-    Ok(bytes)
+    Ok(meta.len())
 }
 
 pub fn check(ctx: &mut Ctx, args: CheckArgs) -> anyhow::Result<()> {
-    let (deck, format) = read_deck(&args.file, args.format, None)?;
+    let (deck, format) = read_deck(Source::File(&args.file), args.format, None)?;
     let view = CheckView {
         file: visible(&args.file.display().to_string()).into_owned(),
         format: format.as_str(),
@@ -140,7 +170,11 @@ pub fn check(ctx: &mut Ctx, args: CheckArgs) -> anyhow::Result<()> {
 
 pub fn run(ctx: &mut Ctx, args: ImportArgs) -> anyhow::Result<()> {
     let override_id = args.deck.as_ref().map(ToString::to_string);
-    let (parsed, format) = read_deck(&args.file, args.format, override_id.as_deref())?;
+    let (parsed, format) = read_deck(
+        Source::File(&args.file),
+        args.format,
+        override_id.as_deref(),
+    )?;
     let shown = visible(&args.file.display().to_string()).into_owned();
     let incoming =
         deck::from_parsed(parsed, DeckSource::Imported).map_err(|e| anyhow!("{shown}: {e}"))?;
