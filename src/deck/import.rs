@@ -227,15 +227,28 @@ impl Reader {
 pub fn normal_tags<'a>(raw: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     let mut tags: Vec<String> = Vec::new();
     for tag in raw {
-        let mut normal = String::new();
-        for c in tag.trim().to_lowercase().chars() {
+        let tag = tag.trim();
+        let mut normal = String::with_capacity(tag.len());
+        let mut push = |c: char| {
             if c.is_ascii_lowercase() || c.is_ascii_digit() {
                 normal.push(c);
             } else if !normal.ends_with('-') {
                 normal.push('-');
             }
+        };
+        if tag.is_ascii() {
+            tag.bytes()
+                .for_each(|b| push(char::from(b.to_ascii_lowercase())));
+        } else {
+            tag.to_lowercase().chars().for_each(push);
         }
-        let normal = normal.trim_matches('-').to_owned();
+        // Runs of other characters became one `-`: at most one to drop at each end.
+        if normal.ends_with('-') {
+            normal.pop();
+        }
+        if normal.starts_with('-') {
+            normal.remove(0);
+        }
         if tag_problem(&normal).is_none() && !tags.contains(&normal) {
             tags.push(normal);
         }

@@ -232,7 +232,7 @@ impl Store {
 
     /// A fresh id for a review: 128 random bits, so ids from two devices never collide.
     pub fn new_review_id(&mut self) -> String {
-        format!("{:016x}{:016x}", self.rng.next_u64(), self.rng.next_u64())
+        fresh_id(&mut self.rng)
     }
 
     fn lock(&self, mode: Mode) -> Result<Lock, StoreError> {
@@ -448,6 +448,11 @@ impl Store {
     pub(crate) fn unique(&mut self) -> u64 {
         self.rng.next_u64()
     }
+}
+
+/// 128 random bits from `rng`, as the id of a log entry.
+fn fresh_id(rng: &mut StdRng) -> String {
+    format!("{:016x}{:016x}", rng.next_u64(), rng.next_u64())
 }
 
 /// Entry points for the fuzzers and their regression tests: every loader of bytes from disk.
