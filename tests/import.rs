@@ -394,9 +394,12 @@ fn files_that_are_not_decks_are_refused_before_reading() {
     let big = hone.path("big.tsv");
     fs::File::create(&big)
         .unwrap()
-        .set_len(17 * 1024 * 1024)
+        .set_len(257 * 1024 * 1024)
         .unwrap();
-    expect(big.to_str().unwrap(), "larger than 16 MiB");
+    expect(
+        big.to_str().unwrap(),
+        "larger than 256 MiB, the limit for a deck file",
+    );
     let long = hone.write(
         "long.tsv",
         &format!("a\tb\n{}\tx\n", "y".repeat(300 * 1024)),
@@ -404,6 +407,30 @@ fn files_that_are_not_decks_are_refused_before_reading() {
     expect(
         long.to_str().unwrap(),
         "long.tsv:2: the line is longer than 256 KiB",
+    );
+}
+
+#[test]
+fn a_22_mb_anki_export_of_100000_cards_imports() {
+    let hone = Hone::new();
+    let mut notes = String::from("#separator:tab\n#html:true\n#deck:Big Deck\n");
+    for i in 0..100_000 {
+        notes.push_str(&format!(
+            "What does <b>component {i}</b> of the payment system do, and why?\t\
+             It validates request {i}, records it in the ledger, and answers<br>within the \
+             latency budget of the service it is part of, retried safely by its clients.\n"
+        ));
+    }
+    assert!(notes.len() > 22_000_000, "{} bytes", notes.len());
+    let file = hone.write("big-export.txt", &notes);
+    let out = hone.json(&["import", file.to_str().unwrap(), "--json"]);
+    assert_eq!(
+        (&out["deck"], &out["format"], &out["added"]),
+        (
+            &Value::from("big-deck"),
+            &Value::from("anki"),
+            &Value::from(100_000)
+        )
     );
 }
 
