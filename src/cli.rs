@@ -300,7 +300,8 @@ pub struct CompletionsArgs {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// The file to import
+    /// The file to import, or - to read the deck from standard input (then --format and --deck
+    /// are required)
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
 

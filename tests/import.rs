@@ -435,6 +435,76 @@ fn a_22_mb_anki_export_of_100000_cards_imports() {
 }
 
 #[test]
+fn import_dash_reads_the_deck_from_stdin() {
+    let hone = Hone::new();
+    let csv = "front,back\nWhat is a goroutine?,A function running concurrently.\n\"What is a channel?\",\"A typed\npipe.\"\n";
+    let args = [
+        "import", "-", "--format", "csv", "--deck", "piped", "--json",
+    ];
+    let out = hone.run_with_stdin(NOW, &args, csv);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let view: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (&view["deck"], &view["format"], &view["added"]),
+        (&Value::from("piped"), &Value::from("csv"), &Value::from(2))
+    );
+    let cards = hone.json(&["cards", "--deck", "piped", "--json"]);
+    assert_eq!(cards["cards"][1]["back"], "A typed\npipe.");
+    let again = hone.run_with_stdin(NOW, &args, csv);
+    let view: Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(view["unchanged"], 2, "the same deck again changes nothing");
+
+    let before = snapshot_of(&hone.data_dir());
+    let out = hone.run_with_stdin(
+        NOW,
+        &["import", "-", "--format", "tsv", "--deck", "piped"],
+        "a\tb\nonly one field\n",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("stdin:2: expected 2 fields"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(snapshot_of(&hone.data_dir()), before, "nothing changed");
+}
+
+#[test]
+fn import_dash_without_format_or_deck_says_which_is_missing() {
+    let hone = Hone::new();
+    for (args, missing, given) in [
+        (&["import", "-"][..], &["--format", "--deck"][..], None),
+        (
+            &["import", "-", "--deck", "x"],
+            &["--format"],
+            Some("--deck"),
+        ),
+        (
+            &["import", "-", "--format", "auto", "--deck", "x"],
+            &["--format"],
+            Some("--deck"),
+        ),
+        (
+            &["import", "-", "--format", "csv"],
+            &["--deck"],
+            Some("--format"),
+        ),
+    ] {
+        let out = hone.run_with_stdin(NOW, args, "front,back\nq,a\n");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = stderr(&out);
+        assert!(err.contains("standard input"), "{args:?}: {err}");
+        for flag in missing {
+            assert!(err.contains(flag), "{args:?}: {flag} not named in {err}");
+        }
+        if let Some(flag) = given {
+            assert!(!err.contains(flag), "{args:?}: {flag} was given: {err}");
+        }
+    }
+    assert!(!hone.data_dir().exists(), "nothing was written");
+}
+
+#[test]
 fn control_characters_in_names_and_cards_are_shown_escaped() {
     let hone = Hone::new();
     let name = "evil\u{1b}[2J.tsv";

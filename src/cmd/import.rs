@@ -1,6 +1,7 @@
-//! `hone import FILE` and `hone check FILE`: read a deck in any supported format, check all of
-//! it, and (for import) copy it into the data dir. All or nothing: a file with any problem
-//! imports nothing and changes nothing.
+//! `hone import FILE` and `hone check FILE`: read a deck in any supported format, a piece at a
+//! time, check all of it, and (for import) copy it into the data dir. `hone import -` reads the
+//! deck from standard input. All or nothing: a file with any problem imports nothing and
+//! changes nothing.
 
 use std::fs;
 use std::io::Read;
@@ -59,6 +60,8 @@ fn chosen(choice: FormatChoice) -> Option<Format> {
 /// Where a deck is read from.
 enum Source<'a> {
     File(&'a Path),
+    /// Standard input (`-`): the format and the deck id must be given.
+    Stdin(&'a mut dyn Read),
 }
 
 /// How much of a deck is read at a time.
@@ -84,6 +87,14 @@ fn read_deck(
             let shown = visible(&path.display().to_string()).into_owned();
             (shown, defaults, path.extension().and_then(|e| e.to_str()))
         }
+        Source::Stdin(_) => {
+            let id = deck_id.unwrap_or_default().to_owned();
+            let defaults = Defaults {
+                title: id.clone(),
+                id,
+            };
+            (STDIN.to_owned(), defaults, None)
+        }
     };
     let located = |errors: Vec<LineError>| FileErrors {
         file: shown.clone(),
@@ -105,6 +116,7 @@ fn read_deck(
             file = fs::File::open(path).map_err(|e| anyhow!("cannot open {shown}: {e}"))?;
             (&mut file, size)
         }
+        Source::Stdin(input) => (input, 0),
     };
     let size_hint = usize::try_from(size).unwrap_or(0);
     let mut reader = Reader::new(chosen(choice), extension, size_hint);
@@ -137,6 +149,9 @@ fn read_deck(
     Ok((deck, format))
 }
 
+/// How standard input is named in messages.
+const STDIN: &str = "stdin";
+
 /// The size of a file a user named, refusing what is not a regular file before reading it: a
 /// FIFO would block, `/dev/zero` never ends.
 fn regular_file_size(path: &Path, shown: &str) -> anyhow::Result<u64> {
@@ -150,6 +165,33 @@ fn regular_file_size(path: &Path, shown: &str) -> anyhow::Result<u64> {
         ));
     }
     Ok(meta.len())
+}
+
+/// The source `hone import` reads: the file, or standard input for `-`, which needs the
+/// format and the deck id given, as neither can be taken from a file name.
+fn import_source<'a>(ctx: &'a mut Ctx, args: &'a ImportArgs) -> anyhow::Result<Source<'a>> {
+    if args.file.as_os_str() != "-" {
+        return Ok(Source::File(&args.file));
+    }
+    let mut missing = Vec::new();
+    if args.format == FormatChoice::Auto {
+        missing.push("--format FORMAT (hone, anki, csv, tsv or json)");
+    }
+    if args.deck.is_none() {
+        missing.push("--deck ID");
+    }
+    if !missing.is_empty() {
+        return Err(UsageError(format!(
+            "importing from standard input ('-') needs {}: there is no file name to take them from",
+            missing.join(" and ")
+        ))
+        .into());
+    }
+    let input = ctx
+        .input
+        .take()
+        .ok_or_else(|| anyhow!("standard input was already read"))?;
+    Ok(Source::Stdin(input))
 }
 
 pub fn check(ctx: &mut Ctx, args: CheckArgs) -> anyhow::Result<()> {
@@ -171,11 +213,15 @@ pub fn check(ctx: &mut Ctx, args: CheckArgs) -> anyhow::Result<()> {
 pub fn run(ctx: &mut Ctx, args: ImportArgs) -> anyhow::Result<()> {
     let override_id = args.deck.as_ref().map(ToString::to_string);
     let (parsed, format) = read_deck(
-        Source::File(&args.file),
+        import_source(ctx, &args)?,
         args.format,
         override_id.as_deref(),
     )?;
-    let shown = visible(&args.file.display().to_string()).into_owned();
+    let shown = if args.file.as_os_str() == "-" {
+        STDIN.to_owned()
+    } else {
+        visible(&args.file.display().to_string()).into_owned()
+    };
     let incoming =
         deck::from_parsed(parsed, DeckSource::Imported).map_err(|e| anyhow!("{shown}: {e}"))?;
     if deck::builtin_decks().iter().any(|d| d.id == incoming.id) {
