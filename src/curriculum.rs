@@ -235,7 +235,9 @@ pub fn fold(mut logs: Vec<LogEntries<'_, Located>>) -> Result<Curriculum, Confli
         ..Curriculum::default()
     };
     let void = replay::retracted(&logs, &places);
-    places.retain(|p| !void.contains(&logs[p.log].events[p.index].0.id));
+    if !void.is_empty() {
+        places.retain(|p| !void.contains(&logs[p.log].events[p.index].0.id));
+    }
     for place in places {
         let (change, text_at) = &mut logs[place.log].events[place.index];
         let what = std::mem::replace(&mut change.what, What::Retract { ids: Vec::new() });

@@ -17,6 +17,7 @@ use std::path::Path;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
 use super::Load;
 use super::damage::Damage;
@@ -103,7 +104,8 @@ struct CardLine<'a> {
     v: u32,
     id: &'a str,
     hlc: StampRecord,
-    at: &'a DateTime<FixedOffset>,
+    /// The moment as JSON, written once for all the lines of an import.
+    at: &'a RawValue,
     kind: KindRecord,
     deck: &'a str,
     card: &'a str,
@@ -118,13 +120,7 @@ struct CardLine<'a> {
 
 impl<'a> CardLine<'a> {
     /// The change that records `card` at place `pos` of its deck.
-    fn new(
-        id: &'a str,
-        stamp: Stamp,
-        at: &'a DateTime<FixedOffset>,
-        card: &'a Card,
-        pos: usize,
-    ) -> Self {
+    fn new(id: &'a str, stamp: Stamp, at: &'a RawValue, card: &'a Card, pos: usize) -> Self {
         let deck = card.id.deck();
         CardLine {
             v: CURRICULUM_SCHEMA,
@@ -786,6 +782,11 @@ impl Store {
         let path = self.own_curriculum_path()?;
         self.set_aside_torn_curriculum(&path)?;
         let mut clock = latest.unwrap_or_default();
+        let at_json = serde_json::value::to_raw_value(&at).map_err(|e| StoreError::Io {
+            action: "encode",
+            path: path.clone(),
+            source: io::Error::other(e),
+        })?;
         let rng = &mut self.rng;
         append_synced_with(&path, &self.paths.curriculum, None, |file| {
             let mut out = io::BufWriter::with_capacity(APPEND_BUFFER_BYTES, file);
@@ -794,7 +795,7 @@ impl Store {
                 let id = super::fresh_id(rng);
                 match step {
                     Step::Card(index) => {
-                        let line = CardLine::new(&id, clock, &at, &deck.cards[index], index);
+                        let line = CardLine::new(&id, clock, &at_json, &deck.cards[index], index);
                         serde_json::to_writer(&mut out, &line)?;
                     }
                     Step::Other(what) => {
@@ -1154,8 +1155,9 @@ mod tests {
                     },
                 },
             };
+            let at = serde_json::value::to_raw_value(&at()).unwrap();
             assert_eq!(
-                serde_json::to_string(&CardLine::new("c1", stamp, &at(), &card, 7)).unwrap(),
+                serde_json::to_string(&CardLine::new("c1", stamp, &at, &card, 7)).unwrap(),
                 serde_json::to_string(&ChangeLine::from(&change)).unwrap()
             );
         }
