@@ -369,6 +369,48 @@ fn encodings_and_line_ends_are_handled_with_true_line_numbers() {
 }
 
 #[test]
+fn a_file_larger_than_one_read_reports_true_lines_and_columns() {
+    let hone = Hone::new();
+    // Far more than one 256 KiB read, with CRLF line ends and two-byte characters, so reads
+    // end inside lines, characters and CRLFs.
+    let mut csv = String::from("front,back\r\n");
+    let rows = 30_000;
+    for i in 0..rows {
+        csv.push_str(&format!("qu\u{e9}stion {i},r\u{e9}ponse {i}\r\n"));
+    }
+    assert!(csv.len() > 3 * 256 * 1024);
+    let good = hone.write("big-ok.csv", &csv);
+    let out = hone.json(&["check", good.to_str().unwrap(), "--json"]);
+    assert_eq!(out["cards"], rows);
+
+    let bad = hone.write(
+        "big-bad.csv",
+        &format!("{csv}only one field\r\n\"unclosed,x\r\n"),
+    );
+    let out = hone.run_at(NOW, &["check", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains(&format!(
+            "big-bad.csv:{}:1: this quote is never closed",
+            rows + 3
+        )),
+        "{}",
+        stderr(&out)
+    );
+
+    let mut latin1 = csv.into_bytes();
+    latin1.extend(b"caf\xe9,coffee\r\n");
+    let file = hone.path("big-latin1.csv");
+    fs::write(&file, latin1).unwrap();
+    let out = hone.run_at(NOW, &["check", file.to_str().unwrap()]);
+    assert!(
+        stderr(&out).contains(&format!("big-latin1.csv:{}:4: not valid UTF-8", rows + 2)),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
 fn files_that_are_not_decks_are_refused_before_reading() {
     let hone = Hone::new();
     let expect = |path: &str, message: &str| {
