@@ -1,15 +1,22 @@
 #!/usr/bin/env python3
-"""Whole-process benchmarks of hone at 1,000, 10,000 and 100,000 cards.
+"""Whole-process benchmarks of hone at 1,000, 10,000 and 100,000 cards, and of large imports.
 
-    scripts/bench.py [--quick] [--sizes 1000,10000,100000]
+    scripts/bench.py [--quick] [--sizes 1000,10000,100000] [--imports] [--hone PATH]
     scripts/bench.py --against OLD_HONE [--sizes 1000]
 
 
 Builds hone in release mode, generates the collections (`examples/bench_collection.rs`, kept in
 target/bench/collections between runs), then measures with hyperfine each command as a whole
 process, peak memory with GNU time, the files each command reads with strace, and the data
-dir's size. Prints a Markdown report with every target of docs/performance.md as a ratio from
-this run, and saves it with the raw hyperfine results in target/bench/.
+dir's size. Then imports two large CSV decks (written once into target/bench/imports): 100,000
+cards of about 220 bytes (22 MB), and 1,000,000 short lines (16 MB), each into an empty data
+dir and again over the deck it made. Prints a Markdown report with every target of
+docs/performance.md as a ratio from this run, and saves it with the raw hyperfine results in
+target/bench/.
+
+`--imports` measures only the imports (the collections' TSV decks and the large decks).
+`--hone PATH` measures that hone binary instead of the one built here (another commit's build,
+to compare), with `--imports` only.
 
 `--against OLD_HONE` compares this build with another hone binary instead: the commands that draw
 no card text (`due --count`, remembered and computed, and `next --json`) timed side by side in
@@ -44,6 +51,77 @@ def build():
     release = os.path.join(ROOT, "target", "release")
     return (os.path.join(release, "hone"), os.path.join(release, "examples", "bench_collection"),
             os.path.join(release, "examples", "noop"))
+
+
+# The large decks imported: name, what it is, cards, header, one card's line.
+IMPORT_DECKS = [
+    ("cards-100k", "100,000 cards of about 220 bytes (22 MB)", 100_000, "front,back,tags\n",
+     lambda i: f'"Question {i}: what does component {i} of the payment system do, and why?",'
+               f'"It validates request {i}, records it in the ledger, and answers within the '
+               f'latency budget of the service it is part of.",backend payments\n'),
+    ("lines-1m", "1,000,000 short lines (16 MB)", 1_000_000, "front,back\n",
+     lambda i: f"q{i},a{i}\n"),
+]
+
+
+def import_deck_files():
+    """The large decks, written once into target/bench/imports."""
+    folder = os.path.join(OUT, "imports")
+    os.makedirs(folder, exist_ok=True)
+    files = {}
+    for name, _, cards, header, line in IMPORT_DECKS:
+        path = os.path.join(folder, f"{name}.csv")
+        if not os.path.exists(path):
+            with open(path + ".tmp", "w") as f:
+                f.write(header)
+                f.writelines(line(i) for i in range(cards))
+            os.rename(path + ".tmp", path)
+        files[name] = path
+    return files
+
+
+def large_imports(bench, hone, quick):
+    """Each large deck imported into an empty data dir, and again over the deck it made (every
+    card compared, nothing written): mean seconds and peak KiB of each."""
+    work = os.path.join(OUT, "work")
+    results = []
+    for name, label, *_ in IMPORT_DECKS:
+        path = import_deck_files()[name]
+        fresh, imported, again = (os.path.join(work, f"import-{name}-{w}") for w in ("fresh", "imported", "again"))
+        command = [hone, "import", path, "--deck", "bench"]
+        env = lambda data: dict(os.environ, HONE_DATA_DIR=data, HONE_CONFIG=os.path.join(OUT, "imports", "config.toml"), HONE_NOW=NOW)
+        runs = (3 if quick else 10) if name == "cards-100k" else (2 if quick else 5)
+        (fresh_s,) = bench.time(f"import-{name}", [shlex.join(command)], env(fresh),
+                                prepare=f"rm -rf {shlex.quote(fresh)}", runs=runs)
+        shutil.rmtree(fresh, ignore_errors=True)
+        fresh_kib = bench.peak_kib(command, env(fresh))
+        shutil.rmtree(imported, ignore_errors=True)
+        sh(*command, env=env(imported), stdout=subprocess.DEVNULL)
+        restore = f"rm -rf {shlex.quote(again)} && cp -a {shlex.quote(imported)} {shlex.quote(again)}"
+        # With -N hyperfine runs --prepare without a shell too.
+        (again_s,) = bench.time(f"import-{name}-again", [shlex.join(command)], env(again),
+                                prepare=shlex.join(["sh", "-c", restore]), runs=runs)
+        sh("sh", "-c", restore)
+        again_kib = bench.peak_kib(command, env(again))
+        for data in (fresh, imported, again):
+            shutil.rmtree(data, ignore_errors=True)
+        results.append((name, label, fresh_s, fresh_kib, again_s, again_kib))
+    return results
+
+
+def render_large_imports(results):
+    out = ["## Large imports", "",
+           "| deck | into an empty data dir | peak | again, over the deck it made | peak |",
+           "| --- | ---: | ---: | ---: | ---: |"]
+    for _, label, fresh_s, fresh_kib, again_s, again_kib in results:
+        out.append(f"| {label} | {ms(fresh_s)} | {mib(fresh_kib):.1f} MiB | {ms(again_s)} | {mib(again_kib):.1f} MiB |")
+    out += ["", "| target | measured | met |", "| --- | --- | --- |"]
+    for name, _, fresh_s, _, again_s, _ in results:
+        if name == "cards-100k":
+            for what, seconds in [("into an empty data dir", fresh_s), ("again, over the deck it made", again_s)]:
+                out.append(f"| import of 100,000 cards of 220 bytes under 1.5 s, {what} | {ms(seconds)} | "
+                           f"{'yes' if seconds < 1.5 else 'NO'} |")
+    return "\n".join(out) + "\n"
 
 
 def collection(generator, cards):
@@ -110,13 +188,26 @@ def main():
     parser.add_argument("--quick", action="store_true", help="fewer runs, for a first look")
     parser.add_argument("--sizes", default=None)
     parser.add_argument("--against", metavar="OLD_HONE", help="compare with another hone binary")
+    parser.add_argument("--imports", action="store_true", help="only the imports")
+    parser.add_argument("--hone", help="measure this hone binary (with --imports)")
     args = parser.parse_args()
     sizes = [int(s) for s in (args.sizes or ("1000" if args.against else "1000,10000,100000")).split(",")]
     for tool in ["hyperfine", "strace", "/usr/bin/time"]:
         if not shutil.which(tool):
             sys.exit(f"bench.py: {tool} is missing (Debian: apt install hyperfine strace time)")
     os.makedirs(OUT, exist_ok=True)
+    if args.hone and not args.imports:
+        sys.exit("bench.py: --hone measures only the imports; add --imports")
     hone, generator, noop = build()
+    if args.imports:
+        hone = os.path.abspath(args.hone or hone)
+        bench = Bench(hone, noop, 0)
+        imports = tsv_imports(bench, hone, generator, sizes, args.quick)
+        report = render_tsv_imports(imports) + "\n" + render_large_imports(large_imports(bench, hone, args.quick))
+        with open(os.path.join(OUT, "report-imports.md"), "w") as f:
+            f.write(report)
+        print(report)
+        return
     bench = Bench(hone, noop, 10 if args.quick else 40)
     if args.against:
         report = compare(bench, os.path.abspath(args.against), generator, sizes)
@@ -192,6 +283,18 @@ def main():
         peak = bench.peak_kib([hone, "answer", "--stdin"], env, c["stdin_answers"])
         stdin_rows.append((lines, stdin_s, peak))
 
+    imports = tsv_imports(bench, hone, generator, sizes, args.quick)
+    report = render(rows, checks, memory, sizes_on_disk, stdin_rows, imports)
+    report += "\n" + render_large_imports(large_imports(bench, hone, args.quick))
+    with open(os.path.join(OUT, "report.md"), "w") as f:
+        f.write(report)
+    print(report)
+
+
+def tsv_imports(bench, hone, generator, sizes, quick):
+    """The collections' TSV decks (10,000 and 100,000 cards) imported into an empty data dir:
+    mean seconds and peak KiB by cards."""
+    work = os.path.join(OUT, "work")
     imports = {}
     for cards in [n for n in (10_000, 100_000) if n in sizes]:
         c = collection(generator, cards)
@@ -199,14 +302,32 @@ def main():
         env = bench.env(c, target)
         command = [hone, "import", c["tsv"], "--deck", "bench"]
         (seconds,) = bench.time(f"{cards}-import", [shlex.join(command)], env,
-                                prepare=f"rm -rf {shlex.quote(target)}", runs=3 if args.quick else 10)
+                                prepare=f"rm -rf {shlex.quote(target)}", runs=3 if quick else 10)
         shutil.rmtree(target, ignore_errors=True)
         imports[cards] = (seconds, bench.peak_kib(command, env))
+        shutil.rmtree(target, ignore_errors=True)
+    return imports
 
-    report = render(rows, checks, memory, sizes_on_disk, stdin_rows, imports)
-    with open(os.path.join(OUT, "report.md"), "w") as f:
-        f.write(report)
-    print(report)
+
+def render_tsv_imports(imports):
+    out = ["## Imports of the collections' decks", "", "| target | measured | met |", "| --- | --- | --- |"]
+    out += import_checks(imports)
+    out.append("")
+    out += import_lines(imports)
+    return "\n".join(out) + "\n"
+
+
+def import_checks(imports):
+    if 10_000 not in imports or 100_000 not in imports:
+        return []
+    small, large = imports[10_000][0], imports[100_000][0]
+    return [f"| import of 100,000 cards within 12x of 10,000 | {large / small:.2f}x | {'yes' if large <= 12 * small else 'NO'} |",
+            f"| import of 100,000 cards under a second | {ms(large)} | {'yes' if large < 1 else 'NO'} |"]
+
+
+def import_lines(imports):
+    return [f"Import of {cards:,} cards from TSV: {ms(seconds)}, peak {mib(kib):.1f} MiB."
+            for cards, (seconds, kib) in sorted(imports.items())]
 
 
 def instructions(command, env):
@@ -314,18 +435,14 @@ def render(rows, checks, memory, sizes_on_disk, stdin_rows, imports):
     for cards, label, kib in memory:
         if cards == 100_000 and label != "stats --json":
             check(f"peak memory of {label} at 100,000 under 60 MiB", f"{mib(kib):.1f} MiB", mib(kib) < 60)
-    if 10_000 in imports and 100_000 in imports:
-        small, large = imports[10_000][0], imports[100_000][0]
-        check("import of 100,000 cards within 12x of 10,000", f"{large / small:.2f}x", large <= 12 * small)
-        check("import of 100,000 cards under a second", ms(large), large < 1)
+    out += import_checks(imports)
 
     out += ["", "## Peak memory (maximum resident set)", "", "| cards | command | peak |", "| ---: | --- | ---: |"]
     out += [f"| {cards:,} | {label} | {mib(kib):.1f} MiB |" for cards, label, kib in memory]
     for lines, seconds, kib in stdin_rows:
         out += ["", f"`answer --stdin` with {lines:,} lines at 100,000 cards: {ms(seconds)} "
                 f"({seconds / lines * 1e6:.0f} µs per answer), peak {mib(kib):.1f} MiB."]
-    for cards, (seconds, kib) in sorted(imports.items()):
-        out.append(f"Import of {cards:,} cards from TSV: {ms(seconds)}, peak {mib(kib):.1f} MiB.")
+    out += import_lines(imports)
     out += ["", "## Data dir size (a hard-linked file counted once)", "",
             "| cards | total | decks/ | reviews/ | snapshot | added by backups |",
             "| ---: | ---: | ---: | ---: | ---: | ---: |"]

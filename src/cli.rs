@@ -368,7 +368,8 @@ pub struct ManArgs {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// The file to import
+    /// The file to import, or - to read the deck from standard input (then --format and --deck
+    /// are required)
     #[arg(value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub file: PathBuf,
 

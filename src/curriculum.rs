@@ -12,11 +12,12 @@
 //! any later change to a deck (an import, a title) brings it back whole. A card never vanishes:
 //! one that an import no longer has is retired, its history kept.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, FixedOffset};
+use rustc_hash::FxHashSet;
 
-use crate::model::{Card, CardId, CardKind, Deck, DeckId, DeckSource, Stamp, StudyDay};
+use crate::model::{Card, CardId, CardKind, Deck, DeckId, DeckSource, IdIndex, Stamp, StudyDay};
 use crate::plan::Plan;
 use crate::replay::{self, Conflict, Entry, LogEntries};
 
@@ -117,7 +118,64 @@ pub struct ImportedDeck {
     pub description: Option<String>,
     pub removed: bool,
     /// By the card's id within the deck.
-    pub cards: HashMap<String, ImportedCard>,
+    pub cards: DeckCards,
+}
+
+/// An imported deck's cards by their id within the deck, in the order first written, found
+/// through an index of the ids' hashes: for a deck of a million cards, half the memory of a
+/// map from id to card, and filled without moving the cards as it grows.
+#[derive(Debug, Clone, Default)]
+pub struct DeckCards {
+    cards: Vec<(String, ImportedCard)>,
+    index: IdIndex,
+}
+
+impl DeckCards {
+    fn place(&self, local: &str) -> Option<usize> {
+        self.index.find(local, |at| &self.cards[at].0)
+    }
+
+    pub fn get(&self, local: &str) -> Option<&ImportedCard> {
+        self.place(local).map(|at| &self.cards[at].1)
+    }
+
+    pub fn get_mut(&mut self, local: &str) -> Option<&mut ImportedCard> {
+        self.place(local).map(|at| &mut self.cards[at].1)
+    }
+
+    /// Sets the card with id `local`, replacing the one there.
+    pub fn insert(&mut self, local: &str, card: ImportedCard) {
+        match self.place(local) {
+            Some(at) => self.cards[at].1 = card,
+            None => {
+                self.index.insert(local, self.cards.len());
+                self.cards.push((local.to_owned(), card));
+            }
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.cards.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.cards.is_empty()
+    }
+
+    /// Every card with its id, in the order first written.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &ImportedCard)> {
+        self.cards.iter().map(|(local, card)| (local, card))
+    }
+}
+
+/// The same cards, whatever the order they were first written in.
+impl PartialEq for DeckCards {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len()
+            && self
+                .iter()
+                .all(|(local, card)| other.get(local) == Some(card))
+    }
 }
 
 /// Everything the curriculum logs determine.
@@ -172,72 +230,76 @@ impl Entry for Located {
     }
 }
 
-/// Folds the curriculum logs, each with the place of its entries' text.
-pub fn fold(logs: &[LogEntries<'_, Located>]) -> Result<Curriculum, Conflict> {
-    let mut places = replay::distinct_in_order(logs)?;
+/// Folds the curriculum logs, each with the place of its entries' text. What the changes say
+/// moves into the curriculum rather than being copied: a large deck is in memory once.
+pub fn fold(mut logs: Vec<LogEntries<'_, Located>>) -> Result<Curriculum, Conflict> {
+    let mut places = replay::distinct_in_order(&logs)?;
     let mut curriculum = Curriculum {
         latest: places.iter().map(|p| p.stamp).max(),
         ..Curriculum::default()
     };
-    let void = replay::retracted(logs, &places);
-    places.retain(|p| !void.contains(&logs[p.log].events[p.index].0.id));
+    let void = replay::retracted(&logs, &places);
+    if !void.is_empty() {
+        places.retain(|p| !void.contains(&logs[p.log].events[p.index].0.id));
+    }
     for place in places {
-        let (change, text_at) = &logs[place.log].events[place.index];
-        curriculum.apply(change, *text_at);
+        let (change, text_at) = &mut logs[place.log].events[place.index];
+        let what = std::mem::replace(&mut change.what, What::Retract { ids: Vec::new() });
+        curriculum.apply(what, *text_at);
     }
     Ok(curriculum)
 }
 
 impl Curriculum {
-    fn apply(&mut self, change: &Change, text_at: Option<TextAt>) {
-        match &change.what {
+    fn apply(&mut self, what: What, text_at: Option<TextAt>) {
+        match what {
             What::Deck {
                 deck,
                 title,
                 description,
             } => {
-                let entry = self.decks.entry(deck.clone()).or_default();
-                entry.title.clone_from(title);
-                entry.description.clone_from(description);
+                let entry = self.decks.entry(deck).or_default();
+                entry.title = title;
+                entry.description = description;
                 entry.removed = false;
             }
             What::Card { card, pos, content } => {
-                let deck = self.deck_of(card);
+                let deck = self.deck_of(&card);
                 deck.removed = false;
                 deck.cards.insert(
-                    local_id(card).to_owned(),
+                    local_id(&card),
                     ImportedCard {
-                        pos: *pos,
-                        content: content.clone(),
+                        pos,
+                        content,
                         retired: false,
                         text_at,
                     },
                 );
             }
             What::Retire { card } => {
-                if let Some(c) = self.deck_of(card).cards.get_mut(local_id(card)) {
+                if let Some(c) = self.deck_of(&card).cards.get_mut(local_id(&card)) {
                     c.retired = true;
                 }
             }
             What::Remove { deck } => {
-                if let Some(d) = self.decks.get_mut(deck) {
+                if let Some(d) = self.decks.get_mut(&deck) {
                     d.removed = true;
                 }
                 // A deck imported again later starts out in reviews.
-                self.disabled.remove(deck);
+                self.disabled.remove(&deck);
             }
             What::Enable { deck, enabled } => {
-                if *enabled {
-                    self.disabled.remove(deck);
+                if enabled {
+                    self.disabled.remove(&deck);
                 } else {
-                    self.disabled.insert(deck.clone());
+                    self.disabled.insert(deck);
                 }
             }
             What::Priority { deck, priority } => {
-                if *priority == 0 {
-                    self.priority.remove(deck);
+                if priority == 0 {
+                    self.priority.remove(&deck);
                 } else {
-                    self.priority.insert(deck.clone(), *priority);
+                    self.priority.insert(deck, priority);
                 }
             }
             What::Plan { interview } => self.plan = interview.map(|interview| Plan { interview }),
@@ -247,10 +309,9 @@ impl Curriculum {
 
     /// The deck a card belongs to, created (titled by its id) if no change named it yet.
     fn deck_of(&mut self, card: &CardId) -> &mut ImportedDeck {
-        let id = card.deck_id();
         self.decks
-            .entry(id.clone())
-            .or_insert_with(|| ImportedDeck {
+            .entry(card.deck_id())
+            .or_insert_with_key(|id| ImportedDeck {
                 title: id.to_string(),
                 ..ImportedDeck::default()
             })
@@ -329,45 +390,92 @@ fn content_of(card: &Card) -> Content {
     }
 }
 
+/// Whether `content` is what `card` says.
+fn says(content: &Content, card: &Card) -> bool {
+    content.kind == card.kind
+        && content.front == card.front
+        && content.back == card.back
+        && content.tags == card.tags
+        && content.points == card.points
+}
+
+/// One change an import makes, as [`plan_import`] lists it. A card's change names the card by
+/// its place in the incoming deck (which is also its `pos`), so that writing a large import
+/// does not copy it first.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    /// [`What::Card`] for the card at this place in the incoming deck: [`card_change`].
+    Card(usize),
+    /// Boxed, so that the list of a large import's steps is a list of small ones.
+    Other(Box<What>),
+}
+
+/// The change that records the card at `index` of `incoming` at that place.
+pub fn card_change(incoming: &Deck, index: usize) -> What {
+    let card = &incoming.cards[index];
+    What::Card {
+        card: card.id.clone(),
+        pos: index as u64,
+        content: content_of(card),
+    }
+}
+
 /// The changes that make the curriculum's deck `incoming.id` what `incoming` says: the file's
 /// cards in its order, every other card of the deck retired. Only what differs is written, so
 /// importing the same file again changes nothing. `current` (removed or not) must have been
 /// read with its text.
 pub fn import(current: Option<&ImportedDeck>, incoming: &Deck) -> (Vec<What>, ImportCounts) {
+    let (steps, counts) = plan_import(current, incoming);
+    let whats = steps
+        .into_iter()
+        .map(|step| match step {
+            Step::Card(index) => card_change(incoming, index),
+            Step::Other(what) => *what,
+        })
+        .collect();
+    (whats, counts)
+}
+
+/// [`import`], with each card's change named by the card's place in `incoming`.
+pub fn plan_import(current: Option<&ImportedDeck>, incoming: &Deck) -> (Vec<Step>, ImportCounts) {
     let mut counts = ImportCounts::default();
-    let mut changes = Vec::new();
+    let mut steps = Vec::new();
     // A removed deck comes back as a new one: its old cards are no longer part of it.
     let live = current.filter(|d| !d.removed);
     let same_meta =
         live.is_some_and(|d| d.title == incoming.title && d.description == incoming.description);
     if !same_meta {
-        changes.push(What::Deck {
+        steps.push(Step::Other(Box::new(What::Deck {
             deck: incoming.id.clone(),
             title: incoming.title.clone(),
             description: incoming.description.clone(),
-        });
+        })));
     }
-    let mut kept = BTreeSet::new();
-    for (pos, card) in incoming.cards.iter().enumerate() {
-        let pos = pos as u64;
-        let content = content_of(card);
-        kept.insert(local_id(&card.id));
-        let before = live.and_then(|d| d.cards.get(local_id(&card.id)));
+    // The file's cards, to find those of the deck it no longer has; none to find in a new deck.
+    let find_gone = current.is_some_and(|d| !d.cards.is_empty());
+    let mut kept: FxHashSet<&str> = FxHashSet::default();
+    if find_gone {
+        kept.reserve(incoming.cards.len());
+    }
+    for (index, card) in incoming.cards.iter().enumerate() {
+        let pos = index as u64;
+        let local = local_id(&card.id);
+        if find_gone {
+            kept.insert(local);
+        }
+        let before = live.and_then(|d| d.cards.get(local));
+        let same_content = before.is_some_and(|b| says(&b.content, card));
         match before {
             None => counts.added += 1,
-            Some(b) if b.content == content && !b.retired => counts.unchanged += 1,
+            Some(b) if same_content && !b.retired => counts.unchanged += 1,
             Some(b) => {
                 counts.revived += usize::from(b.retired);
                 counts.updated += 1;
             }
         }
-        let same = before.is_some_and(|b| b.content == content && !b.retired && b.pos == pos);
+        let same = before.is_some_and(|b| same_content && !b.retired && b.pos == pos);
         if !same {
-            changes.push(What::Card {
-                card: card.id.clone(),
-                pos,
-                content,
-            });
+            steps.push(Step::Card(index));
         }
     }
     // Every card the file no longer has is retired, so that nothing brings it back unasked;
@@ -384,11 +492,11 @@ pub fn import(current: Option<&ImportedDeck>, incoming: &Deck) -> (Vec<What>, Im
     gone.sort();
     for local in gone {
         if let Ok(card) = CardId::new(&incoming.id, local) {
-            changes.push(What::Retire { card });
+            steps.push(Step::Other(Box::new(What::Retire { card })));
             counts.retired += usize::from(live.is_some());
         }
     }
-    (changes, counts)
+    (steps, counts)
 }
 
 #[cfg(test)]

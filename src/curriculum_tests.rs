@@ -84,7 +84,7 @@ fn folded(devices: &[&Device]) -> Curriculum {
             events: d.log.clone(),
         })
         .collect();
-    fold(&logs).unwrap()
+    fold(logs).unwrap()
 }
 
 fn fronts(curriculum: &Curriculum) -> Vec<(String, String, bool)> {

@@ -86,6 +86,50 @@ pub fn stable_hash(bytes: &[u8]) -> u64 {
     hash
 }
 
+/// Where each of many ids is, found through the ids' hashes so that no id is copied: for
+/// a list that holds the ids itself (the cards of a file, of a deck). The caller says where
+/// an id is and which id is at a place.
+#[derive(Debug, Clone, Default)]
+pub struct IdIndex {
+    /// The hash of an id to the place of the first id with that hash.
+    first: FxHashMap<u64, usize>,
+    /// The places of later ids whose hash an earlier, different id has (rare).
+    collided: Vec<usize>,
+}
+
+impl IdIndex {
+    /// The place of `id`, where `id_at` tells the id at each place.
+    pub fn find<'a>(&self, id: &str, id_at: impl Fn(usize) -> &'a str) -> Option<usize> {
+        let first = *self.first.get(&id_hash(id))?;
+        if id_at(first) == id {
+            return Some(first);
+        }
+        self.collided.iter().copied().find(|&at| id_at(at) == id)
+    }
+
+    /// Records that `id`, not yet in the index, is at `place`.
+    pub fn insert(&mut self, id: &str, place: usize) {
+        match self.first.entry(id_hash(id)) {
+            std::collections::hash_map::Entry::Vacant(vacant) => {
+                vacant.insert(place);
+            }
+            std::collections::hash_map::Entry::Occupied(_) => self.collided.push(place),
+        }
+    }
+
+    /// Makes room for `more` ids.
+    pub fn reserve(&mut self, more: usize) {
+        self.first.reserve(more);
+    }
+}
+
+fn id_hash(id: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = rustc_hash::FxHasher::default();
+    hasher.write(id.as_bytes());
+    hasher.finish()
+}
+
 impl FromStr for CardId {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {

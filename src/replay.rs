@@ -162,18 +162,26 @@ pub fn distinct_in_order<E: Entry>(logs: &[LogEntries<'_, E>]) -> Result<Vec<Pla
     if logs.len() < 2 && logs.iter().all(|l| l.events.len() < 2) {
         return Ok(places);
     }
-    // Ids are compared through their hashes first, so that no id is copied.
-    let mut seen: FxHashMap<u64, Vec<Place>> = FxHashMap::default();
+    // Ids are compared through their hashes first, so that no id is copied: the first entry
+    // with each hash, and the rare later ones with the same hash and another id.
+    let mut seen: FxHashMap<u64, Place> = FxHashMap::default();
+    seen.reserve(places.len());
+    let mut collided: FxHashMap<u64, Vec<Place>> = FxHashMap::default();
     let mut conflict = None;
     places.retain(|p| {
         let event = &logs[p.log].events[p.index];
-        let same = seen
-            .entry(crate::model::stable_hash(event.id().as_bytes()))
-            .or_default();
-        if let Some(first) = same
-            .iter()
-            .find(|q| logs[q.log].events[q.index].id() == event.id())
-        {
+        let hash = crate::model::stable_hash(event.id().as_bytes());
+        let first = match seen.entry(hash) {
+            std::collections::hash_map::Entry::Vacant(vacant) => {
+                vacant.insert(*p);
+                return true;
+            }
+            std::collections::hash_map::Entry::Occupied(first) => *first.get(),
+        };
+        let same = std::iter::once(&first)
+            .chain(collided.get(&hash).into_iter().flatten())
+            .find(|q| logs[q.log].events[q.index].id() == event.id());
+        if let Some(first) = same {
             if conflict.is_none() && !logs[first.log].events[first.index].same_as(event) {
                 conflict = Some(Conflict {
                     id: event.id().to_owned(),
@@ -183,7 +191,7 @@ pub fn distinct_in_order<E: Entry>(logs: &[LogEntries<'_, E>]) -> Result<Vec<Pla
             }
             return false;
         }
-        same.push(*p);
+        collided.entry(hash).or_default().push(*p);
         true
     });
     match conflict {

@@ -369,6 +369,48 @@ fn encodings_and_line_ends_are_handled_with_true_line_numbers() {
 }
 
 #[test]
+fn a_file_larger_than_one_read_reports_true_lines_and_columns() {
+    let hone = Hone::new();
+    // Far more than one 256 KiB read, with CRLF line ends and two-byte characters, so reads
+    // end inside lines, characters and CRLFs.
+    let mut csv = String::from("front,back\r\n");
+    let rows = 30_000;
+    for i in 0..rows {
+        csv.push_str(&format!("qu\u{e9}stion {i},r\u{e9}ponse {i}\r\n"));
+    }
+    assert!(csv.len() > 3 * 256 * 1024);
+    let good = hone.write("big-ok.csv", &csv);
+    let out = hone.json(&["check", good.to_str().unwrap(), "--json"]);
+    assert_eq!(out["cards"], rows);
+
+    let bad = hone.write(
+        "big-bad.csv",
+        &format!("{csv}only one field\r\n\"unclosed,x\r\n"),
+    );
+    let out = hone.run_at(NOW, &["check", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains(&format!(
+            "big-bad.csv:{}:1: this quote is never closed",
+            rows + 3
+        )),
+        "{}",
+        stderr(&out)
+    );
+
+    let mut latin1 = csv.into_bytes();
+    latin1.extend(b"caf\xe9,coffee\r\n");
+    let file = hone.path("big-latin1.csv");
+    fs::write(&file, latin1).unwrap();
+    let out = hone.run_at(NOW, &["check", file.to_str().unwrap()]);
+    assert!(
+        stderr(&out).contains(&format!("big-latin1.csv:{}:4: not valid UTF-8", rows + 2)),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
 fn files_that_are_not_decks_are_refused_before_reading() {
     let hone = Hone::new();
     let expect = |path: &str, message: &str| {
@@ -394,9 +436,12 @@ fn files_that_are_not_decks_are_refused_before_reading() {
     let big = hone.path("big.tsv");
     fs::File::create(&big)
         .unwrap()
-        .set_len(17 * 1024 * 1024)
+        .set_len(257 * 1024 * 1024)
         .unwrap();
-    expect(big.to_str().unwrap(), "larger than 16 MiB");
+    expect(
+        big.to_str().unwrap(),
+        "larger than 256 MiB, the limit for a deck file",
+    );
     let long = hone.write(
         "long.tsv",
         &format!("a\tb\n{}\tx\n", "y".repeat(300 * 1024)),
@@ -405,6 +450,100 @@ fn files_that_are_not_decks_are_refused_before_reading() {
         long.to_str().unwrap(),
         "long.tsv:2: the line is longer than 256 KiB",
     );
+}
+
+#[test]
+fn a_22_mb_anki_export_of_100000_cards_imports() {
+    let hone = Hone::new();
+    let mut notes = String::from("#separator:tab\n#html:true\n#deck:Big Deck\n");
+    for i in 0..100_000 {
+        notes.push_str(&format!(
+            "What does <b>component {i}</b> of the payment system do, and why?\t\
+             It validates request {i}, records it in the ledger, and answers<br>within the \
+             latency budget of the service it is part of, retried safely by its clients.\n"
+        ));
+    }
+    assert!(notes.len() > 22_000_000, "{} bytes", notes.len());
+    let file = hone.write("big-export.txt", &notes);
+    let out = hone.json(&["import", file.to_str().unwrap(), "--json"]);
+    assert_eq!(
+        (&out["deck"], &out["format"], &out["added"]),
+        (
+            &Value::from("big-deck"),
+            &Value::from("anki"),
+            &Value::from(100_000)
+        )
+    );
+}
+
+#[test]
+fn import_dash_reads_the_deck_from_stdin() {
+    let hone = Hone::new();
+    let csv = "front,back\nWhat is a goroutine?,A function running concurrently.\n\"What is a channel?\",\"A typed\npipe.\"\n";
+    let args = [
+        "import", "-", "--format", "csv", "--deck", "piped", "--json",
+    ];
+    let out = hone.run_with_stdin(NOW, &args, csv);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let view: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (&view["deck"], &view["format"], &view["added"]),
+        (&Value::from("piped"), &Value::from("csv"), &Value::from(2))
+    );
+    let cards = hone.json(&["cards", "--deck", "piped", "--json"]);
+    assert_eq!(cards["cards"][1]["back"], "A typed\npipe.");
+    let again = hone.run_with_stdin(NOW, &args, csv);
+    let view: Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(view["unchanged"], 2, "the same deck again changes nothing");
+
+    let before = snapshot_of(&hone.data_dir());
+    let out = hone.run_with_stdin(
+        NOW,
+        &["import", "-", "--format", "tsv", "--deck", "piped"],
+        "a\tb\nonly one field\n",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("stdin:2: expected 2 fields"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(snapshot_of(&hone.data_dir()), before, "nothing changed");
+}
+
+#[test]
+fn import_dash_without_format_or_deck_says_which_is_missing() {
+    let hone = Hone::new();
+    for (args, missing, given) in [
+        (&["import", "-"][..], &["--format", "--deck"][..], None),
+        (
+            &["import", "-", "--deck", "x"],
+            &["--format"],
+            Some("--deck"),
+        ),
+        (
+            &["import", "-", "--format", "auto", "--deck", "x"],
+            &["--format"],
+            Some("--deck"),
+        ),
+        (
+            &["import", "-", "--format", "csv"],
+            &["--deck"],
+            Some("--format"),
+        ),
+    ] {
+        let out = hone.run_with_stdin(NOW, args, "front,back\nq,a\n");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = stderr(&out);
+        assert!(err.contains("standard input"), "{args:?}: {err}");
+        for flag in missing {
+            assert!(err.contains(flag), "{args:?}: {flag} not named in {err}");
+        }
+        if let Some(flag) = given {
+            assert!(!err.contains(flag), "{args:?}: {flag} was given: {err}");
+        }
+    }
+    assert!(!hone.data_dir().exists(), "nothing was written");
 }
 
 #[test]

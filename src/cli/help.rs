@@ -142,7 +142,7 @@ pub const IMPORT: Extra = extra!(
     "Import a deck; its id comes from the file name" => "hone import company-questions.csv",
     "Import Anki's notes export under a deck id of your choice" => "hone import anki-export.txt --deck company",
     "Report what importing an edited file would change, changing nothing" => "hone import notes.md --dry-run",
-    "Import a tab-separated file whatever its name" => "hone import cards.txt --format tsv",
+    "Import a deck another program writes to standard input" => "export-cards | hone import - --format csv --deck company",
 );
 
 pub const CHECK: Extra = extra!(

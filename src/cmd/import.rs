@@ -1,6 +1,7 @@
-//! `hone import FILE` and `hone check FILE`: read a deck in any supported format, check all of
-//! it, and (for import) copy it into the data dir. All or nothing: a file with any problem
-//! imports nothing and changes nothing.
+//! `hone import FILE` and `hone check FILE`: read a deck in any supported format, a piece at a
+//! time, check all of it, and (for import) copy it into the data dir. `hone import -` reads the
+//! deck from standard input. All or nothing: a file with any problem imports nothing and
+//! changes nothing.
 
 use std::fs;
 use std::io::Read;
@@ -10,8 +11,8 @@ use anyhow::anyhow;
 use serde::Serialize;
 
 use crate::cli::{CheckArgs, FormatChoice, ImportArgs};
-use crate::deck::decode::{MAX_FILE_BYTES, decode};
-use crate::deck::import::{Defaults, Format, detect, parse};
+use crate::deck::decode::{Decoder, MAX_FILE_BYTES};
+use crate::deck::import::{Defaults, Format, Reader};
 use crate::deck::parse::{LineError, ParsedDeck};
 use crate::deck::table::slug;
 use crate::deck::{self, FileErrors};
@@ -59,30 +60,89 @@ fn chosen(choice: FormatChoice) -> Option<Format> {
     }
 }
 
-/// Reads, decodes and parses a deck file; every problem comes back with the file's name.
+/// Where a deck is read from.
+enum Source<'a> {
+    File(&'a Path),
+    /// Standard input (`-`): the format and the deck id must be given.
+    Stdin(&'a mut dyn Read),
+}
+
+/// How much of a deck is read at a time.
+const CHUNK_BYTES: usize = 256 * 1024;
+
+/// Reads, decodes and parses a deck, a piece at a time; every problem comes back with the
+/// file's name.
 fn read_deck(
-    path: &Path,
+    source: Source,
     choice: FormatChoice,
     deck_id: Option<&str>,
 ) -> anyhow::Result<(ParsedDeck, Format)> {
-    let shown = visible(&path.display().to_string()).into_owned();
+    let (shown, defaults, extension) = match &source {
+        Source::File(path) => {
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let defaults = Defaults {
+                id: slug(&stem, 64),
+                title: stem,
+            };
+            let shown = visible(&path.display().to_string()).into_owned();
+            (shown, defaults, path.extension().and_then(|e| e.to_str()))
+        }
+        Source::Stdin(_) => {
+            let id = deck_id.unwrap_or_default().to_owned();
+            let defaults = Defaults {
+                title: id.clone(),
+                id,
+            };
+            (STDIN.to_owned(), defaults, None)
+        }
+    };
     let located = |errors: Vec<LineError>| FileErrors {
         file: shown.clone(),
         errors,
     };
-    let bytes = read_bytes(path, &shown)?;
-    let text = decode(&bytes).map_err(located)?;
-    let format =
-        chosen(choice).unwrap_or_else(|| detect(path.extension().and_then(|e| e.to_str()), &text));
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let defaults = Defaults {
-        id: slug(&stem, 64),
-        title: stem.clone(),
+    let too_big = || {
+        anyhow!(
+            "{shown} is larger than {} MiB, the limit for a deck file",
+            MAX_FILE_BYTES / 1024 / 1024
+        )
     };
-    let deck = parse(format, &text, &defaults, deck_id).map_err(located)?;
+    let mut file;
+    let (input, size): (&mut dyn Read, u64) = match source {
+        Source::File(path) => {
+            let size = regular_file_size(path, &shown)?;
+            if size > MAX_FILE_BYTES {
+                return Err(too_big());
+            }
+            file = fs::File::open(path).map_err(|e| anyhow!("cannot open {shown}: {e}"))?;
+            (&mut file, size)
+        }
+        Source::Stdin(input) => (input, 0),
+    };
+    let size_hint = usize::try_from(size).unwrap_or(0);
+    let mut reader = Reader::new(chosen(choice), extension, size_hint);
+    let mut decoder = Decoder::default();
+    let mut buffer = vec![0u8; CHUNK_BYTES];
+    let mut total = 0u64;
+    while !decoder.stopped() {
+        let read = match input.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(read) => read,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(anyhow!("cannot read {shown}: {e}")),
+        };
+        total += read as u64;
+        if total > MAX_FILE_BYTES {
+            return Err(too_big());
+        }
+        decoder.feed(&buffer[..read], |text| reader.push(text));
+    }
+    drop(buffer);
+    decoder.finish(|text| reader.push(text)).map_err(located)?;
+    let (format, parsed) = reader.finish(&defaults, deck_id);
+    let deck = parsed.map_err(located)?;
     if deck.id.is_empty() {
         return Err(UsageError(format!(
             "cannot name a deck after '{shown}': give it an id with --deck ID"
@@ -92,9 +152,12 @@ fn read_deck(
     Ok((deck, format))
 }
 
-/// The bytes of a file a user named, refusing what is not a regular file of a sane size
-/// before reading it: a FIFO would block, `/dev/zero` never ends.
-fn read_bytes(path: &Path, shown: &str) -> anyhow::Result<Vec<u8>> {
+/// How standard input is named in messages.
+const STDIN: &str = "stdin";
+
+/// The size of a file a user named, refusing what is not a regular file before reading it: a
+/// FIFO would block, `/dev/zero` never ends.
+fn regular_file_size(path: &Path, shown: &str) -> anyhow::Result<u64> {
     let meta = fs::metadata(path).map_err(|e| anyhow!("cannot open {shown}: {e}"))?;
     if meta.is_dir() {
         return Err(anyhow!("{shown} is a directory, not a deck file"));
@@ -104,29 +167,38 @@ fn read_bytes(path: &Path, shown: &str) -> anyhow::Result<Vec<u8>> {
             "{shown} is not a regular file (a FIFO, socket or device); save the deck to a file first"
         ));
     }
-    let limit = MAX_FILE_BYTES;
-    let too_big = || {
-        anyhow!(
-            "{shown} is larger than {} MiB, the limit for a deck file",
-            limit / 1024 / 1024
-        )
-    };
-    if meta.len() > limit {
-        return Err(too_big());
+    Ok(meta.len())
+}
+
+/// The source `hone import` reads: the file, or standard input for `-`, which needs the
+/// format and the deck id given, as neither can be taken from a file name.
+fn import_source<'a>(ctx: &'a mut Ctx, args: &'a ImportArgs) -> anyhow::Result<Source<'a>> {
+    if args.file.as_os_str() != "-" {
+        return Ok(Source::File(&args.file));
     }
-    let file = fs::File::open(path).map_err(|e| anyhow!("cannot open {shown}: {e}"))?;
-    let mut bytes = Vec::new();
-    file.take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| anyhow!("cannot read {shown}: {e}"))?;
-    if bytes.len() as u64 > limit {
-        return Err(too_big());
+    let mut missing = Vec::new();
+    if args.format == FormatChoice::Auto {
+        missing.push("--format FORMAT (hone, anki, csv, tsv or json)");
     }
-    Ok(bytes)
+    if args.deck.is_none() {
+        missing.push("--deck ID");
+    }
+    if !missing.is_empty() {
+        return Err(UsageError(format!(
+            "importing from standard input ('-') needs {}: there is no file name to take them from",
+            missing.join(" and ")
+        ))
+        .into());
+    }
+    let input = ctx
+        .input
+        .take()
+        .ok_or_else(|| anyhow!("standard input was already read"))?;
+    Ok(Source::Stdin(input))
 }
 
 pub fn check(ctx: &mut Ctx, args: CheckArgs) -> anyhow::Result<()> {
-    let (deck, format) = read_deck(&args.file, args.format, None)?;
+    let (deck, format) = read_deck(Source::File(&args.file), args.format, None)?;
     let view = CheckView {
         file: visible(&args.file.display().to_string()).into_owned(),
         format: format.as_str(),
@@ -143,8 +215,16 @@ pub fn check(ctx: &mut Ctx, args: CheckArgs) -> anyhow::Result<()> {
 
 pub fn run(ctx: &mut Ctx, args: ImportArgs) -> anyhow::Result<()> {
     let override_id = args.deck.as_ref().map(ToString::to_string);
-    let (parsed, format) = read_deck(&args.file, args.format, override_id.as_deref())?;
-    let shown = visible(&args.file.display().to_string()).into_owned();
+    let (parsed, format) = read_deck(
+        import_source(ctx, &args)?,
+        args.format,
+        override_id.as_deref(),
+    )?;
+    let shown = if args.file.as_os_str() == "-" {
+        STDIN.to_owned()
+    } else {
+        visible(&args.file.display().to_string()).into_owned()
+    };
     let incoming =
         deck::from_parsed(parsed, DeckSource::Imported).map_err(|e| anyhow!("{shown}: {e}"))?;
     if deck::builtin_decks().iter().any(|d| d.id == incoming.id) {

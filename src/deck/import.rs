@@ -1,10 +1,12 @@
 //! Reading a deck in any format hone imports: which format a file is in, and its cards in one
-//! shape. Pure: the caller reads the file and decodes it (`decode`) first.
+//! shape. Pure: the caller reads the file and decodes it (`decode`), and hands the text to a
+//! [`Reader`] as it comes, or to [`parse`] whole.
 
 use std::fmt;
 use std::str::FromStr;
 
 use super::parse::{LineError, ParsedDeck, parse_deck, tag_problem};
+use super::table::Table;
 use super::{anki, json, table};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,20 +125,130 @@ pub fn parse(
     Ok(deck)
 }
 
+/// A deck's text read as it arrives, a piece at a time (cut anywhere). CSV and TSV are read a
+/// record at a time, so a large table is never in memory as text; the hone format, Anki's and
+/// JSON are gathered into one text, once, and parsed whole. Gives what [`detect`] and [`parse`]
+/// give on the whole text.
+pub struct Reader {
+    extension: Option<String>,
+    /// Bytes of text expected, to gather a whole text without growing it step by step.
+    size_hint: usize,
+    /// Whether the text so far has a line end.
+    newline: bool,
+    state: Reading,
+}
+
+enum Reading {
+    /// The text so far, until its format can be told.
+    Detecting(String),
+    Table(Format, Box<Table>),
+    Whole(Format, String),
+}
+
+impl Reader {
+    /// A reader of text in `format`, or (`None`) of the format the text and `extension` show.
+    pub fn new(format: Option<Format>, extension: Option<&str>, size_hint: usize) -> Reader {
+        let mut reader = Reader {
+            extension: extension.map(str::to_owned),
+            size_hint,
+            newline: false,
+            state: Reading::Detecting(String::new()),
+        };
+        if let Some(format) = format {
+            reader.state = reader.reading(format, String::new());
+        }
+        reader
+    }
+
+    fn reading(&self, format: Format, text: String) -> Reading {
+        let table = |delimiter| {
+            let mut table = Box::new(Table::new(delimiter));
+            table.push(&text);
+            table
+        };
+        match format {
+            Format::Csv => Reading::Table(format, table(',')),
+            Format::Tsv => Reading::Table(format, table('\t')),
+            Format::Hone | Format::Anki | Format::Json => {
+                let mut whole = text;
+                whole.reserve(self.size_hint.saturating_sub(whole.len()));
+                Reading::Whole(format, whole)
+            }
+        }
+    }
+
+    /// Reads the next piece of text (LF line ends).
+    pub fn push(&mut self, text: &str) {
+        match &mut self.state {
+            Reading::Table(_, table) => table.push(text),
+            Reading::Whole(_, whole) => whole.push_str(text),
+            Reading::Detecting(start) => {
+                start.push_str(text);
+                self.newline |= text.contains('\n');
+                // `detect` looks at the first line and at the first three bytes after leading
+                // whitespace: once both are here, more text would not change its answer.
+                if self.newline && start.trim_start().len() >= 3 {
+                    let start = std::mem::take(start);
+                    let format = detect(self.extension.as_deref(), &start);
+                    self.state = self.reading(format, start);
+                }
+            }
+        }
+    }
+
+    /// Ends the text: its format, and the deck or every problem, as [`parse`] gives them.
+    pub fn finish(
+        self,
+        defaults: &Defaults,
+        override_id: Option<&str>,
+    ) -> (Format, Result<ParsedDeck, Vec<LineError>>) {
+        let (format, parsed) = match self.state {
+            Reading::Table(format, table) => (format, table.finish(defaults)),
+            Reading::Whole(format, text) => {
+                return (format, parse(format, &text, defaults, override_id));
+            }
+            Reading::Detecting(text) => {
+                let format = detect(self.extension.as_deref(), &text);
+                return (format, parse(format, &text, defaults, override_id));
+            }
+        };
+        let parsed = parsed.map(|mut deck| {
+            if let Some(id) = override_id {
+                deck.id = id.to_owned();
+            }
+            deck
+        });
+        (format, parsed)
+    }
+}
+
 /// Tags from another tool made into hone tags: lowercase letters, digits and `-` (Anki's
 /// `Go::Concurrency` becomes `go-concurrency`); empty ones dropped, repeats once.
 pub fn normal_tags<'a>(raw: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     let mut tags: Vec<String> = Vec::new();
     for tag in raw {
-        let mut normal = String::new();
-        for c in tag.trim().to_lowercase().chars() {
+        let tag = tag.trim();
+        let mut normal = String::with_capacity(tag.len());
+        let mut push = |c: char| {
             if c.is_ascii_lowercase() || c.is_ascii_digit() {
                 normal.push(c);
             } else if !normal.ends_with('-') {
                 normal.push('-');
             }
+        };
+        if tag.is_ascii() {
+            tag.bytes()
+                .for_each(|b| push(char::from(b.to_ascii_lowercase())));
+        } else {
+            tag.to_lowercase().chars().for_each(push);
         }
-        let normal = normal.trim_matches('-').to_owned();
+        // Runs of other characters became one `-`: at most one to drop at each end.
+        if normal.ends_with('-') {
+            normal.pop();
+        }
+        if normal.starts_with('-') {
+            normal.remove(0);
+        }
         if tag_problem(&normal).is_none() && !tags.contains(&normal) {
             tags.push(normal);
         }
@@ -161,6 +273,61 @@ mod tests {
         assert_eq!(detect(None, "front,back"), Format::Csv);
         assert_eq!("anki".parse::<Format>(), Ok(Format::Anki));
         assert!("xml".parse::<Format>().is_err());
+    }
+
+    #[test]
+    fn a_deck_read_in_pieces_is_the_deck_parsed_whole() {
+        let texts = [
+            "front,back,id\nok,fine,a\n\"unclosed,x,b\nlater,line,c\n",
+            "front,back\na,b\nno comma\n,empty front\nc,\na,again\n",
+            "good\tline\nno tab\n\tno front\nfront\t\ngood\tline again\n",
+            "front,answr\nq,a\n",
+            "tags,Back,front,id,kind\n\"go, concurrency\",\"A pipe.\nTyped.\",What is a \"\"channel\"\"?,chan,definition\n",
+            "\n\n  \n+++\nid = \"mine\"\ntitle = \"Mine\"\n+++\n\n## a\n\nQ?\n\n---\n\nA.\n",
+            "+++\nid = \"mine\"\ntitle = \"Mine\"\n+++\n\n## a\n\nQ?\n",
+            "[\n  {\"front\": \"Q1\", \"back\": \"A1\"},\n  {\"front\": \"\", \"back\": \"A2\"}\n]",
+            "#separator:tab\n#html:false\nWhat?\tThat.\n",
+            "one line, no end",
+            "",
+            "\n",
+            "  +",
+        ];
+        let defaults = Defaults {
+            id: "mine".into(),
+            title: "Mine".into(),
+        };
+        for extension in [None, Some("csv"), Some("md")] {
+            for text in texts {
+                let format = detect(extension, text);
+                let whole = (format, parse(format, text, &defaults, None));
+                for step in [1, 2, 3, 7, 64, usize::MAX] {
+                    let mut reader = Reader::new(None, extension, 0);
+                    let mut rest = text;
+                    while !rest.is_empty() {
+                        let mut cut = step.min(rest.len());
+                        while !rest.is_char_boundary(cut) {
+                            cut += 1;
+                        }
+                        reader.push(&rest[..cut]);
+                        rest = &rest[cut..];
+                    }
+                    assert_eq!(
+                        reader.finish(&defaults, None),
+                        whole,
+                        "{text:?} ({extension:?}) in pieces of {step}"
+                    );
+                }
+                let mut given = Reader::new(Some(Format::Tsv), extension, 0);
+                given.push(text);
+                assert_eq!(
+                    given.finish(&defaults, Some("given")),
+                    (
+                        Format::Tsv,
+                        parse(Format::Tsv, text, &defaults, Some("given"))
+                    )
+                );
+            }
+        }
     }
 
     #[test]

@@ -46,12 +46,42 @@ enum Tags {
     Text(String),
 }
 
-/// The line and column of byte `offset` of `text`.
-fn position(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = 1 + before.matches('\n').count();
-    let column = 1 + before.rsplit('\n').next().map_or(0, |l| l.chars().count());
-    (line, column)
+/// The lines and columns of byte offsets of a text, each counted on from the one before, so
+/// that locating every card of a large file stays linear in its size.
+struct Positions<'a> {
+    text: &'a str,
+    offset: usize,
+    line: usize,
+    column: usize,
+}
+
+impl<'a> Positions<'a> {
+    fn new(text: &'a str) -> Self {
+        Positions {
+            text,
+            offset: 0,
+            line: 1,
+            column: 1,
+        }
+    }
+
+    /// The line and column of byte `offset`.
+    fn at(&mut self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        if offset < self.offset {
+            *self = Positions::new(self.text);
+        }
+        let between = &self.text[self.offset..offset];
+        match memchr::memrchr(b'\n', between.as_bytes()) {
+            Some(last) => {
+                self.line += memchr::memchr_iter(b'\n', between.as_bytes()).count();
+                self.column = 1 + between[last + 1..].chars().count();
+            }
+            None => self.column += between.chars().count(),
+        }
+        self.offset = offset;
+        (self.line, self.column)
+    }
 }
 
 pub fn parse_json(text: &str, defaults: &Defaults) -> Result<ParsedDeck, Vec<LineError>> {
@@ -90,9 +120,10 @@ pub fn parse_json(text: &str, defaults: &Defaults) -> Result<ParsedDeck, Vec<Lin
     if let Some(problem) = id_problem(&deck.id) {
         errors.push(LineError::new(1, format!("bad deck id: {problem}")));
     }
+    let mut positions = Positions::new(text);
     for raw in raw_cards {
         let offset = raw.get().as_ptr() as usize - text.as_ptr() as usize;
-        let (line, column) = position(text, offset);
+        let (line, column) = positions.at(offset);
         let card: CardObject = match serde_json::from_str(raw.get()) {
             Ok(card) => card,
             Err(e) => {
@@ -197,6 +228,24 @@ mod tests {
             ("q2", 3, ParsedKind::Definition)
         );
         assert_eq!(deck.cards[0].tags, ["go"]);
+    }
+
+    #[test]
+    fn positions_counted_on_are_positions_counted_from_the_start() {
+        let text = "ab\n\u{e9}\u{e9}x\n\nlast line";
+        let from_start = |offset: usize| {
+            let before = &text[..offset];
+            let line = 1 + before.matches('\n').count();
+            let column = 1 + before.rsplit('\n').next().map_or(0, |l| l.chars().count());
+            (line, column)
+        };
+        let offsets: Vec<usize> = (0..=text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .collect();
+        let mut positions = Positions::new(text);
+        for &offset in offsets.iter().chain(offsets.iter().rev().step_by(3)) {
+            assert_eq!(positions.at(offset), from_start(offset), "{offset}");
+        }
     }
 
     #[test]

@@ -64,23 +64,31 @@ fn merged_tags<'a>(
     tags
 }
 
-/// Turns a parsed deck into a domain deck. The parser has checked every id already.
+/// Turns a parsed deck into a domain deck, moving the text rather than copying it: a large
+/// deck is in memory once. The parser has checked every id already.
 pub fn from_parsed(parsed: ParsedDeck, source: DeckSource) -> Result<Deck, String> {
     let id: DeckId = parsed.id.parse()?;
+    let deck_tags = parsed.tags;
     let cards = parsed
         .cards
-        .iter()
+        .into_iter()
         .map(|c| {
+            let repeats = |tags: &[String]| (1..tags.len()).any(|i| tags[..i].contains(&tags[i]));
+            let tags = if deck_tags.is_empty() && !repeats(&c.tags) {
+                c.tags
+            } else {
+                merged_tags(
+                    deck_tags.iter().map(String::as_str),
+                    c.tags.iter().map(String::as_str),
+                )
+            };
             Ok(Card {
                 id: CardId::new(&id, &c.id)?,
                 kind: kind_of(c.kind),
-                front: c.front.clone(),
-                back: c.back.clone(),
-                points: c.points.clone(),
-                tags: merged_tags(
-                    parsed.tags.iter().map(String::as_str),
-                    c.tags.iter().map(String::as_str),
-                ),
+                front: c.front,
+                back: c.back,
+                points: c.points,
+                tags,
                 retired: false,
             })
         })

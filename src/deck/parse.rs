@@ -513,26 +513,51 @@ fn parse_attribute(
 /// Card text in the form hone stores: LF line ends, no trailing whitespace on a line, no blank
 /// lines before or after. Every importer puts text in this form, so every export round-trips.
 pub fn canonical(text: &str) -> String {
-    let lines: Vec<String> = split_lines(text).into_iter().map(str::to_owned).collect();
-    trimmed_block(&lines)
+    if is_canonical(text) {
+        return text.to_owned();
+    }
+    trimmed_block(&split_lines(text))
+}
+
+/// [`canonical`] of text the caller owns: the same text back, not a copy, when it is in the
+/// canonical form already (as nearly every field of a file is).
+pub fn canonical_owned(text: String) -> String {
+    if is_canonical(&text) {
+        text
+    } else {
+        canonical(&text)
+    }
+}
+
+/// Whether `canonical` would return `text` unchanged.
+fn is_canonical(text: &str) -> bool {
+    !text.starts_with('\n')
+        && !text.ends_with('\n')
+        && !text.contains('\r')
+        && text
+            .split('\n')
+            .all(|line| line.len() == line.trim_end().len())
 }
 
 /// Joins a card's lines without the blank lines around them.
-fn trimmed_block(lines: &[String]) -> String {
-    let is_blank = |l: &&String| l.trim().is_empty();
+fn trimmed_block<S: AsRef<str>>(lines: &[S]) -> String {
+    let is_blank = |l: &S| l.as_ref().trim().is_empty();
     let start = lines
         .iter()
-        .position(|l| !is_blank(&l))
+        .position(|l| !is_blank(l))
         .unwrap_or(lines.len());
     let end = lines
         .iter()
-        .rposition(|l| !is_blank(&l))
+        .rposition(|l| !is_blank(l))
         .map_or(start, |i| i + 1);
-    lines[start..end]
-        .iter()
-        .map(|l| l.trim_end())
-        .collect::<Vec<_>>()
-        .join("\n")
+    let mut block = String::new();
+    for (i, line) in lines[start..end].iter().enumerate() {
+        if i > 0 {
+            block.push('\n');
+        }
+        block.push_str(line.as_ref().trim_end());
+    }
+    block
 }
 
 /// Why a key point is not one short checkable idea, if it is not.

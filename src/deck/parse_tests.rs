@@ -281,3 +281,29 @@ fn a_byte_order_mark_before_a_card_heading_is_an_error_at_its_line() {
         )]
     );
 }
+
+#[test]
+fn text_already_canonical_is_kept_without_the_line_by_line_pass() {
+    let texts = [
+        "",
+        "one line",
+        "  leading kept",
+        "trailing  ",
+        "a\nb",
+        "a\n\nb",
+        "a\n  \nb",
+        "\na",
+        "a\n",
+        "a\r\nb",
+        "a\rb",
+        "  \n\n  ",
+        "tab\t\nnext",
+        "nbsp\u{a0}",
+    ];
+    for text in texts {
+        let slow = trimmed_block(&split_lines(text));
+        assert_eq!(canonical(text), slow, "{text:?}");
+        assert_eq!(canonical_owned(text.to_owned()), slow, "{text:?}");
+        assert_eq!(is_canonical(text), text == slow, "{text:?}");
+    }
+}

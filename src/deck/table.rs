@@ -5,13 +5,15 @@
 //! from their question, so re-importing an edited file keeps the history of every card whose
 //! question stayed.
 
-use std::collections::HashMap;
+use std::fmt::Write as _;
 
-use super::delimited::{Field, records};
+use super::delimited::{Field, Record, Records};
 use super::import::{Defaults, normal_tags};
+use crate::model::IdIndex;
+
 use super::parse::{
-    LineError, MAX_ID_LEN, ParsedCard, ParsedDeck, ParsedKind, canonical, id_problem, points_in,
-    points_problem,
+    LineError, MAX_ID_LEN, ParsedCard, ParsedDeck, ParsedKind, canonical_owned, id_problem,
+    points_in, points_problem,
 };
 
 /// Characters of the readable part of a derived id.
@@ -45,117 +47,199 @@ pub fn parse_table(
     delimiter: char,
     defaults: &Defaults,
 ) -> Result<ParsedDeck, Vec<LineError>> {
-    let rows = records(text, delimiter, 1)?;
-    let mut errors = Vec::new();
-    // A CSV file always starts with a header. A TSV file may not: its first row is a header
-    // only if every field names a column, so a card whose answer is "answer" stays a card.
-    let header = rows
-        .first()
-        .filter(|r| delimiter != '\t' || r.fields.iter().all(|f| column(&f.text).is_some()));
-    let columns: Vec<Column> = match header {
-        Some(header) => {
-            let mut columns = Vec::new();
-            for field in &header.fields {
-                match column(&field.text) {
-                    Some(c) if columns.contains(&c) => errors.push(LineError::at(
-                        field.line,
-                        field.column,
-                        format!("the column '{}' appears twice in the header", field.text.trim()),
-                    )),
-                    Some(c) => columns.push(c),
-                    None => errors.push(LineError::at(
-                        field.line,
-                        field.column,
-                        format!(
-                            "unknown column '{}': name the columns front, back, id, tags, kind and points",
-                            field.text.trim().escape_debug()
-                        ),
-                    )),
-                }
-            }
-            for (needed, name) in [(Column::Front, "front"), (Column::Back, "back")] {
-                if !columns.contains(&needed) {
-                    errors.push(LineError::new(
-                        header.line,
-                        format!("the header has no '{name}' column"),
-                    ));
-                }
-            }
-            columns
+    let mut table = Table::new(delimiter);
+    table.push(text);
+    table.finish(defaults)
+}
+
+/// A CSV or TSV deck read as its text arrives, a piece at a time: each record becomes a card
+/// (or its problems) as soon as it ends, so neither the text nor its records are kept.
+pub struct Table {
+    records: Records,
+    rows: Rows,
+}
+
+/// What becomes of the records: the header's columns, then a card per row.
+struct Rows {
+    delimiter: char,
+    /// The columns, once the first record has been read.
+    columns: Option<Vec<Column>>,
+    names: String,
+    /// Problems of the header: with any, the rows are not read.
+    header_errors: Vec<LineError>,
+    errors: Vec<LineError>,
+    cards: Cards,
+}
+
+impl Table {
+    pub fn new(delimiter: char) -> Table {
+        Table {
+            records: Records::new(delimiter, 1),
+            rows: Rows {
+                delimiter,
+                columns: None,
+                names: String::new(),
+                header_errors: Vec::new(),
+                errors: Vec::new(),
+                cards: Cards::default(),
+            },
         }
-        None => vec![Column::Front, Column::Back],
-    };
-    if !errors.is_empty() {
-        return Err(errors);
     }
 
-    let mut cards = Cards::default();
-    let names: Vec<&str> = columns
-        .iter()
-        .map(|c| match c {
-            Column::Front => "front",
-            Column::Back => "back",
-            Column::Id => "id",
-            Column::Tags => "tags",
-            Column::Kind => "kind",
-            Column::Points => "points",
+    /// Reads the next piece of the text (LF line ends), cut anywhere.
+    pub fn push(&mut self, text: &str) {
+        let rows = &mut self.rows;
+        let quoting_failed = self.records.has_errors();
+        self.records.push(text, |record| {
+            // A quoting problem is all that will be reported: no need to make cards.
+            if !quoting_failed {
+                rows.record(record);
+            }
+        });
+    }
+
+    /// Ends the text: the deck, or every problem. A quoting problem is reported alone (what
+    /// follows it cannot be trusted), then problems of the header, then those of the rows.
+    pub fn finish(mut self, defaults: &Defaults) -> Result<ParsedDeck, Vec<LineError>> {
+        let rows = &mut self.rows;
+        let quoting = self.records.finish(|record| rows.record(record));
+        if !quoting.is_empty() {
+            return Err(quoting);
+        }
+        let Rows {
+            header_errors,
+            mut errors,
+            cards,
+            ..
+        } = self.rows;
+        if !header_errors.is_empty() {
+            return Err(header_errors);
+        }
+        if cards.cards.is_empty() && errors.is_empty() {
+            errors.push(LineError::new(1, "the file has no cards"));
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(ParsedDeck {
+            id: defaults.id.clone(),
+            title: defaults.title.clone(),
+            description: None,
+            tags: Vec::new(),
+            cards: cards.cards,
         })
-        .collect();
-    for row in rows.iter().skip(usize::from(header.is_some())) {
+    }
+}
+
+impl Rows {
+    fn record(&mut self, record: Record) {
+        if self.columns.is_none() {
+            // A CSV file always starts with a header. A TSV file may not: its first row is a
+            // header only if every field names a column, so a card whose answer is "answer"
+            // stays a card.
+            let header =
+                self.delimiter != '\t' || record.fields.iter().all(|f| column(&f.text).is_some());
+            if header {
+                self.header(&record);
+            } else {
+                self.set_columns(vec![Column::Front, Column::Back]);
+                self.row(record);
+            }
+        } else if self.header_errors.is_empty() {
+            self.row(record);
+        }
+    }
+
+    fn set_columns(&mut self, columns: Vec<Column>) {
+        self.names = columns
+            .iter()
+            .map(|c| match c {
+                Column::Front => "front",
+                Column::Back => "back",
+                Column::Id => "id",
+                Column::Tags => "tags",
+                Column::Kind => "kind",
+                Column::Points => "points",
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        self.columns = Some(columns);
+    }
+
+    fn header(&mut self, header: &Record) {
+        let errors = &mut self.header_errors;
+        let mut columns = Vec::new();
+        for field in &header.fields {
+            match column(&field.text) {
+                Some(c) if columns.contains(&c) => errors.push(LineError::at(
+                    field.line,
+                    field.column,
+                    format!("the column '{}' appears twice in the header", field.text.trim()),
+                )),
+                Some(c) => columns.push(c),
+                None => errors.push(LineError::at(
+                    field.line,
+                    field.column,
+                    format!(
+                        "unknown column '{}': name the columns front, back, id, tags, kind and points",
+                        field.text.trim().escape_debug()
+                    ),
+                )),
+            }
+        }
+        for (needed, name) in [(Column::Front, "front"), (Column::Back, "back")] {
+            if !columns.contains(&needed) {
+                errors.push(LineError::new(
+                    header.line,
+                    format!("the header has no '{name}' column"),
+                ));
+            }
+        }
+        self.set_columns(columns);
+    }
+
+    fn row(&mut self, row: Record) {
+        let columns = self.columns.as_deref().unwrap_or_default();
         if row.fields.len() != columns.len() {
-            errors.push(LineError::new(
+            self.errors.push(LineError::new(
                 row.line,
                 format!(
                     "expected {} fields ({}), found {}; quote a field that holds the delimiter",
                     columns.len(),
-                    names.join(", "),
+                    self.names,
                     row.fields.len()
                 ),
             ));
-            continue;
+            return;
         }
-        let get = |wanted: Column| {
-            columns
-                .iter()
-                .position(|c| *c == wanted)
-                .map(|i| &row.fields[i])
-        };
-        let fields = Fields {
-            front: get(Column::Front),
-            back: get(Column::Back),
-            id: get(Column::Id),
-            tags: get(Column::Tags),
-            kind: get(Column::Kind),
-            points: get(Column::Points),
-        };
+        let mut fields = Fields::default();
+        for (field, column) in row.fields.into_iter().zip(columns) {
+            let slot = match column {
+                Column::Front => &mut fields.front,
+                Column::Back => &mut fields.back,
+                Column::Id => &mut fields.id,
+                Column::Tags => &mut fields.tags,
+                Column::Kind => &mut fields.kind,
+                Column::Points => &mut fields.points,
+            };
+            *slot = Some(field);
+        }
         match card(row.line, fields) {
-            Ok(card) => cards.add(card, &mut errors),
-            Err(e) => errors.extend(e),
+            Ok(card) => self.cards.add(card, &mut self.errors),
+            Err(e) => self.errors.extend(e),
         }
     }
-    if cards.cards.is_empty() && errors.is_empty() {
-        errors.push(LineError::new(1, "the file has no cards"));
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(ParsedDeck {
-        id: defaults.id.clone(),
-        title: defaults.title.clone(),
-        description: None,
-        tags: Vec::new(),
-        cards: cards.cards,
-    })
 }
 
 /// The fields of one row; `None` for columns the file does not have.
-struct Fields<'a> {
-    front: Option<&'a Field>,
-    back: Option<&'a Field>,
-    id: Option<&'a Field>,
-    tags: Option<&'a Field>,
-    kind: Option<&'a Field>,
-    points: Option<&'a Field>,
+#[derive(Default)]
+struct Fields {
+    front: Option<Field>,
+    back: Option<Field>,
+    id: Option<Field>,
+    tags: Option<Field>,
+    kind: Option<Field>,
+    points: Option<Field>,
 }
 
 /// One card from its fields.
@@ -169,10 +253,12 @@ fn card(line: usize, fields: Fields) -> Result<ParsedCard, Vec<LineError>> {
         points,
     } = fields;
     let mut errors = Vec::new();
-    let mut text = |field: Option<&Field>, what: &str| {
-        let value = field.map(|f| canonical(&f.text)).unwrap_or_default();
+    let mut text = |field: Option<Field>, what: &str| {
+        let (value, (l, c)) = match field {
+            Some(f) => (canonical_owned(f.text), (f.line, f.column)),
+            None => (String::new(), (line, 1)),
+        };
         if value.is_empty() {
-            let (l, c) = field.map_or((line, 1), |f| (f.line, f.column));
             errors.push(LineError::at(l, c, format!("the {what} is empty")));
         }
         value
@@ -181,7 +267,10 @@ fn card(line: usize, fields: Fields) -> Result<ParsedCard, Vec<LineError>> {
     let back = text(back, "back (the answer)");
     let id = match id.filter(|f| !f.text.trim().is_empty()) {
         Some(field) => {
-            let id = field.text.trim().to_owned();
+            let id = match field.text.trim() {
+                trimmed if trimmed.len() == field.text.len() => field.text,
+                trimmed => trimmed.to_owned(),
+            };
             if let Some(problem) = id_problem(&id) {
                 errors.push(LineError::at(
                     field.line,
@@ -193,7 +282,7 @@ fn card(line: usize, fields: Fields) -> Result<ParsedCard, Vec<LineError>> {
         }
         None => derived_id(&front),
     };
-    let kind = match kind.map(|f| (f, f.text.trim())) {
+    let kind = match kind.as_ref().map(|f| (f, f.text.trim())) {
         None | Some((_, "" | "question")) => ParsedKind::Question,
         Some((_, "definition")) => ParsedKind::Definition,
         Some((field, other)) => {
@@ -212,7 +301,10 @@ fn card(line: usize, fields: Fields) -> Result<ParsedCard, Vec<LineError>> {
         .map(|f| normal_tags(f.text.split([' ', ','])))
         .unwrap_or_default();
     let points_field = points;
-    let points = points_field.map(|f| points_in(&f.text)).unwrap_or_default();
+    let points = points_field
+        .as_ref()
+        .map(|f| points_in(&f.text))
+        .unwrap_or_default();
     if let Some(problem) = points_problem(kind, &points) {
         let (l, c) = points_field.map_or((line, 1), |f| (f.line, f.column));
         errors.push(LineError::at(l, c, format!("points: {problem}")));
@@ -232,24 +324,28 @@ fn card(line: usize, fields: Fields) -> Result<ParsedCard, Vec<LineError>> {
     }
 }
 
-/// Cards being read from a file, each id once. Duplicates are found with a map, so that reading
-/// stays linear in the size of the file.
+/// Cards being read from a file, each id once. Duplicates are found through an index of the
+/// ids' hashes, so that reading stays linear in the size of the file and no id is copied.
 #[derive(Default)]
 pub struct Cards {
     pub cards: Vec<ParsedCard>,
-    lines: HashMap<String, usize>,
+    index: IdIndex,
 }
 
 impl Cards {
     /// Adds a card unless its id is taken, which is reported with the line that took it.
     pub fn add(&mut self, card: ParsedCard, errors: &mut Vec<LineError>) {
-        match self.lines.get(&card.id) {
+        let cards = &self.cards;
+        match self.index.find(&card.id, |at| &cards[at].id) {
             Some(first) => errors.push(LineError::new(
                 card.line,
-                format!("the same card id '{}' as line {first}: give each card its own id, or its own question", card.id),
+                format!(
+                    "the same card id '{}' as line {}: give each card its own id, or its own question",
+                    card.id, cards[first].line
+                ),
             )),
             None => {
-                self.lines.insert(card.id.clone(), card.line);
+                self.index.insert(&card.id, self.cards.len());
                 self.cards.push(card);
             }
         }
@@ -278,6 +374,49 @@ pub fn slug(text: &str, max: usize) -> String {
 /// A stable id from a card's front: a readable slug and a hash of the normalized text
 /// (lowercase, whitespace collapsed), so that fronts differing only in case or spacing match.
 pub fn derived_id(front: &str) -> String {
+    if !front.is_ascii() {
+        return derived_id_of_any_text(front);
+    }
+    // The same steps as for any text, a byte at a time and without a copy per step: every
+    // card of a file without ids comes through here.
+    let mut normalized = Vec::with_capacity(front.len());
+    for &byte in front.as_bytes() {
+        // ASCII's `char::is_whitespace`: space, tab, LF, vertical tab, form feed, CR.
+        if matches!(byte, b' ' | b'\t'..=b'\r') {
+            if normalized.last().is_some_and(|&last| last != b' ') {
+                normalized.push(b' ');
+            }
+        } else {
+            normalized.push(byte.to_ascii_lowercase());
+        }
+    }
+    if normalized.last() == Some(&b' ') {
+        normalized.pop();
+    }
+    let mut id = String::with_capacity(SLUG_LEN + 9);
+    for word in normalized
+        .split(|b| !b.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if id.len() + word.len() + 1 > SLUG_LEN {
+            break;
+        }
+        if !id.is_empty() {
+            id.push('-');
+        }
+        id.extend(word.iter().map(|&b| char::from(b)));
+    }
+    if !id.is_empty() {
+        id.push('-');
+    }
+    let hash = crate::model::stable_hash(&normalized) as u32;
+    let _ = write!(id, "{hash:08x}");
+    debug_assert!(id.len() <= MAX_ID_LEN);
+    id
+}
+
+/// [`derived_id`] of any text, Unicode case and whitespace included.
+fn derived_id_of_any_text(front: &str) -> String {
     let normalized = front
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -323,6 +462,13 @@ mod tests {
             derived_id("What is a closure?")
         );
         assert!(id_problem(&derived_id("Что такое замыкание?")).is_none());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ids_derived_from_ascii_are_those_of_any_text(front in "[a-zA-Z0-9 \t\n\x0b\x0c\r?,.'-]{0,80}") {
+            proptest::prop_assert_eq!(derived_id(&front), derived_id_of_any_text(&front));
+        }
     }
 
     #[test]

@@ -186,6 +186,19 @@ impl Store {
         self.backup_as_it_is(reason, now, true)
     }
 
+    /// Backs up the collection under the exclusive lock, its logs verified by the caller
+    /// (read whole, every line parsed) so that they are not read again for it, and thins
+    /// the backups.
+    pub(super) fn backup_verified(
+        &mut self,
+        reason: &str,
+        now: DateTime<FixedOffset>,
+    ) -> Result<Option<BackupInfo>, StoreError> {
+        let made = self.backup_as_it_is(reason, now, true)?;
+        self.thin(now)?;
+        Ok(made)
+    }
+
     /// Backs up the collection as it is, saying whether its logs verified.
     pub(super) fn backup_as_it_is(
         &mut self,

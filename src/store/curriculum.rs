@@ -17,6 +17,7 @@ use std::path::Path;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
 use super::Load;
 use super::damage::Damage;
@@ -28,8 +29,10 @@ use super::lock::Mode;
 use super::log::{regular_jsonl_files, set_aside_torn_tail};
 use super::records::{LineVersion, StampRecord, day, moment};
 use super::{Store, StoreError, shown};
-use crate::curriculum::{self, Change, Content, Curriculum, ImportCounts, Located, TextAt, What};
-use crate::model::{CardId, CardKind, Deck, DeckId, Stamp, StudyDay};
+use crate::curriculum::{
+    self, Change, Content, Curriculum, ImportCounts, Located, Step, TextAt, What,
+};
+use crate::model::{Card, CardId, CardKind, Deck, DeckId, Stamp, StudyDay};
 use crate::plan::Plan;
 use crate::replay::LogEntries;
 
@@ -95,6 +98,49 @@ struct ChangeLine<T> {
 
 fn none<T>() -> Option<T> {
     None
+}
+
+/// The line of a card's change (what `ChangeLine` writes for it, field for field), borrowing
+/// the card rather than copying it.
+#[derive(Serialize)]
+struct CardLine<'a> {
+    v: u32,
+    id: &'a str,
+    hlc: StampRecord,
+    /// The moment as JSON, written once for all the lines of an import.
+    at: &'a RawValue,
+    kind: KindRecord,
+    deck: &'a str,
+    card: &'a str,
+    pos: u64,
+    card_kind: &'static str,
+    tags: &'a [String],
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    points: &'a [String],
+    front: &'a str,
+    back: &'a str,
+}
+
+impl<'a> CardLine<'a> {
+    /// The change that records `card` at place `pos` of its deck.
+    fn new(id: &'a str, stamp: Stamp, at: &'a RawValue, card: &'a Card, pos: usize) -> Self {
+        let deck = card.id.deck();
+        CardLine {
+            v: CURRICULUM_SCHEMA,
+            id,
+            hlc: (stamp.millis, stamp.counter),
+            at,
+            kind: KindRecord::Card,
+            deck,
+            card: &card.id.as_str()[deck.len() + 1..],
+            pos: pos as u64,
+            card_kind: card.kind.as_str(),
+            tags: &card.tags,
+            points: &card.points,
+            front: &card.front,
+            back: &card.back,
+        }
+    }
 }
 
 mod optional_day {
@@ -291,23 +337,27 @@ fn read_log(path: &Path, log: usize, load: Load) -> Result<LogRead, StoreError> 
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(read),
         Err(e) => return Err(io_error(path, "read")(e)),
     };
-    let (mut number, mut offset) = (0u64, 0u64);
-    let mut pending: Option<(u64, u64, Vec<u8>)> = None;
+    // Each line is parsed when the next one begins, so the last one can be told apart; one
+    // buffer holds the line waiting.
+    let (mut number, mut offset, mut start) = (0u64, 0u64, 0u64);
+    let mut pending = Vec::new();
     let mut damage = Damage::default();
     let ended = for_each_line(path, file, |line| {
-        if let Some((number, offset, bytes)) = pending.take() {
-            let parse = || parse_line(path, number, offset, log, &bytes, load);
-            read.changes.extend(damage.line(number, &bytes, parse)?);
+        if number > 0 {
+            let parse = || parse_line(path, number, start, log, &pending, load);
+            read.changes.extend(damage.line(number, &pending, parse)?);
         }
         number += 1;
-        pending = Some((number, offset, line.to_vec()));
+        start = offset;
+        pending.clear();
+        pending.extend_from_slice(line);
         offset += line.len() as u64 + 1;
         Ok(())
     })?;
-    if let Some((number, start, bytes)) = pending {
+    if number > 0 {
         if ended {
-            let parse = || parse_line(path, number, start, log, &bytes, load);
-            read.changes.extend(damage.line(number, &bytes, parse)?);
+            let parse = || parse_line(path, number, start, log, &pending, load);
+            read.changes.extend(damage.line(number, &pending, parse)?);
         } else {
             read.torn = Some(start);
         }
@@ -476,7 +526,7 @@ impl Store {
                 events,
             })
             .collect();
-        match curriculum::fold(&entries) {
+        match curriculum::fold(entries) {
             Ok(curriculum) => Ok(Curriculum {
                 logs: names.clone(),
                 ..curriculum
@@ -664,14 +714,22 @@ impl Store {
     ) -> Result<ImportCounts, anyhow::Error> {
         if dry_run {
             let current = self.curriculum(Load::Full)?;
-            return Ok(curriculum::import(current.decks.get(&deck.id), deck).1);
+            return Ok(curriculum::plan_import(current.decks.get(&deck.id), deck).1);
         }
         let _lock = self.exclusive()?;
-        self.backup("import", at)?;
-        self.change_curriculum(at, |current, _| {
-            let (whats, counts) = curriculum::import(current.decks.get(&deck.id), deck);
-            Ok((whats, counts))
-        })
+        // Nothing is written where the logs do not verify. One reading of them, whole and with
+        // their text, verifies them for the backup and is what the file is compared with.
+        self.refresh()?;
+        let current = self.fold_curriculum(Load::Full)?;
+        self.backup_verified("import", at)?;
+        // Moving the files of an older hone into the log changes where those changes are
+        // written, not what they fold to.
+        self.move_legacy_curriculum()?;
+        let (steps, counts) = curriculum::plan_import(current.decks.get(&deck.id), deck);
+        let latest = current.latest;
+        drop(current);
+        self.append_import(latest, at, steps, deck)?;
+        Ok(counts)
     }
 
     /// Moves the files from before the curriculum logs into this machine's log, stamped at the
@@ -726,6 +784,67 @@ impl Store {
         Ok(self.paths.curriculum.join(format!("{device}.jsonl")))
     }
 
+    /// Sets aside the incomplete last line a crash left in this machine's curriculum log at
+    /// `path`, if the last reading found one, before anything is appended after it.
+    fn set_aside_torn_curriculum(&mut self, path: &Path) -> Result<(), StoreError> {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if let Some(start) = self.torn_curriculum.remove(&name) {
+            set_aside_torn_tail(path, start, &self.paths.torn, &name)?;
+        }
+        Ok(())
+    }
+
+    /// Stamps an import's changes after `latest` and appends them to this machine's
+    /// curriculum log, encoding each line from the incoming deck as it is written: the lines
+    /// of a large import are never in memory together.
+    fn append_import(
+        &mut self,
+        latest: Option<Stamp>,
+        at: DateTime<FixedOffset>,
+        steps: Vec<Step>,
+        deck: &Deck,
+    ) -> Result<(), StoreError> {
+        if steps.is_empty() {
+            return Ok(());
+        }
+        let path = self.own_curriculum_path()?;
+        self.set_aside_torn_curriculum(&path)?;
+        let mut clock = latest.unwrap_or_default();
+        let at_json = serde_json::value::to_raw_value(&at).map_err(|e| StoreError::Io {
+            action: "encode",
+            path: path.clone(),
+            source: io::Error::other(e),
+        })?;
+        let rng = &mut self.rng;
+        append_synced_with(&path, &self.paths.curriculum, None, |file| {
+            let mut out = io::BufWriter::with_capacity(APPEND_BUFFER_BYTES, file);
+            for step in steps {
+                clock = clock.next(at.timestamp_millis());
+                let id = super::fresh_id(rng);
+                match step {
+                    Step::Card(index) => {
+                        let line = CardLine::new(&id, clock, &at_json, &deck.cards[index], index);
+                        serde_json::to_writer(&mut out, &line)?;
+                    }
+                    Step::Other(what) => {
+                        let change = Change {
+                            id,
+                            at,
+                            stamp: Some(clock),
+                            what: *what,
+                        };
+                        serde_json::to_writer(&mut out, &ChangeLine::from(&change))?;
+                    }
+                }
+                out.write_all(b"\n")?;
+            }
+            out.flush()
+        })
+    }
+
     /// Stamps changes after `latest` and appends them to this machine's curriculum log.
     fn append_changes(
         &mut self,
@@ -751,14 +870,7 @@ impl Store {
             })
             .collect();
         let text = encode_changes(&path, &changes)?;
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let torn = self.torn_curriculum.remove(&name);
-        if let Some(start) = torn {
-            set_aside_torn_tail(&path, start, &self.paths.torn, &name)?;
-        }
+        self.set_aside_torn_curriculum(&path)?;
         append_synced(&path, &self.paths.curriculum, text.as_bytes(), None)
     }
 }
@@ -861,11 +973,26 @@ pub(super) fn append_synced(
     bytes: &[u8],
     from: Option<u64>,
 ) -> Result<(), StoreError> {
+    append_synced_with(path, dir, from, |mut file| file.write_all(bytes))
+}
+
+/// Bytes an import encodes before writing them.
+const APPEND_BUFFER_BYTES: usize = 1024 * 1024;
+
+/// [`append_synced`] of what `write` writes to the file. Only an fsync makes it an append: a
+/// failure, or a crash before the fsync returns, leaves nothing acknowledged, and a failure
+/// cuts the log back.
+fn append_synced_with(
+    path: &Path,
+    dir: &Path,
+    from: Option<u64>,
+    write: impl FnOnce(&fs::File) -> io::Result<()>,
+) -> Result<(), StoreError> {
     if !dir.is_dir() {
         create_dir_all(dir)?;
     }
     let existed = path.exists();
-    let mut file = OpenOptions::new()
+    let file = OpenOptions::new()
         .create(true)
         .append(true)
         .open(path)
@@ -874,8 +1001,7 @@ pub(super) fn append_synced(
         Some(from) => from,
         None => file.metadata().map_err(io_error(path, "read"))?.len(),
     };
-    let written = file
-        .write_all(bytes)
+    let written = write(&file)
         .map_err(io_error(path, "append to"))
         .and_then(|()| file.sync_data().map_err(io_error(path, "sync")));
     if let Err(e) = written {
@@ -1021,6 +1147,50 @@ mod tests {
             } else {
                 assert_eq!(lean, change);
             }
+        }
+    }
+
+    #[test]
+    fn an_imported_card_is_written_as_its_change_would_be() {
+        let mut card = Card {
+            id: "mine/a-1".parse().unwrap(),
+            kind: CardKind::Definition,
+            front: "Q \"quoted\"\nline \u{e9}".into(),
+            back: "A\ttab".into(),
+            points: vec!["one".into(), "two".into()],
+            tags: vec!["mine".into()],
+            retired: false,
+        };
+        for points in [true, false] {
+            if !points {
+                card.points.clear();
+                card.tags.clear();
+            }
+            let stamp = Stamp {
+                millis: 5,
+                counter: 2,
+            };
+            let change = Change {
+                id: "c1".into(),
+                at: at(),
+                stamp: Some(stamp),
+                what: What::Card {
+                    card: card.id.clone(),
+                    pos: 7,
+                    content: Content {
+                        kind: card.kind,
+                        tags: card.tags.clone(),
+                        front: card.front.clone(),
+                        back: card.back.clone(),
+                        points: card.points.clone(),
+                    },
+                },
+            };
+            let at = serde_json::value::to_raw_value(&at()).unwrap();
+            assert_eq!(
+                serde_json::to_string(&CardLine::new("c1", stamp, &at, &card, 7)).unwrap(),
+                serde_json::to_string(&ChangeLine::from(&change)).unwrap()
+            );
         }
     }
 

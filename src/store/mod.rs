@@ -232,7 +232,7 @@ impl Store {
 
     /// A fresh id for a review: 128 random bits, so ids from two devices never collide.
     pub fn new_review_id(&mut self) -> String {
-        format!("{:016x}{:016x}", self.rng.next_u64(), self.rng.next_u64())
+        fresh_id(&mut self.rng)
     }
 
     fn lock(&self, mode: Mode) -> Result<Lock, StoreError> {
@@ -450,6 +450,18 @@ impl Store {
     }
 }
 
+/// 128 random bits from `rng`, as the id of a log entry: 32 lowercase hex digits.
+fn fresh_id(rng: &mut StdRng) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut id = String::with_capacity(32);
+    for word in [rng.next_u64(), rng.next_u64()] {
+        for shift in (0..16).rev() {
+            id.push(char::from(HEX[(word >> (shift * 4)) as usize & 0xf]));
+        }
+    }
+    id
+}
+
 /// Entry points for the fuzzers and their regression tests: every loader of bytes from disk.
 #[doc(hidden)]
 pub mod fuzzing {
@@ -471,6 +483,21 @@ pub mod fuzzing {
         super::curriculum::fuzz_curriculum_log(bytes);
         if let Ok(text) = std::str::from_utf8(bytes) {
             let _ = super::config::parse(Path::new("config.toml"), text);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fresh_ids_are_the_two_next_numbers_in_hex() {
+        let mut rng = StdRng::seed_from_u64(7);
+        let mut again = StdRng::seed_from_u64(7);
+        for _ in 0..100 {
+            let expected = format!("{:016x}{:016x}", again.next_u64(), again.next_u64());
+            assert_eq!(fresh_id(&mut rng), expected);
         }
     }
 }
