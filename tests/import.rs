@@ -714,3 +714,61 @@ fn an_imported_deck_comes_up_within_a_day_and_says_when() {
     let out = hone.run_at(NOW, &["deck", "priority", "company", "101"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn json_deck_errors_name_one_position_in_plain_words() {
+    let hone = Hone::new();
+    let trailing = hone.write(
+        "j2.json",
+        "{\"id\": \"j2\", \"cards\": [\n  {\"id\": \"a\", \"front\": \"Q?\", \"back\": \"A.\",}\n]}\n",
+    );
+    let out = hone.run_at(NOW, &["check", trailing.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("j2.json:2:43: not valid JSON: a comma with nothing after it"),
+        "{err}"
+    );
+    assert!(!err.contains("line 2 column"), "one position only: {err}");
+    assert!(!err.contains("key must be a string"), "{err}");
+
+    let typed = hone.write("j5.json", "[{\"front\": \"Q?\", \"back\": 4}]");
+    let err = stderr(&hone.run_at(NOW, &["check", typed.to_str().unwrap()]));
+    assert!(
+        err.contains(
+            "j5.json:1:26: not a card: 'back': invalid type: integer `4`, expected a string"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn check_json_prints_the_problems_and_exits_1() {
+    let hone = Hone::new();
+    let bad = hone.write(
+        "bad.csv",
+        "front,back\n,An answer without a question.\nQ?,\n",
+    );
+    let out = hone.run_at(NOW, &["check", bad.to_str().unwrap(), "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let view: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(view["format"], "csv");
+    assert_eq!(view["deck"], serde_json::Value::Null);
+    let problems = view["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 2, "{view}");
+    assert_eq!(problems[0]["line"], 2);
+    assert!(
+        problems[0]["message"].as_str().unwrap().contains("empty"),
+        "{view}"
+    );
+    assert!(
+        !stderr(&out).is_empty(),
+        "people still read the problems on stderr"
+    );
+
+    let good = hone.write("good.csv", "front,back\nQ?,A.\n");
+    let view = hone.json(&["check", good.to_str().unwrap(), "--json"]);
+    assert_eq!(view["problems"], serde_json::json!([]));
+    assert_eq!(view["cards"], 1);
+    assert_eq!(view["deck"], "good");
+}

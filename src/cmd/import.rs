@@ -44,9 +44,29 @@ pub struct ImportView {
 #[derive(Debug, Serialize)]
 pub struct CheckView {
     pub file: String,
-    pub format: &'static str,
-    pub deck: String,
+    /// `null` when the file's format could not be told (it did not decode).
+    pub format: Option<&'static str>,
+    /// `null` for a file with problems.
+    pub deck: Option<String>,
     pub cards: usize,
+    /// Every problem found, in the file's order; empty for a file that would import.
+    pub problems: Vec<ProblemView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ProblemView {
+    pub line: usize,
+    /// 1-based, in characters; `null` where a column would not help.
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+/// The problems of a deck file, and its format when it was told.
+#[derive(Debug, thiserror::Error)]
+#[error("{errors}")]
+struct DeckProblems {
+    format: Option<Format>,
+    errors: FileErrors,
 }
 
 fn chosen(choice: FormatChoice) -> Option<Format> {
@@ -99,9 +119,12 @@ fn read_deck(
             (STDIN.to_owned(), defaults, None)
         }
     };
-    let located = |errors: Vec<LineError>| FileErrors {
-        file: shown.clone(),
-        errors,
+    let located = |format: Option<Format>| {
+        let file = shown.clone();
+        move |errors: Vec<LineError>| DeckProblems {
+            format,
+            errors: FileErrors { file, errors },
+        }
     };
     let too_big = || {
         anyhow!(
@@ -140,9 +163,11 @@ fn read_deck(
         decoder.feed(&buffer[..read], |text| reader.push(text));
     }
     drop(buffer);
-    decoder.finish(|text| reader.push(text)).map_err(located)?;
+    decoder
+        .finish(|text| reader.push(text))
+        .map_err(located(None))?;
     let (format, parsed) = reader.finish(&defaults, deck_id);
-    let deck = parsed.map_err(located)?;
+    let deck = parsed.map_err(located(Some(format)))?;
     if deck.id.is_empty() {
         return Err(UsageError(format!(
             "cannot name a deck after '{shown}': give it an id with --deck ID"
@@ -198,17 +223,49 @@ fn import_source<'a>(ctx: &'a mut Ctx, args: &'a ImportArgs) -> anyhow::Result<S
 }
 
 pub fn check(ctx: &mut Ctx, args: CheckArgs) -> anyhow::Result<()> {
-    let (deck, format) = read_deck(Source::File(&args.file), args.format, None)?;
+    let file = visible(&args.file.display().to_string()).into_owned();
+    let (deck, format) = match read_deck(Source::File(&args.file), args.format, None) {
+        Ok(read) => read,
+        Err(e) => {
+            // A script gets the problems as JSON on stdout too; the exit code stays 1.
+            if args.json
+                && let Some(problems) = e.downcast_ref::<DeckProblems>()
+            {
+                let view = CheckView {
+                    file,
+                    format: problems.format.map(Format::as_str),
+                    deck: None,
+                    cards: 0,
+                    problems: problems
+                        .errors
+                        .errors
+                        .iter()
+                        .map(|p| ProblemView {
+                            line: p.line,
+                            column: p.column,
+                            message: p.message.clone(),
+                        })
+                        .collect(),
+                };
+                ctx.emit(true, &view, |_, _| String::new())?;
+            }
+            return Err(e);
+        }
+    };
     let view = CheckView {
-        file: visible(&args.file.display().to_string()).into_owned(),
-        format: format.as_str(),
-        deck: deck.id,
+        file,
+        format: Some(format.as_str()),
+        deck: Some(deck.id),
         cards: deck.cards.len(),
+        problems: Vec::new(),
     };
     ctx.emit(args.json, &view, |v, _| {
         format!(
-            "{}: no problems; {} cards for deck '{}' ({} format).\n",
-            v.file, v.cards, v.deck, v.format
+            "{}: no problems; {} for deck '{}' ({} format).\n",
+            v.file,
+            crate::render::plural(v.cards, "card", "cards"),
+            v.deck.as_deref().unwrap_or_default(),
+            v.format.unwrap_or_default()
         )
     })
 }
@@ -259,8 +316,13 @@ pub fn run(ctx: &mut Ctx, args: ImportArgs) -> anyhow::Result<()> {
             "Imported"
         };
         let mut text = format!(
-            "{verb} {} cards into deck '{}' ({}): {} added, {} updated, {} unchanged",
-            v.cards, v.deck, v.format, v.added, v.updated, v.unchanged
+            "{verb} {} into deck '{}' ({}): {} added, {} updated, {} unchanged",
+            crate::render::plural(v.cards, "card", "cards"),
+            v.deck,
+            v.format,
+            v.added,
+            v.updated,
+            v.unchanged
         );
         if v.revived > 0 {
             text.push_str(&format!(", {} back from retirement", v.revived));

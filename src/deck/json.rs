@@ -86,12 +86,16 @@ impl<'a> Positions<'a> {
 
 pub fn parse_json(text: &str, defaults: &Defaults) -> Result<ParsedDeck, Vec<LineError>> {
     let located = |e: serde_json::Error| {
+        let problem = crate::input::json_problem(&e, text);
         let message = if e.is_data() {
-            format!("expected an array of cards, or an object with \"title\" and \"cards\": {e}")
+            format!(
+                "expected an array of cards, or an object with \"cards\" (and optionally \"id\", \"title\", \"description\"): {}",
+                problem.words
+            )
         } else {
-            format!("not valid JSON: {e}")
+            format!("not valid JSON: {}", problem.words)
         };
-        vec![LineError::at(e.line().max(1), e.column().max(1), message)]
+        vec![LineError::at(problem.line, problem.column, message)]
     };
     // Untagged enums cannot borrow raw values, so the shape is chosen by the first character.
     let (mut deck, raw_cards) = if text.trim_start().starts_with('{') {
@@ -124,10 +128,20 @@ pub fn parse_json(text: &str, defaults: &Defaults) -> Result<ParsedDeck, Vec<Lin
     for raw in raw_cards {
         let offset = raw.get().as_ptr() as usize - text.as_ptr() as usize;
         let (line, column) = positions.at(offset);
-        let card: CardObject = match serde_json::from_str(raw.get()) {
+        let card: CardObject = match crate::input::from_json(raw.get()) {
             Ok(card) => card,
-            Err(e) => {
-                errors.push(LineError::at(line, column, format!("not a card: {e}")));
+            Err(problem) => {
+                // The problem's place within the card, as a place in the file.
+                let (l, c) = if problem.line == 1 {
+                    (line, column + problem.column - 1)
+                } else {
+                    (line + problem.line - 1, problem.column)
+                };
+                errors.push(LineError::at(
+                    l,
+                    c,
+                    format!("not a card: {}", problem.words),
+                ));
                 continue;
             }
         };
