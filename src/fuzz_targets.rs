@@ -4,7 +4,8 @@
 
 use crate::deck::decode::decode;
 use crate::deck::export::export;
-use crate::deck::import::{Defaults, Format, parse};
+use crate::deck::import::{Format, parse};
+use crate::deck::names::Defaults;
 use crate::deck::parse::parse_deck;
 use crate::deck::{builtin_decks, from_parsed};
 use crate::model::DeckSource;

@@ -12,7 +12,8 @@ use serde::Serialize;
 
 use crate::cli::{CheckArgs, FormatChoice, ImportArgs};
 use crate::deck::decode::{Decoder, MAX_FILE_BYTES};
-use crate::deck::import::{Defaults, Format, Reader};
+use crate::deck::import::{Format, Reader};
+use crate::deck::names::Defaults;
 use crate::deck::parse::{LineError, ParsedDeck};
 use crate::deck::table::slug;
 use crate::deck::{self, FileErrors};

@@ -15,7 +15,7 @@
 
 use super::delimited::{Field, records};
 use super::html::{self, Problem};
-use super::import::{Defaults, normal_tags};
+use super::names::{Defaults, normal_tags};
 use super::parse::{
     LineError, ParsedCard, ParsedDeck, ParsedKind, canonical, id_problem, points_in, points_problem,
 };

@@ -156,7 +156,8 @@ fn json(deck: &Deck) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::deck::import::{Defaults, parse};
+    use crate::deck::import::parse;
+    use crate::deck::names::Defaults;
     use crate::deck::{builtin_decks, from_parsed};
     use crate::model::DeckSource;
 

@@ -6,7 +6,7 @@
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::import::{Defaults, normal_tags};
+use super::names::{Defaults, normal_tags};
 use super::parse::{
     LineError, ParsedCard, ParsedDeck, ParsedKind, canonical, id_problem, points_problem,
 };

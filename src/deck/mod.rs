@@ -12,6 +12,7 @@ pub mod export;
 mod html;
 pub mod import;
 pub mod json;
+pub mod names;
 pub mod parse;
 pub mod table;
 pub mod write;

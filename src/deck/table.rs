@@ -8,7 +8,7 @@
 use std::fmt::Write as _;
 
 use super::delimited::{Field, Record, Records};
-use super::import::{Defaults, normal_tags};
+use super::names::{Defaults, normal_tags};
 use crate::model::IdIndex;
 
 use super::parse::{
