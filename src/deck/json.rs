@@ -281,7 +281,9 @@ mod tests {
                 .iter()
                 .map(|e| (e.line, e.column))
                 .collect::<Vec<_>>(),
-            [(2, Some(1)), (3, Some(1)), (4, Some(1))]
+            // An empty front is the card's; a missing field is found at the card's end, an
+            // unknown one after its name.
+            [(2, Some(1)), (3, Some(14)), (4, Some(36))]
         );
         assert!(errors[1].message.contains("missing field `back`"));
         assert!(errors[2].message.contains("colour"));
