@@ -209,8 +209,8 @@ pub fn parse_anki(
             errors.push(LineError::new(
                 row.line,
                 format!(
-                    "only {} fields, but line {line} names column {} ",
-                    row.fields.len(),
+                    "only {}, but the header on line {line} names column {}",
+                    crate::render::plural(row.fields.len(), "field", "fields"),
                     column + 1
                 ),
             ));
@@ -415,6 +415,13 @@ mod tests {
         assert_eq!(errors[0].line, 2);
         let errors = parse_anki("#separator:Tab\nq\t\"unclosed\n", &defaults(), false).unwrap_err();
         assert_eq!((errors[0].line, errors[0].column), (2, Some(3)));
+        let errors =
+            parse_anki("#separator:tab\n#guid column:3\nq\ta\n", &defaults(), false).unwrap_err();
+        assert_eq!(errors[0].line, 3);
+        assert_eq!(
+            errors[0].message,
+            "only 2 fields, but the header on line 2 names column 3"
+        );
     }
 
     #[test]
