@@ -158,6 +158,12 @@ impl DeckCards {
         self.cards.len()
     }
 
+    /// Makes room for `more` cards.
+    pub fn reserve(&mut self, more: usize) {
+        self.cards.reserve(more);
+        self.index.reserve(more);
+    }
+
     pub fn is_empty(&self) -> bool {
         self.cards.is_empty()
     }
@@ -327,6 +333,16 @@ impl Curriculum {
             .collect()
     }
 
+    /// The decks [`Curriculum::imported_decks`] gives, moved out of the curriculum rather than
+    /// copied: for a command that only needs them once.
+    pub fn take_imported_decks(&mut self) -> Vec<Deck> {
+        std::mem::take(&mut self.decks)
+            .into_iter()
+            .filter(|(_, d)| !d.removed)
+            .map(|(id, d)| deck_from(id, d))
+            .collect()
+    }
+
     /// Where each card's text lies, for a curriculum read without it.
     pub fn text_places(&self) -> impl Iterator<Item = (CardId, TextAt)> + '_ {
         self.decks.iter().flat_map(|(deck, d)| {
@@ -365,6 +381,32 @@ fn deck_of(id: &DeckId, deck: &ImportedDeck) -> Deck {
                 })
             })
             .collect(),
+    }
+}
+
+fn deck_from(id: DeckId, deck: ImportedDeck) -> Deck {
+    let mut cards = deck.cards.cards;
+    cards.sort_by(|a, b| (a.1.retired, a.1.pos, &a.0).cmp(&(b.1.retired, b.1.pos, &b.0)));
+    let cards = cards
+        .into_iter()
+        .filter_map(|(local, c)| {
+            Some(Card {
+                id: CardId::new(&id, &local).ok()?,
+                kind: c.content.kind,
+                front: c.content.front,
+                back: c.content.back,
+                points: c.content.points,
+                tags: c.content.tags,
+                retired: c.retired,
+            })
+        })
+        .collect();
+    Deck {
+        id,
+        title: deck.title,
+        description: deck.description,
+        source: DeckSource::Imported,
+        cards,
     }
 }
 

@@ -500,3 +500,50 @@ fn a_torn_line_is_reported_once_even_when_the_reader_writes_the_snapshot() {
     );
     assert!(snapshot(&hone).exists(), "the reader wrote the snapshot");
 }
+
+#[test]
+fn the_curriculum_index_is_a_cache_that_never_decides_what_exists() {
+    let hone = Hone::new();
+    let deck = hone.write(
+        "mine.csv",
+        "id,front,back\na,Q one?,A one.\nb,Q two?,A two.\n",
+    );
+    hone.ok(&["import", deck.to_str().unwrap()]);
+    let cards = |hone: &Hone| {
+        let json = hone.json(&["cards", "--deck", "mine", "--json"]);
+        json["cards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(cards(&hone), ["mine/a", "mine/b"]);
+    let index = hone.data_dir().join("local/curriculum.index");
+    assert!(index.exists(), "the first read writes the index");
+
+    // A change to the log is seen at once, whatever the index says.
+    let edited = hone.write(
+        "mine.csv",
+        "id,front,back\na,Q one?,A one.\nc,Q three?,A three.\n",
+    );
+    hone.ok(&["import", edited.to_str().unwrap()]);
+    assert_eq!(cards(&hone), ["mine/a", "mine/c"]);
+    assert_eq!(
+        hone.json(&["show", "mine/c", "--json"])["card"]["back"],
+        "A three."
+    );
+
+    // A damaged or foreign index is folded over, never an error.
+    for junk in ["", "not an index", "{\"schema\":99}\nE\n"] {
+        std::fs::write(&index, junk).unwrap();
+        assert_eq!(cards(&hone), ["mine/a", "mine/c"], "{junk:?}");
+    }
+    // An index that claims a curriculum the logs do not hold (another data dir's) is ignored.
+    let other = Hone::new();
+    let theirs = other.write("mine.csv", "id,front,back\nz,Q?,A.\n");
+    other.ok(&["import", theirs.to_str().unwrap()]);
+    other.ok(&["cards"]);
+    std::fs::copy(other.data_dir().join("local/curriculum.index"), &index).unwrap();
+    assert_eq!(cards(&hone), ["mine/a", "mine/c"]);
+}

@@ -115,9 +115,10 @@ impl Ctx<'_> {
     }
 
     fn load_catalog(&mut self, load: Load) -> anyhow::Result<Catalog> {
-        let curriculum = self.store.curriculum(load)?;
+        let mut curriculum = self.store.curriculum(load)?;
+        self.text_at = (curriculum.logs.clone(), curriculum.text_places().collect());
         let mut decks = deck::builtin_decks();
-        for imported in curriculum.imported_decks() {
+        for imported in curriculum.take_imported_decks() {
             if decks.iter().any(|d| d.id == imported.id) {
                 self.store.warn(format!(
                     "ignoring the imported deck '{}': a built-in deck has that id",
@@ -141,7 +142,6 @@ impl Ctx<'_> {
                 .map(|d| d.id.to_string())
                 .collect(),
         };
-        self.text_at = (curriculum.logs.clone(), curriculum.text_places().collect());
         Ok(Catalog::new(decks, curriculum.disabled))
     }
 

@@ -471,10 +471,10 @@ fn legacy_changes(
 }
 
 /// The name of the pseudo-log the legacy files are read as: it sorts before every device's.
-const LEGACY_LOG: &str = "";
+pub(super) const LEGACY_LOG: &str = "";
 
 impl Store {
-    fn curriculum_names(&mut self) -> Result<Vec<String>, StoreError> {
+    pub(super) fn curriculum_names(&mut self) -> Result<Vec<String>, StoreError> {
         let (names, skipped) = regular_jsonl_files(&self.paths.curriculum)?;
         for name in skipped {
             self.warnings.push(format!(
@@ -491,7 +491,10 @@ impl Store {
             return Ok(Curriculum::default());
         }
         let _lock = self.lock(Mode::Shared)?;
-        self.fold_curriculum(load)
+        match load {
+            Load::Index => self.indexed_curriculum(),
+            Load::Full => self.fold_curriculum(load),
+        }
     }
 
     /// Folds the curriculum: the legacy files first (as log 0), then every log.

@@ -19,6 +19,7 @@
 mod backup;
 pub mod config;
 mod curriculum;
+mod curriculum_index;
 mod damage;
 mod doctor;
 mod files;
