@@ -117,6 +117,7 @@ fn record(ctx: &mut Ctx, answers: Vec<Wanted>) -> anyhow::Result<Vec<Recorded>> 
                 elapsed_ms: None,
                 response: None,
                 coverage: wanted.coverage.clone(),
+                mock: None,
             };
             let when = Moment {
                 at: wanted.at,

@@ -40,6 +40,7 @@ fn history(answers: &[(&str, u8, &str, u64)]) -> (ReviewState, Vec<Event>) {
             elapsed_ms: Some(secs * 1000),
             response: None,
             coverage: None,
+            mock: None,
         };
         let event = answer::answer(
             &card,

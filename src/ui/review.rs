@@ -337,6 +337,7 @@ fn show_card(
         elapsed_ms: Some(elapsed_ms),
         response,
         coverage: coverage.clone(),
+        mock: None,
     };
     let Recorded {
         event,
