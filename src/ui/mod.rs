@@ -1,7 +1,9 @@
-//! The interactive terminal session: the only code that uses dialoguer or reads keys. It shows
-//! what `session::Session` says to show and reports what the user pressed; every decision is
-//! made by the pure modules and every write goes through the `Journal` it is given.
+//! The interactive terminal sessions, a review and a mock interview: the only code that uses
+//! dialoguer or reads keys. It shows what `session::Session` (or a mock's plan) says to show and
+//! reports what the user pressed; every decision is made by the pure modules and every write
+//! goes through the journal it is given.
 
+mod marks;
 mod review;
 mod terminal;
 
