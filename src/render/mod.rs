@@ -5,6 +5,8 @@
 mod highlight;
 pub mod html;
 pub mod markdown;
+pub mod mock;
+pub mod mock_screen;
 mod progress;
 pub mod review;
 pub mod safe;

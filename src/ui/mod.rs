@@ -3,10 +3,13 @@
 //! reports what the user pressed; every decision is made by the pure modules and every write
 //! goes through the journal it is given.
 
+mod keys;
 mod marks;
+mod mock;
 mod review;
 mod terminal;
 
+pub use mock::{MockJournal, MockQuestion, MockRun, run_mock};
 pub use review::{Ended, Journal, Recorded, run_session};
 
 /// Asks a yes/no question on the terminal; no is the default.

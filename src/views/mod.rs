@@ -1,6 +1,7 @@
 //! What commands print, as plain serializable structs. Their JSON field names are the public
 //! scripting contract documented in the README: add fields, never rename or remove one.
 
+pub mod mock;
 pub mod progress;
 
 use std::collections::BTreeSet;
