@@ -1,7 +1,8 @@
 //! `hone mock` end to end, without a terminal: the questions a dry run plans (deterministic for
 //! `--now` and `--seed`, shaped by the minutes, the questions and the filters), mock answers
 //! recorded by a script with `answer --stdin`, and what they feed: the history in JSON and
-//! text, `hone points`, readiness, undo and merge. The interactive mock is `mock_pty`'s.
+//! text, `hone points`, readiness, the trend in `stats --html`, undo and merge. The
+//! interactive mock is `mock_pty`'s.
 
 mod common;
 
@@ -255,6 +256,41 @@ fn a_script_records_a_mock_as_practice_that_feeds_points_and_history() {
         "api/rest missed 3 of 5, sql/joins all 4"
     );
 
+    // Readiness: each topic's key points covered in its cards' latest mock answers.
+    let topic = |ready: &Value, tag: &str| {
+        ready["topics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["tag"] == tag)
+            .unwrap()["mock"]
+            .clone()
+    };
+    let ready = hone.json(&["readiness", "--json"]);
+    assert_eq!(
+        topic(&ready, "api"),
+        json!({"cards": 1, "covered": 2, "points": 5, "score": 0.4})
+    );
+    assert_eq!(
+        topic(&ready, "sql"),
+        json!({"cards": 1, "covered": 0, "points": 4, "score": 0.0})
+    );
+    assert_eq!(
+        topic(&ready, "git"),
+        json!({"cards": 0, "covered": 0, "points": 0, "score": null})
+    );
+    let text = hone.ok(&["readiness"]);
+    assert!(text.lines().next().unwrap().ends_with("MOCK"), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("api ") && l.ends_with("40%")),
+        "{text}"
+    );
+    assert!(
+        !Hone::new().ok(&["readiness"]).contains("MOCK"),
+        "no column before a mock"
+    );
+
     let history = hone.json(&["mock", "--history", "--json"]);
     assert_eq!(
         history,
@@ -288,10 +324,43 @@ fn a_script_records_a_mock_as_practice_that_feeds_points_and_history() {
     );
     insta::assert_snapshot!("history", hone.ok_at(later, &["mock", "--history"]));
 
+    // `stats --html` charts the trend, one point per mock; with a deck, its answers only.
+    let page = hone.path("stats.html");
+    hone.ok_at(later, &["stats", "--html", &page.to_string_lossy()]);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("<h2>Mock interviews</h2>"), "{html}");
+    assert_eq!(html.matches("<circle").count(), 2);
+    assert!(html.contains("<title>2026-03-09: 100% (5 of 5 key points), 1 of 3 questions</title>"));
+    hone.ok_at(
+        later,
+        &["stats", "--deck", "sql", "--html", &page.to_string_lossy()],
+    );
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert_eq!(
+        html.matches("<circle").count(),
+        1,
+        "only the first mock asked an sql card"
+    );
+    hone.ok_at(
+        later,
+        &["stats", "--deck", "git", "--html", &page.to_string_lossy()],
+    );
+    assert!(
+        !std::fs::read_to_string(&page)
+            .unwrap()
+            .contains("Mock interviews")
+    );
+
+    // The latest mock answer counts for readiness: api/rest is covered in full now.
+    let ready = hone.json_at(later, &["readiness", "--json"]);
+    assert_eq!(topic(&ready, "api")["score"], 1.0);
+
     // Undo takes the answer back out of its mock, as out of everything else.
     hone.ok_at(later, &["undo"]);
     let history = hone.json_at(later, &["mock", "--history", "--json"]);
     assert_eq!(history["mocks"].as_array().unwrap().len(), 1);
+    let ready = hone.json_at(later, &["readiness", "--json"]);
+    assert_eq!(topic(&ready, "api")["score"], 0.4);
 }
 
 #[test]

@@ -51,7 +51,9 @@ pub const MAX_ID: usize = 64;
 mod score;
 mod select;
 
-pub use score::{Answered, MissedPoint, MockSummary, Scorecard, TopicScore, history, scorecard};
+pub use score::{
+    Answered, MissedPoint, MockSummary, Scorecard, TopicScore, coverage_of, history, scorecard,
+};
 pub use select::{
     Candidate, DEFAULT_MINUTES, DEFINITION_SECONDS, DESIGN_SECONDS, DESIGN_TAG, Kind, MockPlan,
     OTHERS_WITH_DESIGN, PlanError, Planned, Pool, QUESTION_SECONDS, Request, Weakness, candidates,

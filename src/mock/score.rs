@@ -100,6 +100,11 @@ fn answered(event: &Event) -> Option<(&crate::mock::MockAnswer, Answered<'_>)> {
     ))
 }
 
+/// The key points a mock's answer covered, of those checked, if the entry is one.
+pub fn coverage_of(event: &Event) -> Option<(usize, usize)> {
+    answered(event).map(|(_, answer)| (answer.covered, answer.points))
+}
+
 /// Every mock in `log` (in replay order), oldest first: its kept answers grouped by the mock's
 /// id. With `only`, just the answers to those cards count, and a mock with none is left out.
 pub fn history<'a>(log: &'a [Event], only: Option<&FxHashSet<&CardId>>) -> Vec<MockSummary<'a>> {
