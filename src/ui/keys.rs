@@ -55,6 +55,13 @@ impl Keys {
         Ok(Keys { keys })
     }
 
+    /// Forgets the keys pressed so far: a key pressed twice by accident on one screen must not
+    /// act on the next (reveal a question the moment it shows). Whether the terminal is gone
+    /// is kept for the next wait.
+    pub fn discard(&self) {
+        while self.keys.try_recv().is_ok() {}
+    }
+
     /// The next key, waiting at most `limit` (forever without one).
     pub fn next(&self, limit: Option<Duration>) -> Waited {
         let got = match limit {
@@ -155,6 +162,22 @@ fn escape(bytes: &[u8]) -> (Key, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn waiting_gives_a_key_the_timeout_or_the_end_and_discard_forgets() {
+        let (send, keys) = mpsc::channel();
+        let keys = Keys { keys };
+        send.send(Key::Enter).unwrap();
+        send.send(Key::Char('t')).unwrap();
+        keys.discard();
+        assert_eq!(keys.next(Some(Duration::from_millis(5))), Waited::Timeout);
+        send.send(Key::Char('q')).unwrap();
+        assert_eq!(keys.next(None), Waited::Key(Key::Char('q')));
+        drop(send);
+        keys.discard();
+        assert_eq!(keys.next(Some(Duration::from_secs(5))), Waited::Closed);
+        assert_eq!(keys.next(None), Waited::Closed);
+    }
 
     #[test]
     fn keys_from_bytes() {

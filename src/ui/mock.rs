@@ -117,6 +117,7 @@ fn ask(
 ) -> anyhow::Result<Option<(Grade, Asking, u64)>> {
     let card = question.card;
     let status = mock_screen::status(place, total, card.id.as_str(), &card.tags);
+    keys.discard();
     let started = Instant::now();
     let elapsed = || u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     let mut asking = Asking::new(card.points.len(), question.seconds);
