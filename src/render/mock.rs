@@ -95,9 +95,8 @@ pub fn scorecard(view: &ScorecardView, look: Look) -> String {
     if mock.answered == 0 {
         return "The mock ended before its first answer; nothing was recorded.\n".to_owned();
     }
-    let _ = writeln!(
-        out,
-        "Mock interview of {}: {} of {} answered in {}{}.\n",
+    let head = format!(
+        "Mock interview of {}: {} of {} answered in {}{}.",
         minute(&mock.started),
         mock.answered,
         plural(mock.questions as usize, "question", "questions"),
@@ -108,6 +107,10 @@ pub fn scorecard(view: &ScorecardView, look: Look) -> String {
             "; it ended early and is kept as incomplete"
         }
     );
+    for line in textwrap::wrap(&head, look.width) {
+        let _ = writeln!(out, "{line}");
+    }
+    out.push('\n');
     let rows: Vec<Vec<String>> = view
         .answers
         .iter()
@@ -168,15 +171,18 @@ pub fn scorecard(view: &ScorecardView, look: Look) -> String {
             }
         }
     }
-    if !view.drill.is_empty() {
-        let _ = writeln!(
-            out,
-            "\nDrill next: {}.\n`hone show CARD-ID` has each model answer; `hone mock --history` lists every mock.",
-            view.drill.join(", ")
-        );
+    out.push('\n');
+    if view.drill.is_empty() {
+        out.push_str("Every key point covered.\n");
     } else {
-        out.push_str("\nEvery key point covered. `hone mock --history` lists every mock.\n");
+        let drill = format!("Drill next: {}.", view.drill.join(", "));
+        for line in textwrap::wrap(&drill, look.width) {
+            let _ = writeln!(out, "{line}");
+        }
     }
+    out.push_str(
+        "`hone show CARD-ID` shows each model answer, `hone mock --history` every mock.\n",
+    );
     out
 }
 
@@ -253,7 +259,10 @@ mod tests {
     #[test]
     fn a_scorecard() {
         let view = ScorecardView {
-            mock: summary("a", "2026-03-02T09:00:00+01:00", 2, 3, 6),
+            mock: MockSummaryView {
+                seconds_used: 335,
+                ..summary("a", "2026-03-02T09:00:00+01:00", 2, 3, 6)
+            },
             answers: vec![
                 ScoredAnswerView {
                     question: 1,
