@@ -119,6 +119,7 @@ fn record_in_session(bencher: Bencher, cards: usize) {
                     elapsed_ms: None,
                     response: None,
                     coverage: None,
+                    mock: None,
                 };
                 let before = state.cards.get(&card);
                 let id = store.new_review_id();

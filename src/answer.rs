@@ -142,6 +142,7 @@ mod tests {
             elapsed_ms: None,
             response: None,
             coverage: None,
+            mock: None,
         }
     }
 

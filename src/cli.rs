@@ -143,6 +143,9 @@ pub enum Command {
     /// How ready you are, topic by topic, and what to drill next
     #[command(after_help = help::READINESS.text)]
     Readiness(ReadinessArgs),
+    /// Run a timed mock interview across topics, or list past mocks with their scores
+    #[command(after_help = help::MOCK.text)]
+    Mock(MockArgs),
     /// The key points you miss most, with their cards, so you know what to say next time
     #[command(after_help = help::POINTS.text)]
     Points(PointsArgs),
@@ -295,6 +298,47 @@ pub struct PointsArgs {
 
     /// Print JSON instead of text
     #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("listing").args(["dry_run", "history"])))]
+pub struct MockArgs {
+    #[command(flatten)]
+    pub filter: Filter,
+
+    /// The mock's length [default: 45, or the time its questions take with --questions]
+    #[arg(long, value_name = "MINUTES", value_parser = clap::value_parser!(u32).range(1..=600))]
+    pub minutes: Option<u32>,
+
+    /// How many questions [default: as many as the minutes hold]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub questions: Option<u32>,
+
+    /// Every question's time, instead of its kind's (definition 90, question 240, design
+    /// exercise 600)
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u32).range(1..=3600))]
+    pub seconds: Option<u32>,
+
+    /// Ask definition cards too, not only questions
+    #[arg(long)]
+    pub definitions: bool,
+
+    /// Draw the questions with this seed: the same seed draws the same mock while no answer is
+    /// recorded in between [default: a random one]
+    #[arg(long, value_name = "SEED")]
+    pub seed: Option<u64>,
+
+    /// Print the questions the mock would ask, with their times, without starting it
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// List past mocks with their scores, oldest first
+    #[arg(long, conflicts_with_all = ["dry_run", "minutes", "questions", "seconds", "definitions", "seed", "deck", "tag"])]
+    pub history: bool,
+
+    /// Print JSON instead of text (with --dry-run or --history)
+    #[arg(long, requires = "listing")]
     pub json: bool,
 }
 

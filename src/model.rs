@@ -371,6 +371,8 @@ pub struct Graded {
     pub response: Option<String>,
     /// Which of the card's key points the answer covered, when they were checked.
     pub coverage: Option<crate::points::Coverage>,
+    /// The mock interview the answer was given in, if any (always practice).
+    pub mock: Option<crate::mock::MockAnswer>,
 }
 
 /// A reading of a hybrid logical clock: an entry's place in the one order every machine replays

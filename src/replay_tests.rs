@@ -23,6 +23,7 @@ fn graded(q: u8) -> Graded {
         elapsed_ms: None,
         response: None,
         coverage: None,
+        mock: None,
     }
 }
 

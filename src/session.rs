@@ -245,6 +245,7 @@ mod tests {
             elapsed_ms: Some(1000),
             response: response.map(str::to_owned),
             coverage: None,
+            mock: None,
         };
         let event = answer::answer(
             &card,

@@ -149,6 +149,7 @@ mod tests {
             "hone next --deck ",
             "hone stats --deck ",
             "hone readiness --deck ",
+            "hone mock --deck ",
             "hone export --deck ",
             "hone import notes.md --deck ",
             "hone deck remove ",
@@ -170,6 +171,7 @@ mod tests {
             "hone review --tag ",
             "hone cards --tag ",
             "hone stats --tag ",
+            "hone mock --tag ",
         ] {
             assert_eq!(candidates(line), ["tag-in-default"], "{line:?}");
         }

@@ -62,6 +62,7 @@ pub fn extra(path: &str) -> Option<&'static Extra> {
         "stats" => &STATS,
         "readiness" => &READINESS,
         "points" => &POINTS,
+        "mock" => &MOCK,
         "plan" => &PLAN,
         "why" => &WHY,
         "completions" => &COMPLETIONS,
@@ -76,7 +77,8 @@ pub const HONE: Extra = extra!(
   1      an error (the message says which); a failed check of `hone doctor`
   2      bad command line: an unknown command, option, value, deck, card or tag
   75     the data dir was busy: another hone process held it; try again
-  128+N  `hone review` ended by signal N; every answer given before is saved"
+  128+N  `hone review` or `hone mock` ended by signal N; every answer given
+         before is saved"
     "See what is due today" => "hone",
     "Study it" => "hone review",
     "Grade one answer from a script" => "hone answer api/rest 4 --json",
@@ -249,6 +251,26 @@ pub const POINTS: Extra = extra!(
     "The key points you miss most, across every deck" => "hone points",
     "In one deck, all of them" => "hone points --deck databases --limit 0",
     "As JSON, for a script" => "hone points --json",
+);
+
+pub const MOCK: Extra = extra!(
+    ["Keys"]
+    "  Enter, Space    show the model answer (the end of the time shows it too)
+  t               type your answer as the clock runs: Enter shows the model
+                  answer, Esc stops typing
+  Up, Down        choose a key point (on the answer)
+  Space           mark it covered, or not
+  Enter           record what your answer covered; the next question follows
+  0-5             grade a card without key points (3 or more: covered)
+  q, Esc, Ctrl-C  end the mock; every answer given is already saved"
+    ["Time per question"]
+    "  definition 1:30, question 4:00, design exercise 10:00 (its tag:
+  design-exercise). 45 minutes hold one design exercise, asked last, and
+  eight questions."
+    "A 45-minute mock across every deck" => "hone mock",
+    "The questions a 20-minute mock would ask, as JSON" => "hone mock --minutes 20 --dry-run --json",
+    "Five questions on one topic, definitions too" => "hone mock --tag caching --questions 5 --definitions",
+    "Your mocks so far, with their scores" => "hone mock --history",
 );
 
 pub const READINESS: Extra = extra!(

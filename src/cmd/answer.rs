@@ -14,6 +14,7 @@ use serde::Deserialize;
 use crate::answer::{self, Moment};
 use crate::cli::AnswerArgs;
 use crate::deck::Catalog;
+use crate::mock::MockAnswer;
 use crate::model::{CardId, CardState, Event, Grade, Graded, ReviewKind, ReviewState};
 use crate::points::{self, Coverage};
 use crate::render;
@@ -59,6 +60,7 @@ pub fn run(ctx: &mut Ctx, args: AnswerArgs) -> anyhow::Result<()> {
         coverage,
         at: ctx.now,
         key: None,
+        mock: None,
     };
     let reviews = record(ctx, vec![wanted])?;
     emit_answers(ctx, &reviews, args.json)
@@ -117,20 +119,19 @@ fn record(ctx: &mut Ctx, answers: Vec<Wanted>) -> anyhow::Result<Vec<Recorded>> 
                 elapsed_ms: None,
                 response: None,
                 coverage: wanted.coverage.clone(),
+                mock: wanted.mock.clone(),
             };
             let when = Moment {
                 at: wanted.at,
                 day_start_hour: settings.day_start_hour,
                 max_interval: settings.max_interval_days,
             };
-            let event = answer::answer(
-                card,
-                graded,
-                ReviewKind::Scheduled,
-                current.as_ref(),
-                when,
-                id,
-            );
+            // A mock's answer is practice: it never moves the schedule.
+            let kind = match wanted.mock {
+                Some(_) => ReviewKind::Practice,
+                None => ReviewKind::Scheduled,
+            };
+            let event = answer::answer(card, graded, kind, current.as_ref(), when, id);
             if let Some(after) = event.after() {
                 changed.insert(card, *after);
             }
@@ -175,6 +176,24 @@ struct InputLine {
     /// A key the script chooses for this answer: sent again (a retry after a kill), it is
     /// acknowledged again and recorded once.
     id: Option<String>,
+    /// The answer was given in a mock interview: recorded as practice, with its mock.
+    mock: Option<MockInput>,
+}
+
+/// A mock interview's part of an input line, as `hone mock --dry-run --json` plans it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MockInput {
+    id: String,
+    question: u32,
+    questions: u32,
+    minutes: u32,
+    seconds: u32,
+    used_ms: u64,
+    #[serde(default)]
+    timed_out: bool,
+    /// When the mock began; the answer's moment if left out.
+    started: Option<String>,
 }
 
 /// The longest idempotency key accepted.
@@ -187,13 +206,14 @@ struct Wanted {
     coverage: Option<Coverage>,
     at: DateTime<FixedOffset>,
     key: Option<String>,
+    mock: Option<MockAnswer>,
 }
 
 /// Checks one input line; the error is the message for `stdin:LINE: ...`.
 fn parse_line(text: &str, catalog: &Catalog, now: DateTime<FixedOffset>) -> Result<Wanted, String> {
     let line: InputLine = crate::input::from_json(text).map_err(|p| {
         format!(
-            "{}: {}; a line reads {{\"card\": ID, \"grade\": 0-5, \"covered\": [1, 3] (optional), \"at\": TIMESTAMP (optional), \"id\": KEY (optional)}}",
+            "{}: {}; a line reads {{\"card\": ID, \"grade\": 0-5, \"covered\": [1, 3] (optional), \"at\": TIMESTAMP (optional), \"id\": KEY (optional), \"mock\": {{...}} (optional)}}",
             p.column, p.words
         )
     })?;
@@ -233,12 +253,37 @@ fn parse_line(text: &str, catalog: &Catalog, now: DateTime<FixedOffset>) -> Resu
         None => now,
         Some(at) => crate::model::parse_moment(&at).map_err(|e| format!("'at': {e}"))?,
     };
+    let mock = match line.mock {
+        None => None,
+        Some(mock) => {
+            let started = match &mock.started {
+                None => at,
+                Some(started) => crate::model::parse_moment(started)
+                    .map_err(|e| format!("'mock': 'started': {e}"))?,
+            };
+            let mock = MockAnswer {
+                id: mock.id,
+                started,
+                minutes: mock.minutes,
+                question: mock.question,
+                questions: mock.questions,
+                seconds: mock.seconds,
+                used_ms: mock.used_ms,
+                timed_out: mock.timed_out,
+            };
+            if let Some(problem) = mock.problem() {
+                return Err(format!("'mock': {problem}"));
+            }
+            Some(mock)
+        }
+    };
     Ok(Wanted {
         card,
         grade,
         coverage,
         at,
         key: line.id,
+        mock,
     })
 }
 

@@ -10,6 +10,7 @@ mod doctor;
 mod export;
 mod import;
 mod manual;
+mod mock;
 mod progress;
 mod review;
 mod show;
@@ -314,6 +315,7 @@ pub fn run(
         Some(Command::Stats(args)) => progress::stats(&mut ctx, args),
         Some(Command::Readiness(args)) => progress::readiness(&mut ctx, args),
         Some(Command::Points(args)) => progress::points(&mut ctx, args),
+        Some(Command::Mock(args)) => mock::run(&mut ctx, args),
         Some(Command::Plan(args)) => progress::plan(&mut ctx, args),
         Some(Command::Why(args)) => progress::why(&mut ctx, args),
         Some(Command::Completions(_) | Command::Man(_)) => Ok(()),

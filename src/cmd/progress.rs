@@ -7,6 +7,7 @@ use crate::model::{Grade, StudyDay};
 use crate::plan::{self, Plan};
 use crate::render;
 use crate::stats;
+use crate::views::mock::MockHistoryView;
 use crate::views::{PlanView, PointsView, ReadinessView, StatsView, WhyView};
 
 use super::{Ctx, UsageError, find_card, select};
@@ -29,7 +30,12 @@ pub fn stats(ctx: &mut Ctx, args: StatsArgs) -> anyhow::Result<()> {
     let stats = stats::stats(&cards, state, &log, agenda.today, threshold, &pace, done);
     let view = StatsView::of(&stats, args.filter.deck.as_ref().map(ToString::to_string));
     if let Some(path) = &args.html {
-        let page = render::html::stats_page(&view);
+        // With a deck or tag, only the mock answers to its cards count.
+        let ids: rustc_hash::FxHashSet<&crate::model::CardId> =
+            cards.iter().map(|c| &c.id).collect();
+        let filtered = args.filter.deck.is_some() || args.filter.tag.is_some();
+        let mocks = crate::mock::history(&log, filtered.then_some(&ids));
+        let page = render::html::stats_page(&view, &MockHistoryView::of(&mocks));
         std::fs::write(path, page).with_context(|| format!("cannot write {}", path.display()))?;
         writeln!(ctx.out, "Wrote {}.", path.display())?;
         return Ok(());

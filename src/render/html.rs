@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use super::progress::duration;
 use crate::views::StatsView;
+use crate::views::mock::{MockHistoryView, MockSummaryView};
 use crate::views::progress::{DayCountView, ForecastDayView};
 
 const CELL: usize = 11;
@@ -27,7 +28,8 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-pub fn stats_page(view: &StatsView) -> String {
+/// The statistics page; `mocks` are the mock interviews so far, whose trend it charts.
+pub fn stats_page(view: &StatsView, mocks: &MockHistoryView) -> String {
     let c = &view.cards;
     let title = match &view.deck {
         Some(deck) => format!(
@@ -79,6 +81,19 @@ pub fn stats_page(view: &StatsView) -> String {
         "<h2>Workload in the next 30 days</h2>\n<p>Reviews and new cards a day, if every answer is good (the same simulation as <code>hone plan</code>).</p>\n",
     );
     page.push_str(&forecast_svg(&view.forecast));
+    if !mocks.mocks.is_empty() {
+        let shown = &mocks.mocks[mocks.mocks.len().saturating_sub(MOCKS_SHOWN)..];
+        let _ = write!(
+            page,
+            "<h2>Mock interviews</h2>\n<p>Each mock's score: the share of key points its answers covered{}. A hollow point is a mock ended early.</p>\n",
+            if shown.len() < mocks.mocks.len() {
+                format!(", for the last {MOCKS_SHOWN} of {}", mocks.mocks.len())
+            } else {
+                String::new()
+            }
+        );
+        page.push_str(&mocks_svg(shown));
+    }
     page.push_str("</body>\n</html>\n");
     page
 }
@@ -198,9 +213,105 @@ fn forecast_svg(days: &[ForecastDayView]) -> String {
     svg
 }
 
+/// At most this many mocks are charted, the latest.
+const MOCKS_SHOWN: usize = 52;
+
+/// The score of each mock, oldest first, joined by a line: the trend over weeks.
+fn mocks_svg(mocks: &[MockSummaryView]) -> String {
+    let (step, chart, left) = (28, 120, 40);
+    let width = left + mocks.len() * step + 20;
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{}\" role=\"img\" aria-label=\"score of each mock interview\">\n",
+        chart + 34
+    );
+    let y = |score: f64| 10.0 + (1.0 - score.clamp(0.0, 1.0)) * chart as f64;
+    for (label, score) in [("100%", 1.0), ("50%", 0.5), ("0%", 0.0)] {
+        let _ = writeln!(
+            svg,
+            "<text x=\"0\" y=\"{:.0}\">{label}</text><line x1=\"{left}\" y1=\"{:.1}\" x2=\"{}\" y2=\"{:.1}\" stroke=\"#d0d7de\"/>",
+            y(score) + 4.0,
+            y(score),
+            width - 10,
+            y(score)
+        );
+    }
+    let x = |i: usize| left + step / 2 + i * step;
+    let line: Vec<String> = mocks
+        .iter()
+        .enumerate()
+        .map(|(i, m)| format!("{},{:.1}", x(i), y(m.score)))
+        .collect();
+    let _ = writeln!(
+        svg,
+        "<polyline points=\"{}\" fill=\"none\" stroke=\"#40c463\" stroke-width=\"2\"/>",
+        line.join(" ")
+    );
+    for (i, m) in mocks.iter().enumerate() {
+        let fill = if m.complete { "#216e39" } else { "#ffffff" };
+        let day = escape(m.started.get(..10).unwrap_or(&m.started));
+        let _ = writeln!(
+            svg,
+            "<circle cx=\"{}\" cy=\"{:.1}\" r=\"4\" fill=\"{fill}\" stroke=\"#216e39\" stroke-width=\"2\"><title>{day}: {:.0}% ({} of {} key points), {} of {} questions</title></circle>",
+            x(i),
+            y(m.score),
+            m.score * 100.0,
+            m.covered,
+            m.points,
+            m.answered,
+            m.questions
+        );
+        // The first and the last are dated, and every fourth between, so labels never meet.
+        if i == 0 || i + 1 == mocks.len() || i % 4 == 0 {
+            let _ = writeln!(
+                svg,
+                "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+                x(i),
+                chart + 30,
+                escape(m.started.get(5..10).unwrap_or(""))
+            );
+        }
+    }
+    svg.push_str("</svg>\n");
+    svg
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn mock(started: &str, covered: usize, points: usize, complete: bool) -> MockSummaryView {
+        MockSummaryView {
+            id: started.into(),
+            started: started.into(),
+            minutes: 45,
+            questions: 9,
+            answered: if complete { 9 } else { 4 },
+            covered,
+            points,
+            score: covered as f64 / points as f64,
+            complete,
+            seconds_used: 0,
+        }
+    }
+
+    #[test]
+    fn the_mock_trend_puts_each_score_on_its_line() {
+        let svg = mocks_svg(&[
+            mock("2026-03-02T09:00:00+01:00", 22, 44, true),
+            mock("2026-03-09T09:00:00+01:00", 33, 44, false),
+        ]);
+        // 50% halfway down the 120-pixel chart, 75% a quarter of the way.
+        assert!(
+            svg.contains("<polyline points=\"54,70.0 82,40.0\""),
+            "{svg}"
+        );
+        assert!(svg.contains("fill=\"#216e39\" stroke=\"#216e39\" stroke-width=\"2\"><title>2026-03-02: 50% (22 of 44 key points), 9 of 9 questions</title>"));
+        assert!(
+            svg.contains("fill=\"#ffffff\""),
+            "an incomplete mock is hollow"
+        );
+        assert!(svg.contains(">03-09</text>"));
+    }
 
     #[test]
     fn escapes_the_html_specials() {

@@ -5,6 +5,8 @@
 mod highlight;
 pub mod html;
 pub mod markdown;
+pub mod mock;
+pub mod mock_screen;
 mod progress;
 pub mod review;
 pub mod safe;
@@ -281,10 +283,12 @@ pub fn show(view: &ShowView, look: Look) -> String {
                     Some(a) => (format!("{}d", a.interval_days), a.due.clone()),
                     None => ("-".to_owned(), "-".to_owned()),
                 };
+                // A mock's answer is practice, said as what it was.
+                let kind = if h.mock.is_some() { "mock" } else { h.kind };
                 let kind = if h.undone {
-                    format!("{} (undone)", h.kind)
+                    format!("{kind} (undone)")
                 } else {
-                    h.kind.to_owned()
+                    kind.to_owned()
                 };
                 let covered = match (&h.covered, h.points) {
                     (Some(covered), Some(points)) => format!("{}/{points}", covered.len()),
@@ -443,6 +447,7 @@ mod tests {
             covered: None,
             points: None,
             after: None,
+            mock: None,
         };
         let view = ShowView {
             card: CardView {

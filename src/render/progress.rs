@@ -265,11 +265,13 @@ pub fn readiness(view: &ReadinessView, _: Look) -> String {
     if view.topics.is_empty() {
         return "No cards.\n".to_owned();
     }
+    // The mock column only once there are mocks to show.
+    let mocked = view.topics.iter().any(|t| t.mock.cards > 0);
     let rows: Vec<Vec<String>> = view
         .topics
         .iter()
         .map(|t| {
-            vec![
+            let mut row = vec![
                 t.tag.clone(),
                 format!("{:.0}%", t.readiness * 100.0),
                 format!("{}/{}", t.seen, t.cards),
@@ -278,21 +280,26 @@ pub fn readiness(view: &ReadinessView, _: Look) -> String {
                     .map_or_else(|| "-".to_owned(), |e| format!("{e:.2}")),
                 t.lapses.to_string(),
                 t.leeches.to_string(),
-            ]
+            ];
+            if mocked {
+                row.push(percent(t.mock.score));
+            }
+            row
         })
         .collect();
-    let mut out = table(
-        &[
-            "TOPIC",
-            "READY",
-            "SEEN",
-            "RETENTION",
-            "EASE",
-            "LAPSES",
-            "LEECHES",
-        ],
-        &rows,
-    );
+    let mut header = vec![
+        "TOPIC",
+        "READY",
+        "SEEN",
+        "RETENTION",
+        "EASE",
+        "LAPSES",
+        "LEECHES",
+    ];
+    if mocked {
+        header.push("MOCK");
+    }
+    let mut out = table(&header, &rows);
     let next: Vec<&crate::views::progress::TopicView> = view
         .topics
         .iter()

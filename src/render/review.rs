@@ -61,7 +61,7 @@ pub struct Page {
     pub focus: Option<(usize, usize)>,
 }
 
-fn dim(text: &str, color: bool) -> String {
+pub(super) fn dim(text: &str, color: bool) -> String {
     if color {
         Style::new()
             .force_styling(true)
@@ -200,14 +200,14 @@ pub enum Legend {
 }
 
 /// A group of items, on lines that start with `label` (and are indented as deep after it).
-struct Group<'a> {
-    label: &'a str,
-    long: &'a [&'a str],
-    compact: &'a [&'a str],
+pub(super) struct Group<'a> {
+    pub label: &'a str,
+    pub long: &'a [&'a str],
+    pub compact: &'a [&'a str],
 }
 
 impl<'a> Group<'a> {
-    fn same(label: &'a str, items: &'a [&'a str]) -> Group<'a> {
+    pub(super) fn same(label: &'a str, items: &'a [&'a str]) -> Group<'a> {
         Group {
             label,
             long: items,
@@ -240,7 +240,7 @@ fn flow(label: &str, items: &[&str], width: usize) -> Vec<String> {
 }
 
 /// Each group on one line if every one fits, else the compact items, flowed.
-fn lay_out(groups: &[Group], width: usize) -> Vec<String> {
+pub(super) fn lay_out(groups: &[Group], width: usize) -> Vec<String> {
     let long: Vec<Vec<String>> = groups
         .iter()
         .map(|g| flow(g.label, g.long, width))

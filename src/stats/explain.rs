@@ -163,6 +163,7 @@ mod tests {
                 elapsed_ms: None,
                 response: None,
                 coverage: None,
+                mock: None,
             };
             let event = answer::answer(
                 &card,
@@ -211,6 +212,7 @@ mod tests {
             elapsed_ms: None,
             response: None,
             coverage: None,
+            mock: None,
         };
         let mut event =
             answer::answer(&card, graded, ReviewKind::Scheduled, None, when, "r".into());

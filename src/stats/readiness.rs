@@ -3,7 +3,8 @@
 //!
 //! A card is *solid* when it has been reviewed, recalled at least twice in a row (n >= 2), and
 //! is not a leech. A topic's readiness is its share of solid cards. Ties are broken by true
-//! retention (lower first), then by the tag.
+//! retention (lower first), then by the tag. Mock interviews add how the topic's cards fared in
+//! their latest mock answers.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -28,10 +29,28 @@ pub struct Topic {
     pub leeches: usize,
     /// `solid / cards`, from 0 to 1.
     pub readiness: f64,
+    /// The cards' latest answers in mock interviews.
+    pub mock: MockTally,
     /// The cards to drill next: leeches, cards still in learning and cards whose ease fell below
     /// 2.5, weakest first (leeches, then the lowest ease, then the most lapses); then new cards
     /// in catalog order.
     pub weakest: Vec<CardId>,
+}
+
+/// Key points covered in the latest mock answer to each of a topic's cards.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MockTally {
+    /// Cards answered in a mock.
+    pub cards: usize,
+    pub covered: usize,
+    pub points: usize,
+}
+
+impl MockTally {
+    /// The share covered, if any card was answered in a mock.
+    pub fn score(&self) -> Option<f64> {
+        (self.points > 0).then(|| self.covered as f64 / self.points as f64)
+    }
 }
 
 /// Readiness per topic. A card's topic is its first tag (its area), or, with `every_tag`, each
@@ -45,9 +64,14 @@ pub fn readiness(
 ) -> Vec<Topic> {
     let ids: rustc_hash::FxHashSet<&CardId> = cards.iter().map(|c| &c.id).collect();
     let mut recall: HashMap<&CardId, Recall> = HashMap::new();
+    // The latest mock answer of each card: how it stands under interview conditions now.
+    let mut mocked: HashMap<&CardId, (usize, usize)> = HashMap::new();
     for event in kept_answers(log, &ids) {
         if let Some(grade) = retention_grade(event) {
             recall.entry(&event.card).or_default().add(grade);
+        }
+        if let Some(coverage) = crate::mock::coverage_of(event) {
+            mocked.insert(&event.card, coverage);
         }
     }
     let mut groups: BTreeMap<&str, Vec<&Card>> = BTreeMap::new();
@@ -63,7 +87,15 @@ pub fn readiness(
     }
     let mut topics: Vec<Topic> = groups
         .into_iter()
-        .map(|(tag, members)| topic(tag, &members, state, &recall, leech_threshold))
+        .map(|(tag, members)| {
+            let mut topic = topic(tag, &members, state, &recall, leech_threshold);
+            for (covered, points) in members.iter().filter_map(|c| mocked.get(&c.id)) {
+                topic.mock.cards += 1;
+                topic.mock.covered += covered;
+                topic.mock.points += points;
+            }
+            topic
+        })
         .collect();
     topics.sort_by(|a, b| {
         a.readiness
@@ -96,6 +128,7 @@ fn topic(
         lapses: 0,
         leeches: 0,
         readiness: 0.0,
+        mock: MockTally::default(),
         weakest: Vec::new(),
     };
     let mut ease_sum = 0.0;

@@ -40,6 +40,7 @@ fn history(answers: &[(&str, u8, &str, u64)]) -> (ReviewState, Vec<Event>) {
             elapsed_ms: Some(secs * 1000),
             response: None,
             coverage: None,
+            mock: None,
         };
         let event = answer::answer(
             &card,
@@ -292,4 +293,83 @@ fn undone_answers_do_not_count_as_misses() {
     log.push(undo);
     assert!(missed_points(&[&card], &log).is_empty());
     assert_eq!(checked_answers(&[&card], &log), 0);
+}
+
+#[test]
+fn readiness_counts_each_card_s_latest_mock_answer_and_not_other_answers() {
+    let cards = [
+        card("d/a", &["t"]),
+        card("d/b", &["t"]),
+        card("e/c", &["u"]),
+    ];
+    let refs: Vec<&Card> = cards.iter().collect();
+    // A scheduled review (not a mock), then mock answers: d/a twice, d/b once (cards without
+    // key points count as one point, covered at grade 3 or more).
+    let (state, mut log) = history(&[("d/a", 1, "2026-03-01", 10)]);
+    let mock_answer = |id: &str, q: u8, n: usize| {
+        let at = DateTime::parse_from_rfc3339("2026-03-02T09:00:00+00:00").unwrap();
+        let graded = Graded {
+            grade: Grade::new(q).unwrap(),
+            elapsed_ms: None,
+            response: None,
+            coverage: None,
+            mock: Some(crate::mock::MockAnswer {
+                id: "m".into(),
+                started: at,
+                minutes: 45,
+                question: 1,
+                questions: 3,
+                seconds: 240,
+                used_ms: 1,
+                timed_out: false,
+            }),
+        };
+        let when = Moment {
+            at,
+            day_start_hour: 4,
+            max_interval: crate::sm2::MAX_INTERVAL,
+        };
+        let card: CardId = id.parse().unwrap();
+        answer::answer(
+            &card,
+            graded,
+            ReviewKind::Practice,
+            None,
+            when,
+            format!("m{n}"),
+        )
+    };
+    log.push(mock_answer("d/a", 1, 0));
+    log.push(mock_answer("d/a", 4, 1));
+    log.push(mock_answer("d/b", 2, 2));
+    let topics = readiness(&refs, &state, &log, 8, false);
+    let mock_of = |tag: &str| topics.iter().find(|t| t.tag == tag).unwrap().mock;
+    assert_eq!(
+        mock_of("t"),
+        MockTally {
+            cards: 2,
+            covered: 1,
+            points: 2
+        }
+    );
+    assert_eq!(mock_of("t").score(), Some(0.5));
+    assert_eq!(mock_of("u"), MockTally::default());
+    assert_eq!(mock_of("u").score(), None);
+    // Undoing d/a's latest mock answer leaves its earlier one.
+    let undo = answer::undo(
+        &log[2],
+        Moment {
+            at: log[2].at,
+            day_start_hour: 4,
+            max_interval: 1,
+        },
+        "x".into(),
+    )
+    .unwrap();
+    log.push(undo);
+    let topics = readiness(&refs, &state, &log, 8, false);
+    assert_eq!(
+        topics.iter().find(|t| t.tag == "t").unwrap().mock.covered,
+        0
+    );
 }

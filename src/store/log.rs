@@ -524,6 +524,7 @@ mod tests {
                 elapsed_ms: Some(900),
                 response: Some("a \"quoted\"\nanswer".to_owned()),
                 coverage: None,
+                mock: None,
             };
             let card = card.parse().unwrap();
             let event = answer::answer(

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use crate::mock::MockAnswer;
 use crate::model::{Action, CardId, CardState, Event, Grade, Graded, Stamp, StudyDay};
 use crate::points::{Coverage, PointKey};
 use crate::sm2::{self, MIN_EASE};
@@ -233,6 +234,9 @@ pub struct LogLine {
     /// With `points`: the 1-based positions of the points the answer covered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub covered: Option<Vec<usize>>,
+    /// For an answer given in a mock interview: the mock, the question's place and its clock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mock: Option<MockRecord>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub before: Option<StateRecord>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -255,6 +259,60 @@ pub struct LogLine {
     /// merge` can put it back in a log of that name. Never written to a log.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device: Option<String>,
+}
+
+/// A mock interview's part of an answer's log line. Older hones ignore it, and read the entry
+/// as the practice answer it is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MockRecord {
+    pub id: String,
+    #[serde(deserialize_with = "moment::deserialize")]
+    pub started: DateTime<FixedOffset>,
+    pub minutes: u32,
+    /// The question's place in the mock, from 1.
+    pub question: u32,
+    /// The questions the mock planned.
+    pub questions: u32,
+    /// The question's time budget.
+    pub seconds: u32,
+    /// Time from showing the question to revealing the answer.
+    pub used_ms: u64,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub timed_out: bool,
+}
+
+impl From<&MockAnswer> for MockRecord {
+    fn from(m: &MockAnswer) -> Self {
+        MockRecord {
+            id: m.id.clone(),
+            started: m.started,
+            minutes: m.minutes,
+            question: m.question,
+            questions: m.questions,
+            seconds: m.seconds,
+            used_ms: m.used_ms,
+            timed_out: m.timed_out,
+        }
+    }
+}
+
+impl MockRecord {
+    fn into_mock(self) -> Result<MockAnswer, String> {
+        let mock = MockAnswer {
+            id: self.id,
+            started: self.started,
+            minutes: self.minutes,
+            question: self.question,
+            questions: self.questions,
+            seconds: self.seconds,
+            used_ms: self.used_ms,
+            timed_out: self.timed_out,
+        };
+        match mock.problem() {
+            Some(problem) => Err(format!("'mock': {problem}")),
+            None => Ok(mock),
+        }
+    }
 }
 
 /// Just the version of a line or file, read first so that a newer format is reported as such
@@ -285,6 +343,7 @@ impl From<&Event> for LogLine {
             response: None,
             points: None,
             covered: None,
+            mock: None,
             before: None,
             after: None,
             undoes: None,
@@ -302,6 +361,7 @@ impl From<&Event> for LogLine {
                 line.points = Some(coverage.points.iter().map(ToString::to_string).collect());
                 line.covered = Some(coverage.covered.clone());
             }
+            line.mock = graded.mock.as_ref().map(MockRecord::from);
         }
         match &e.action {
             Action::Review {
@@ -363,6 +423,7 @@ fn coverage(
 impl LogLine {
     pub fn into_event(self) -> Result<Event, String> {
         let card: CardId = self.card.parse()?;
+        let mock = self.mock.clone();
         let graded = || -> Result<Graded, String> {
             let grade = self.grade.ok_or("an answer without a grade")?;
             Ok(Graded {
@@ -370,6 +431,7 @@ impl LogLine {
                 elapsed_ms: self.elapsed_ms,
                 response: self.response.clone(),
                 coverage: coverage(self.points.as_deref(), self.covered.as_deref())?,
+                mock: mock.map(MockRecord::into_mock).transpose()?,
             })
         };
         let state = |record: Option<StateRecord>| record.map(StateRecord::to_state).transpose();
@@ -411,6 +473,10 @@ impl LogLine {
                     .ok_or("a retraction without the ids it retracts")?,
             },
         };
+        if self.mock.is_some() && !matches!(action, Action::Review { .. } | Action::Practice { .. })
+        {
+            return Err("a mock interview's part on an entry that is not an answer".to_owned());
+        }
         if self.day_start.is_some_and(|h| h > 23) {
             return Err("a day-start hour above 23".to_owned());
         }
@@ -516,7 +582,7 @@ mod tests {
                 day_start_hour: Some(4),
                 stamp: Some(Stamp { millis: secs * 1000, counter }),
                 action: Action::Review {
-                    answer: Graded { grade: Grade::new(grade).unwrap(), elapsed_ms: Some(1234), response: Some("a \"guess\"\n".into()), coverage: None },
+                    answer: Graded { grade: Grade::new(grade).unwrap(), elapsed_ms: Some(1234), response: Some("a \"guess\"\n".into()), coverage: None, mock: None },
                     before: Some(state(ease)),
                     after: state(ease),
                     max_interval: cap,
@@ -541,6 +607,7 @@ mod tests {
             elapsed_ms: None,
             response: None,
             coverage: None,
+            mock: None,
         };
         let review = answer::answer(
             &card,
@@ -576,6 +643,89 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn a_mock_answer_round_trips_and_reads_as_practice_without_its_mock() {
+        let at = DateTime::parse_from_rfc3339("2026-03-02T09:10:00+01:00").unwrap();
+        let when = Moment {
+            at,
+            day_start_hour: 4,
+            max_interval: crate::sm2::MAX_INTERVAL,
+        };
+        let mock = MockAnswer {
+            id: "3f9c0a1b2c3d4e5f".into(),
+            started: DateTime::parse_from_rfc3339("2026-03-02T09:00:00+01:00").unwrap(),
+            minutes: 45,
+            question: 2,
+            questions: 9,
+            seconds: 240,
+            used_ms: 187_250,
+            timed_out: false,
+        };
+        let graded = Graded {
+            grade: Grade::new(3).unwrap(),
+            elapsed_ms: Some(201_000),
+            response: None,
+            coverage: Some(Coverage::new(&["a".into(), "b".into()], &[1]).unwrap()),
+            mock: Some(mock.clone()),
+        };
+        let card: CardId = "api/rest".parse().unwrap();
+        let mut event = answer::answer(&card, graded, ReviewKind::Practice, None, when, "m".into());
+        event.stamp = Some(Stamp {
+            millis: at.timestamp_millis(),
+            counter: 0,
+        });
+        let text = serde_json::to_string(&LogLine::from(&event)).unwrap();
+        assert!(
+            text.contains(r#""kind":"practice""#)
+                && text.contains(r#""mock":{"id":"3f9c0a1b2c3d4e5f","started":"2026-03-02T09:00:00+01:00","minutes":45,"question":2,"questions":9,"seconds":240,"used_ms":187250}"#),
+            "{text}"
+        );
+        let back = serde_json::from_str::<LogLine>(&text)
+            .unwrap()
+            .into_event()
+            .unwrap();
+        assert_eq!(back, event);
+        // A hone from before mocks reads the line without the field: a plain practice answer.
+        let mut older: serde_json::Value = serde_json::from_str(&text).unwrap();
+        older.as_object_mut().unwrap().remove("mock");
+        let plain = serde_json::from_value::<LogLine>(older)
+            .unwrap()
+            .into_event()
+            .unwrap();
+        assert!(matches!(&plain.action, Action::Practice { answer } if answer.mock.is_none()));
+
+        let timed_out = text.replace(
+            r#""used_ms":187250"#,
+            r#""used_ms":240000,"timed_out":true"#,
+        );
+        let back = serde_json::from_str::<LogLine>(&timed_out)
+            .unwrap()
+            .into_event()
+            .unwrap();
+        assert!(back.graded().unwrap().mock.as_ref().unwrap().timed_out);
+    }
+
+    #[test]
+    fn a_mock_part_that_makes_no_sense_is_damage() {
+        let line = r#"{"v":2,"id":"a","kind":"practice","card":"api/rest","at":"2026-03-02T09:00:00+01:00","hlc":[1,0],"day":"2026-03-02","grade":3,"mock":{"id":"m","started":"2026-03-02T09:00:00+01:00","minutes":45,"question":QUESTION,"questions":2,"seconds":240,"used_ms":1}}"#;
+        let read = |question: &str| {
+            serde_json::from_str::<LogLine>(&line.replace("QUESTION", question))
+                .unwrap()
+                .into_event()
+        };
+        assert!(read("2").is_ok());
+        assert!(read("3").unwrap_err().contains("question 3 of a mock of 2"));
+        assert!(read("0").is_err());
+        let suspend = line
+            .replace(r#""kind":"practice""#, r#""kind":"suspend""#)
+            .replace("QUESTION", "1");
+        let err = serde_json::from_str::<LogLine>(&suspend)
+            .unwrap()
+            .into_event()
+            .unwrap_err();
+        assert!(err.contains("not an answer"), "{err}");
     }
 
     #[test]

@@ -8,11 +8,11 @@ use std::time::Instant;
 use dialoguer::Input;
 use dialoguer::console::{Key, Style, Term};
 
+use super::marks::{Marks, grade_of};
 use super::terminal::Guard;
 use crate::deck::Catalog;
 use crate::model::{Card, CardId, Event, Grade, Graded};
-use crate::points::{self, Coverage};
-use crate::render::review::{self, Checklist, Legend, Scroll, Typed, View};
+use crate::render::review::{self, Legend, Scroll, Typed, View};
 use crate::render::{plural, safe::visible};
 use crate::session::{Pass, Session};
 
@@ -337,6 +337,7 @@ fn show_card(
         elapsed_ms: Some(elapsed_ms),
         response,
         coverage: coverage.clone(),
+        mock: None,
     };
     let Recorded {
         event,
@@ -398,82 +399,6 @@ fn answer_page<'a>(
     }
 }
 
-/// The key points marked so far on the answer's screen, and the point under the cursor.
-struct Marks {
-    covered: Vec<bool>,
-    cursor: usize,
-    /// A point was marked or Enter pressed: the marks say what the answer covered. A grade
-    /// typed before that records no coverage, since nothing was checked.
-    checked: bool,
-}
-
-impl Marks {
-    fn new(points: usize) -> Marks {
-        Marks {
-            covered: vec![false; points],
-            cursor: 0,
-            checked: false,
-        }
-    }
-
-    fn checklist<'a>(&'a self, points: &'a [String]) -> Option<Checklist<'a>> {
-        (!points.is_empty()).then_some(Checklist {
-            points,
-            covered: &self.covered,
-            cursor: self.cursor,
-        })
-    }
-
-    /// The grade the marks propose; `None` for a card without key points.
-    fn proposed(&self) -> Option<Grade> {
-        let covered = self.covered.iter().filter(|c| **c).count();
-        (!self.covered.is_empty()).then(|| points::proposed_grade(covered, self.covered.len()))
-    }
-
-    fn up(&mut self) -> bool {
-        self.cursor = self.cursor.saturating_sub(1);
-        true
-    }
-
-    fn down(&mut self) -> bool {
-        self.cursor = (self.cursor + 1).min(self.covered.len().saturating_sub(1));
-        true
-    }
-
-    /// Marks the point under the cursor covered, or not, and moves on to the next.
-    fn toggle(&mut self) -> bool {
-        if let Some(mark) = self.covered.get_mut(self.cursor) {
-            *mark = !*mark;
-            self.checked = true;
-        }
-        self.down()
-    }
-
-    /// What the answer covered, when the points were checked.
-    fn coverage(&self, points: &[String]) -> Option<Coverage> {
-        if !self.checked && self.covered.iter().all(|c| !c) {
-            return None;
-        }
-        let positions: Vec<usize> = (1..=self.covered.len())
-            .filter(|p| self.covered[p - 1])
-            .collect();
-        Coverage::new(points, &positions).ok()
-    }
-}
-
-/// The grade a key stands for: 0-5, or Anki's again/hard/good/easy.
-fn grade_of(key: &Key) -> Option<Grade> {
-    let value = match key {
-        Key::Char(c @ '0'..='5') => c.to_digit(10)? as u8,
-        Key::Char('a') => 1,
-        Key::Char('h') => 3,
-        Key::Char('g') => 4,
-        Key::Char('e') => 5,
-        _ => return None,
-    };
-    Grade::new(value)
-}
-
 /// Keys that work on both screens: undo, suspend, quit.
 fn common_key(
     key: Key,
@@ -509,24 +434,5 @@ fn common_key(
             Ok(Common::Step(Step::Next))
         }
         _ => Ok(Common::Ignored),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn keys_map_to_grades() {
-        let grade = |c| grade_of(&Key::Char(c)).map(Grade::value);
-        assert_eq!(
-            [grade('0'), grade('5'), grade('6')],
-            [Some(0), Some(5), None]
-        );
-        assert_eq!(
-            [grade('a'), grade('h'), grade('g'), grade('e')],
-            [Some(1), Some(3), Some(4), Some(5)]
-        );
-        assert_eq!(grade('x'), None);
     }
 }

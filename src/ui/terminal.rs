@@ -2,6 +2,7 @@
 //! closed terminal) are caught on a helper thread, which waits for any answer being written to
 //! reach the disk, restores the terminal modes saved at the start (echo, line mode) and the
 //! cursor, and ends the process. Answers are durable as they are given, so nothing is lost.
+//! A screen that redraws while it waits holds the terminal raw for its whole life (`Raw`).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -74,4 +75,35 @@ fn restore(modes: Option<&Termios>) {
     // Show the cursor again; harmless if it was never hidden, ignored if the terminal is gone.
     // Straight to the file descriptor: the main thread may hold std's stdout lock.
     let _ = rustix::io::write(rustix::stdio::stdout(), b"\x1b[?25h");
+}
+
+/// The terminal in raw mode (each key as it is pressed, no echo, Ctrl-C a key like any other)
+/// until dropped, when its modes before are put back. Output is left as it was, so a newline
+/// still starts a line. Without a terminal, nothing changes.
+pub struct Raw {
+    before: Option<Termios>,
+}
+
+impl Raw {
+    pub fn enter() -> std::io::Result<Raw> {
+        let stdin = rustix::stdio::stdin();
+        let Ok(before) = tcgetattr(stdin) else {
+            return Ok(Raw { before: None });
+        };
+        let mut raw = before.clone();
+        raw.make_raw();
+        raw.output_modes = before.output_modes;
+        tcsetattr(stdin, OptionalActions::Drain, &raw)?;
+        Ok(Raw {
+            before: Some(before),
+        })
+    }
+}
+
+impl Drop for Raw {
+    fn drop(&mut self) {
+        if let Some(before) = &self.before {
+            let _ = tcsetattr(rustix::stdio::stdin(), OptionalActions::Drain, before);
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! What commands print, as plain serializable structs. Their JSON field names are the public
 //! scripting contract documented in the README: add fields, never rename or remove one.
 
+pub mod mock;
 pub mod progress;
 
 use std::collections::BTreeSet;
@@ -262,6 +263,22 @@ pub struct HistoryEntryView {
     /// With `covered`: how many key points the card had then.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub points: Option<usize>,
+    /// For an answer given in a mock interview: which, and its clock.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mock: Option<MockAnswerView>,
+}
+
+/// A mock interview's part of an answer.
+#[derive(Debug, Serialize)]
+pub struct MockAnswerView {
+    pub id: String,
+    /// The question's place in the mock, from 1.
+    pub question: u32,
+    pub questions: u32,
+    /// Its time budget, and the time taken until the answer showed.
+    pub seconds: u32,
+    pub used_ms: u64,
+    pub timed_out: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -297,6 +314,14 @@ impl ShowView {
                         after: e.after().map(StateView::of),
                         covered: graded.coverage.as_ref().map(|c| c.covered.clone()),
                         points: graded.coverage.as_ref().map(|c| c.points.len()),
+                        mock: graded.mock.as_ref().map(|m| MockAnswerView {
+                            id: m.id.clone(),
+                            question: m.question,
+                            questions: m.questions,
+                            seconds: m.seconds,
+                            used_ms: m.used_ms,
+                            timed_out: m.timed_out,
+                        }),
                     })
                 })
                 .collect(),

@@ -185,8 +185,20 @@ pub struct TopicView {
     pub average_ease: Option<f64>,
     pub lapses: u32,
     pub leeches: usize,
+    /// The key points covered in the latest mock answer to each of the topic's cards.
+    pub mock: MockTopicView,
     /// The cards to drill next, weakest first.
     pub weakest: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MockTopicView {
+    /// Cards answered in a mock.
+    pub cards: usize,
+    pub covered: usize,
+    pub points: usize,
+    /// `covered / points`, 0 to 1; `null` before any mock answer.
+    pub score: Option<f64>,
 }
 
 /// What `hone points` prints.
@@ -256,6 +268,12 @@ impl ReadinessView {
                     average_ease: t.average_ease,
                     lapses: t.lapses,
                     leeches: t.leeches,
+                    mock: MockTopicView {
+                        cards: t.mock.cards,
+                        covered: t.mock.covered,
+                        points: t.mock.points,
+                        score: t.mock.score(),
+                    },
                     weakest: t.weakest.iter().map(ToString::to_string).collect(),
                 })
                 .collect(),
