@@ -16,6 +16,7 @@ pub mod env;
 #[doc(hidden)]
 pub mod fuzz_targets;
 pub mod input;
+pub mod memory;
 pub mod model;
 pub mod plan;
 pub mod points;

@@ -248,6 +248,7 @@ mod tests {
             lapses: 0,
             first_reviewed: day("2026-01-01"),
             last_reviewed: day(last),
+            memory: None,
         }
     }
 

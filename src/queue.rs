@@ -262,6 +262,7 @@ mod tests {
             lapses: 0,
             first_reviewed: day("2026-01-01"),
             last_reviewed: day("2026-01-02"),
+            memory: None,
         }
     }
 

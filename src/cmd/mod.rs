@@ -273,6 +273,7 @@ pub fn run(
     }
     let (settings, config_warnings) = store::config::load(&env.config_file)?;
     let mut store = Store::new(env.data_dir.clone(), env.lock_timeout, env.seed);
+    store.set_schedule(settings.scheduler, settings.desired_retention());
     for warning in config_warnings {
         store.warn(warning);
     }

@@ -218,6 +218,15 @@ pub fn change(view: &ChangeView, _: Look) -> String {
     }
 }
 
+/// A number of days as a person reads it: one decimal under ten days, whole days above.
+pub fn days_text(days: f64) -> String {
+    if days < 10.0 {
+        format!("{days:.1} days")
+    } else {
+        format!("{days:.0} days")
+    }
+}
+
 pub fn show(view: &ShowView, look: Look) -> String {
     let card = &view.card;
     let mut out = format!(
@@ -262,6 +271,17 @@ pub fn show(view: &ShowView, look: Look) -> String {
                 plural(s.reviews as usize, "review", "reviews"),
                 plural(s.lapses as usize, "lapse", "lapses"),
             );
+            if let (Some(stability), Some(difficulty), Some(r)) =
+                (s.stability, s.difficulty, s.retrievability)
+            {
+                let _ = write!(
+                    out,
+                    "\nMemory: recall today {:.0}%, stability {}, difficulty {:.1} of 10.",
+                    r * 100.0,
+                    days_text(f64::from(stability)),
+                    difficulty
+                );
+            }
         }
     }
     out.push_str(if view.suspended {

@@ -175,6 +175,7 @@ mod tests {
                     max_interval: crate::sm2::MAX_INTERVAL,
                 },
                 format!("r{i}"),
+                &crate::memory::Model::default(),
             );
             replay.push(&event).unwrap();
             log.push(event);
@@ -212,8 +213,15 @@ mod tests {
             response: None,
             coverage: None,
         };
-        let mut event =
-            answer::answer(&card, graded, ReviewKind::Scheduled, None, when, "r".into());
+        let mut event = answer::answer(
+            &card,
+            graded,
+            ReviewKind::Scheduled,
+            None,
+            when,
+            "r".into(),
+            &crate::memory::Model::default(),
+        );
         if let Action::Review { after, .. } = &mut event.action {
             after.interval_days = 30;
         }

@@ -52,6 +52,7 @@ fn history(answers: &[(&str, u8, &str, u64)]) -> (ReviewState, Vec<Event>) {
                 max_interval: crate::sm2::MAX_INTERVAL,
             },
             format!("e{i}"),
+            &crate::memory::Model::default(),
         );
         replay.push(&event).unwrap();
         log.push(event);
@@ -141,11 +142,14 @@ fn true_retention_counts_reviews_of_cards_seen_before_and_skips_undone_ones() {
     };
     let undo = answer::undo(&log[4], when, "u".into()).unwrap();
     log.push(undo);
-    let state = replay_all(&mut [LogEntries {
-        name: "x.jsonl",
-        clamp: None,
-        events: log.clone(),
-    }])
+    let state = replay_all(
+        &mut [LogEntries {
+            name: "x.jsonl",
+            clamp: None,
+            events: log.clone(),
+        }],
+        &crate::memory::Model::default(),
+    )
     .unwrap()
     .state;
     let s = stats(&refs, &state, &log, day("2026-03-03"), 8, &PACE, 0);

@@ -1,0 +1,229 @@
+//! `parameters/<device>.jsonl`: the FSRS parameters `hone optimize` fitted, one JSON line per
+//! fit, appended by the machine that fitted them. A log like the others: each machine writes
+//! only its own, so sync and merge carry them without conflicts, and the fit that counts is the
+//! one with the latest stamp, whichever machine made it (then the log's name, then its place).
+//!
+//! ```text
+//! {"v":1,"id":"9f0c...","hlc":[1795420800000,0],"at":"2026-11-23T09:00:00+01:00","reviews":812,"parameters":[0.21,...]}
+//! ```
+//!
+//! A data dir without the folder (every data dir of an older hone) uses FSRS's defaults.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+
+use super::files::newer;
+use super::log::regular_jsonl_files;
+use super::{Store, StoreError};
+use crate::model::Stamp;
+
+/// The format version of a parameters line.
+pub const PARAMETERS_SCHEMA: u32 = 1;
+
+/// One fit as a line of the log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct ParametersRecord {
+    v: u32,
+    id: String,
+    hlc: (i64, u32),
+    at: DateTime<FixedOffset>,
+    /// The reviews the parameters were fitted on.
+    reviews: usize,
+    parameters: Vec<f32>,
+}
+
+/// The fit that counts: its parameters, how many reviews it saw, when and where it was made.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fitted {
+    pub parameters: Vec<f32>,
+    pub reviews: usize,
+    pub at: DateTime<FixedOffset>,
+    pub stamp: Stamp,
+    /// The log and line it is on.
+    pub path: PathBuf,
+    pub line: u64,
+}
+
+/// Every fit in one log's bytes, with line numbers. An incomplete last line (a write cut short)
+/// was never acknowledged and is left out.
+pub(super) fn parse_parameters(path: &Path, bytes: &[u8]) -> Result<Vec<Fitted>, StoreError> {
+    let complete = memchr::memrchr(b'\n', bytes).map_or(0, |i| i + 1);
+    let mut fits = Vec::new();
+    for (index, line) in bytes[..complete].split(|&b| b == b'\n').enumerate() {
+        let number = index as u64 + 1;
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let corrupt = |reason: String| StoreError::Corrupt {
+            path: path.to_path_buf(),
+            line: Some(number),
+            reason,
+        };
+        let version = serde_json::from_slice::<Version>(line)
+            .map_err(|e| corrupt(format!("not a parameters entry: {e}")))?;
+        if version.v > PARAMETERS_SCHEMA {
+            return Err(newer(path, Some(number), version.v, PARAMETERS_SCHEMA));
+        }
+        let record: ParametersRecord = serde_json::from_slice(line)
+            .map_err(|e| corrupt(format!("not a parameters entry: {e}")))?;
+        if let Err(e) = crate::memory::Model::new(
+            crate::memory::Scheduler::Fsrs,
+            crate::memory::DEFAULT_RETENTION,
+            &record.parameters,
+        ) {
+            return Err(corrupt(e.to_string()));
+        }
+        fits.push(Fitted {
+            parameters: record.parameters,
+            reviews: record.reviews,
+            at: record.at,
+            stamp: Stamp {
+                millis: record.hlc.0,
+                counter: record.hlc.1,
+            },
+            path: path.to_path_buf(),
+            line: number,
+        });
+    }
+    Ok(fits)
+}
+
+#[derive(Deserialize)]
+struct Version {
+    v: u32,
+}
+
+impl Store {
+    pub(super) fn parameters_dir(&self) -> PathBuf {
+        self.paths.root.join("parameters")
+    }
+
+    /// The fit that counts, if any machine has fitted parameters.
+    pub fn fitted(&self) -> Result<Option<Fitted>, StoreError> {
+        let dir = self.parameters_dir();
+        let (names, _) = regular_jsonl_files(&dir)?;
+        let mut best: Option<Fitted> = None;
+        for name in names {
+            let path = dir.join(&name);
+            let bytes = match fs::read(&path) {
+                Ok(bytes) => bytes,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(super::fsutil::io_error(&path, "read")(e)),
+            };
+            // Names are sorted and lines in order: a later one with the same stamp wins.
+            for fit in parse_parameters(&path, &bytes)? {
+                if best.as_ref().is_none_or(|b| fit.stamp >= b.stamp) {
+                    best = Some(fit);
+                }
+            }
+        }
+        Ok(best)
+    }
+
+    /// Appends a fit to this machine's parameters log, fsynced, stamped after everything this
+    /// machine has seen. The model is read again by the next load.
+    pub fn save_parameters(
+        &mut self,
+        at: DateTime<FixedOffset>,
+        reviews: usize,
+        parameters: &[f32],
+    ) -> Result<(), StoreError> {
+        let _lock = self.exclusive()?;
+        self.refresh()?;
+        let device = self.device()?;
+        let dir = self.parameters_dir();
+        let path = dir.join(format!("{device}.jsonl"));
+        let seen = self
+            .cache
+            .as_ref()
+            .and_then(|c| c.replay.latest)
+            .into_iter()
+            .chain(self.fitted()?.map(|f| f.stamp))
+            .max()
+            .unwrap_or_default();
+        let stamp = seen.next(at.timestamp_millis());
+        let record = ParametersRecord {
+            v: PARAMETERS_SCHEMA,
+            id: self.new_review_id(),
+            hlc: (stamp.millis, stamp.counter),
+            at,
+            reviews,
+            parameters: parameters.to_vec(),
+        };
+        let mut line = serde_json::to_vec(&record).map_err(|e| StoreError::Io {
+            action: "encode",
+            path: path.clone(),
+            source: io::Error::other(e),
+        })?;
+        line.push(b'\n');
+        // A torn last line (a crash mid-append) goes before the new one is written after it.
+        let bytes = fs::read(&path).unwrap_or_default();
+        let complete = memchr::memrchr(b'\n', &bytes).map_or(0, |i| i + 1);
+        let from = if complete < bytes.len() {
+            let file = fs::OpenOptions::new()
+                .write(true)
+                .open(&path)
+                .map_err(super::fsutil::io_error(&path, "open"))?;
+            file.set_len(complete as u64)
+                .map_err(super::fsutil::io_error(&path, "cut back"))?;
+            Some(complete as u64)
+        } else {
+            None
+        };
+        super::curriculum::append_synced(&path, &dir, &line, from)?;
+        self.model = None;
+        self.cache = None;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(v: u32, hlc: i64, w0: f32) -> String {
+        let mut w = crate::memory::DEFAULT_PARAMETERS.to_vec();
+        w[0] = w0;
+        format!(
+            "{}\n",
+            serde_json::json!({"v": v, "id": "x", "hlc": [hlc, 0], "at": "2026-11-23T09:00:00+01:00", "reviews": 100, "parameters": w})
+        )
+    }
+
+    #[test]
+    fn each_line_is_a_fit_and_a_torn_last_line_is_left_out() {
+        let text = format!("{}{}{{\"v\":1,", line(1, 5, 0.3), line(1, 9, 0.4));
+        let fits = parse_parameters(Path::new("p.jsonl"), text.as_bytes()).unwrap();
+        assert_eq!(fits.len(), 2);
+        assert_eq!(fits[1].parameters[0], 0.4);
+        assert_eq!(fits[1].line, 2);
+    }
+
+    #[test]
+    fn a_newer_version_and_damage_name_their_line() {
+        let newer = format!("{}{}", line(1, 5, 0.3), line(2, 9, 0.4));
+        let e = parse_parameters(Path::new("p.jsonl"), newer.as_bytes()).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                StoreError::NewerSchema {
+                    line: Some(2),
+                    found: 2,
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        let short = "{\"v\":1,\"id\":\"x\",\"hlc\":[1,0],\"at\":\"2026-11-23T09:00:00+01:00\",\"reviews\":1,\"parameters\":[0.1,0.2]}\n";
+        let e = parse_parameters(Path::new("p.jsonl"), short.as_bytes()).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("p.jsonl:1: FSRS parameters are not usable"),
+            "{e}"
+        );
+    }
+}
