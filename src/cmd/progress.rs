@@ -38,15 +38,21 @@ pub fn stats(ctx: &mut Ctx, args: StatsArgs) -> anyhow::Result<()> {
 }
 
 pub fn readiness(ctx: &mut Ctx, args: ReadinessArgs) -> anyhow::Result<()> {
-    let catalog = ctx.index()?;
+    let (catalog, agenda) = ctx.load()?;
     let cards = select(&catalog, &args.filter)?;
     let log = ctx.store.log()?;
+    let model = ctx.store.model()?;
     let (today, threshold) = (ctx.today(), ctx.settings.leech_threshold);
+    let horizon = stats::Horizon {
+        model: &model,
+        today,
+        interview: agenda.active_plan().map(|p| p.interview),
+    };
     let state = ctx.state()?;
-    let topics = stats::readiness(&cards, state, &log, threshold, args.every_tag);
+    let topics = stats::readiness(&cards, state, &log, threshold, args.every_tag, horizon);
     ctx.emit(
         args.json,
-        &ReadinessView::of(today, &topics),
+        &ReadinessView::of(today, horizon.interview, &topics),
         render::readiness,
     )
 }

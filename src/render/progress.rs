@@ -265,12 +265,16 @@ pub fn readiness(view: &ReadinessView, _: Look) -> String {
     if view.topics.is_empty() {
         return "No cards.\n".to_owned();
     }
+    let interview = view.interview.is_some();
     let rows: Vec<Vec<String>> = view
         .topics
         .iter()
         .map(|t| {
-            vec![
-                t.tag.clone(),
+            let mut row = vec![t.tag.clone(), format!("{:.0}%", t.expected_recall * 100.0)];
+            if interview {
+                row.push(percent(t.expected_recall_on_interview));
+            }
+            row.extend([
                 format!("{:.0}%", t.readiness * 100.0),
                 format!("{}/{}", t.seen, t.cards),
                 percent(t.retention.rate),
@@ -278,21 +282,36 @@ pub fn readiness(view: &ReadinessView, _: Look) -> String {
                     .map_or_else(|| "-".to_owned(), |e| format!("{e:.2}")),
                 t.lapses.to_string(),
                 t.leeches.to_string(),
-            ]
+            ]);
+            row
         })
         .collect();
-    let mut out = table(
-        &[
-            "TOPIC",
-            "READY",
-            "SEEN",
-            "RETENTION",
-            "EASE",
-            "LAPSES",
-            "LEECHES",
-        ],
-        &rows,
+    let mut headers = vec!["TOPIC", "RECALL"];
+    if interview {
+        headers.push("AT INTERVIEW");
+    }
+    headers.extend(["SOLID", "SEEN", "RETENTION", "EASE", "LAPSES", "LEECHES"]);
+    let mut out = table(&headers, &rows);
+    out.push_str(
+        "\nRECALL: the expected share of a topic's key points you would recall today (R × what\nyour last answer covered, unseen cards 0)",
     );
+    out.push_str(if interview {
+        "; AT INTERVIEW: on the interview day, if you\nstudy nothing more (`hone plan` predicts it with the plan followed).\n"
+    } else {
+        ".\n"
+    });
+    let raise: Vec<&crate::views::progress::TopicView> = view
+        .topics
+        .iter()
+        .filter(|t| !t.raise_most.is_empty())
+        .take(3)
+        .collect();
+    if !raise.is_empty() {
+        out.push_str("\nWould raise recall most:\n");
+        for topic in raise {
+            let _ = writeln!(out, "  {}: {}", topic.tag, topic.raise_most.join(", "));
+        }
+    }
     let next: Vec<&crate::views::progress::TopicView> = view
         .topics
         .iter()

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 pub use explain::{IntervalRule, Step, explain};
 pub use points::{PointTally, checked_answers, missed_points};
-pub use readiness::{Topic, readiness};
+pub use readiness::{Horizon, Topic, expected_recall, last_shares, readiness};
 pub use streak::{Streak, streak};
 
 use crate::model::{Action, Card, CardState, Event, Grade, ReviewState, StudyDay};

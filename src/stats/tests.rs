@@ -200,8 +200,18 @@ fn the_forecast_counts_due_cards_per_day_with_overdue_today() {
     );
 }
 
+/// Expected recall as of 2026-03-03, without a plan.
+fn horizon(model: &crate::memory::Model) -> Horizon<'_> {
+    Horizon {
+        model,
+        today: day("2026-03-03"),
+        interview: None,
+    }
+}
+
 #[test]
 fn readiness_puts_the_least_ready_topic_first_and_names_what_to_drill() {
+    let model = crate::memory::Model::default();
     let cards = [
         card("d/a1", &["alpha"]),
         card("d/a2", &["alpha"]),
@@ -216,7 +226,7 @@ fn readiness_puts_the_least_ready_topic_first_and_names_what_to_drill() {
         ("d/a2", 5, "2026-03-02", 0),
         ("d/b1", 0, "2026-03-01", 0),
     ]);
-    let topics = readiness(&refs, &state, &log, 8, false);
+    let topics = readiness(&refs, &state, &log, 8, false, horizon(&model));
     assert_eq!(
         topics.iter().map(|t| t.tag.as_str()).collect::<Vec<_>>(),
         ["beta", "alpha"]
@@ -232,7 +242,7 @@ fn readiness_puts_the_least_ready_topic_first_and_names_what_to_drill() {
     );
     assert_eq!(topics[1].readiness, 1.0);
     assert!(topics[1].average_ease.unwrap() > 2.5);
-    let every = readiness(&refs, &state, &log, 8, true);
+    let every = readiness(&refs, &state, &log, 8, true, horizon(&model));
     assert!(every.iter().any(|t| t.tag == "extra"));
 }
 
@@ -296,4 +306,112 @@ fn undone_answers_do_not_count_as_misses() {
     log.push(undo);
     assert!(missed_points(&[&card], &log).is_empty());
     assert_eq!(checked_answers(&[&card], &log), 0);
+}
+
+/// `n` cards of topic `tag`, each answered with `grades` on the days given.
+fn candidate(
+    tag: &str,
+    n: usize,
+    answers: &[(u8, &str)],
+) -> (Vec<Card>, Vec<(String, u8, String)>) {
+    let cards: Vec<Card> = (0..n)
+        .map(|i| card(&format!("{tag}/c{i}"), &[tag]))
+        .collect();
+    let mut log = Vec::new();
+    for (q, on) in answers {
+        for c in &cards {
+            log.push((c.id.to_string(), *q, (*on).to_owned()));
+        }
+    }
+    (cards, log)
+}
+
+fn replayed(answers: &[(String, u8, String)]) -> (ReviewState, Vec<Event>) {
+    let mut sorted: Vec<&(String, u8, String)> = answers.iter().collect();
+    sorted.sort_by(|a, b| a.2.cmp(&b.2));
+    let borrowed: Vec<(&str, u8, &str, u64)> = sorted
+        .iter()
+        .map(|(c, q, d)| (c.as_str(), *q, d.as_str(), 10))
+        .collect();
+    history(&borrowed)
+}
+
+#[test]
+fn two_good_grades_a_day_apart_do_not_make_a_topic_ready() {
+    let model = crate::memory::Model::default();
+    let (cards, answers) = candidate("api", 5, &[(4, "2026-03-01"), (4, "2026-03-02")]);
+    let refs: Vec<&Card> = cards.iter().collect();
+    let (state, log) = replayed(&answers);
+    let soon = Horizon {
+        interview: Some(day("2026-04-01")),
+        ..horizon(&model)
+    };
+    let topic = &readiness(&refs, &state, &log, 8, false, soon)[0];
+    // Every card is solid, so the old measure called the topic fully ready.
+    assert_eq!(topic.readiness, 1.0);
+    assert!(topic.expected_recall < 0.76, "{}", topic.expected_recall);
+    let on_interview = topic.expected_recall_on_interview.unwrap();
+    assert!(on_interview < 0.65, "{on_interview}");
+    // Even perfect answers, a day apart, fade before an interview a month away.
+    let (cards, answers) = candidate("api", 5, &[(5, "2026-03-01"), (5, "2026-03-02")]);
+    let refs: Vec<&Card> = cards.iter().collect();
+    let (state, log) = replayed(&answers);
+    let topic = &readiness(&refs, &state, &log, 8, false, soon)[0];
+    assert!(topic.expected_recall > 0.95, "{}", topic.expected_recall);
+    let on_interview = topic.expected_recall_on_interview.unwrap();
+    assert!(on_interview < 0.9, "{on_interview}");
+}
+
+#[test]
+fn a_topic_with_recent_lapses_ranks_below_one_without() {
+    let model = crate::memory::Model::default();
+    let days = [
+        "2026-02-01",
+        "2026-02-03",
+        "2026-02-10",
+        "2026-02-12",
+        "2026-02-25",
+    ];
+    let steady: Vec<(u8, &str)> = days.iter().map(|d| (4, *d)).collect();
+    let lapsed: Vec<(u8, &str)> = days
+        .iter()
+        .zip([4, 4, 1, 4, 4])
+        .map(|(d, q)| (q, *d))
+        .collect();
+    let (mut cards, mut answers) = candidate("cache", 4, &lapsed);
+    let (more_cards, more_answers) = candidate("queue", 4, &steady);
+    cards.extend(more_cards);
+    answers.extend(more_answers);
+    let refs: Vec<&Card> = cards.iter().collect();
+    let (state, log) = replayed(&answers);
+    let topics = readiness(&refs, &state, &log, 8, false, horizon(&model));
+    assert_eq!(
+        topics.iter().map(|t| t.tag.as_str()).collect::<Vec<_>>(),
+        ["cache", "queue"]
+    );
+    assert!(topics[0].expected_recall < topics[1].expected_recall - 0.01);
+    // The old measure could not tell them apart: both are solid again.
+    assert_eq!(topics[0].readiness, topics[1].readiness);
+}
+
+#[test]
+fn unseen_cards_count_zero_and_would_raise_recall_most() {
+    let model = crate::memory::Model::default();
+    let (cards, _) = candidate("sql", 4, &[]);
+    let refs: Vec<&Card> = cards.iter().collect();
+    let (state, log) = history(&[
+        ("sql/c0", 5, "2026-03-01", 10),
+        ("sql/c0", 5, "2026-03-02", 10),
+    ]);
+    let topic = &readiness(&refs, &state, &log, 8, false, horizon(&model))[0];
+    let seen = state.cards.get(&cards[0].id);
+    let one = expected_recall(&model, seen, 1.0, day("2026-03-03"));
+    assert!(one > 0.95);
+    assert!((topic.expected_recall - one / 4.0).abs() < 1e-12);
+    assert_eq!(topic.raise_most.len(), 3);
+    assert!(
+        !topic.raise_most.contains(&cards[0].id),
+        "{:?}",
+        topic.raise_most
+    );
 }

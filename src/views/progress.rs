@@ -179,8 +179,17 @@ pub struct TopicView {
     pub seen: usize,
     /// Cards recalled at least twice in a row, leeches excepted.
     pub solid: usize,
-    /// `solid / cards`, 0 to 1: the order of the list.
+    /// `solid / cards`, 0 to 1.
     pub readiness: f64,
+    /// The expected share of the topic's key points recalled today, 0 to 1: the order of the
+    /// list.
+    pub expected_recall: f64,
+    /// The same on the interview day if nothing more is studied; only with an interview plan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected_recall_on_interview: Option<f64>,
+    /// The cards whose review today would raise expected recall (on the interview day, with
+    /// a plan) the most, most first.
+    pub raise_most: Vec<String>,
     pub retention: RecallView,
     pub average_ease: Option<f64>,
     pub lapses: u32,
@@ -236,14 +245,17 @@ impl PointsView {
 #[derive(Debug, Serialize)]
 pub struct ReadinessView {
     pub day: String,
+    /// The interview day of an active plan, else `null`.
+    pub interview: Option<String>,
     /// Least ready first.
     pub topics: Vec<TopicView>,
 }
 
 impl ReadinessView {
-    pub fn of(day: StudyDay, topics: &[Topic]) -> Self {
+    pub fn of(day: StudyDay, interview: Option<StudyDay>, topics: &[Topic]) -> Self {
         ReadinessView {
             day: day.to_string(),
+            interview: interview.map(|d| d.to_string()),
             topics: topics
                 .iter()
                 .map(|t| TopicView {
@@ -252,6 +264,11 @@ impl ReadinessView {
                     seen: t.seen,
                     solid: t.solid,
                     readiness: t.readiness,
+                    expected_recall: crate::views::round4(t.expected_recall),
+                    expected_recall_on_interview: t
+                        .expected_recall_on_interview
+                        .map(crate::views::round4),
+                    raise_most: t.raise_most.iter().map(ToString::to_string).collect(),
                     retention: RecallView::of(t.recall),
                     average_ease: t.average_ease,
                     lapses: t.lapses,
