@@ -327,12 +327,18 @@ pub fn readiness(view: &ReadinessView, _: Look) -> String {
     out
 }
 
+/// A scheduler as people write it.
+fn scheduler_name(setting: &str) -> &'static str {
+    if setting == "fsrs" { "FSRS" } else { "SM-2" }
+}
+
 pub fn plan(view: &PlanView, _: Look) -> String {
     let mut out = String::new();
     let Some(interview) = &view.interview else {
         let _ = writeln!(
             out,
-            "No interview plan: plain SM-2, {} and {} a day at most.\nSet one with `hone plan --interview YYYY-MM-DD`.",
+            "No interview plan: plain {}, {} and {} a day at most.\nSet one with `hone plan --interview YYYY-MM-DD`.",
+            scheduler_name(view.scheduler),
             super::plural(view.new_per_day as usize, "new card", "new cards"),
             view.reviews_per_day.map_or_else(
                 || "any number of reviews".to_owned(),
@@ -345,7 +351,8 @@ pub fn plan(view: &PlanView, _: Look) -> String {
     if !view.active {
         let _ = writeln!(
             out,
-            "The interview on {interview} has passed; scheduling is plain SM-2 again.\n`hone plan --clear` removes the plan."
+            "The interview on {interview} has passed; scheduling is plain {} again.\n`hone plan --clear` removes the plan.",
+            scheduler_name(view.scheduler)
         );
         return out;
     }
@@ -380,7 +387,7 @@ pub fn plan(view: &PlanView, _: Look) -> String {
     out.push_str("Every due card is shown each day (no review limit).\n");
     let _ = writeln!(
         out,
-        "Workload if every answer is good (grade 4), at {}s an answer:\n",
+        "Workload if every answer is as the memory model expects (4 when it expects recall, else 1),\nat {}s an answer:\n",
         view.seconds_per_answer
     );
     let weekly = view.days.len() > 35;
@@ -421,6 +428,26 @@ pub fn plan(view: &PlanView, _: Look) -> String {
         ],
         &rows,
     ));
+    if let Some(predicted) = &view.predicted {
+        let _ = writeln!(
+            out,
+            "\nOn {}, with the plan followed, you would recall about {:.0}% of the key points\n(expected recall: R on that day × what your last answer covered). By topic:\n",
+            predicted.interview,
+            predicted.expected_recall * 100.0
+        );
+        let rows: Vec<Vec<String>> = predicted
+            .topics
+            .iter()
+            .map(|t| {
+                vec![
+                    t.tag.clone(),
+                    t.cards.to_string(),
+                    format!("{:.0}%", t.expected_recall * 100.0),
+                ]
+            })
+            .collect();
+        out.push_str(&table(&["TOPIC", "CARDS", "RECALL"], &rows));
+    }
     out
 }
 

@@ -250,3 +250,44 @@ fn expect(
         .map(|(_, id)| id.clone())
         .collect();
 }
+
+/// The expected recall the interview plan leads to: per topic (a card's first tag) and over
+/// every card, on the interview day, once the simulation has answered every card as the model
+/// expects until the day before.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Predicted {
+    pub interview: StudyDay,
+    pub expected_recall: f64,
+    /// Per topic: its tag, its cards, its expected recall; least first.
+    pub topics: Vec<(String, usize, f64)>,
+}
+
+/// `cards` and `simulated` in the same order, as `plan::simulate` returns them.
+pub fn predicted_recall(
+    cards: &[&Card],
+    simulated: &[crate::plan::SimCard],
+    model: &Model,
+    interview: StudyDay,
+) -> Predicted {
+    let mut topics: BTreeMap<&str, (usize, f64)> = BTreeMap::new();
+    let mut total = 0.0;
+    for (card, sim) in cards.iter().zip(simulated) {
+        let recall = expected_recall(model, sim.state.as_ref(), sim.share, interview);
+        total += recall;
+        if let Some(tag) = card.tags.first() {
+            let entry = topics.entry(tag.as_str()).or_default();
+            entry.0 += 1;
+            entry.1 += recall;
+        }
+    }
+    let mut topics: Vec<(String, usize, f64)> = topics
+        .into_iter()
+        .map(|(tag, (n, sum))| (tag.to_owned(), n, sum / n.max(1) as f64))
+        .collect();
+    topics.sort_by(|a, b| a.2.total_cmp(&b.2).then_with(|| a.0.cmp(&b.0)));
+    Predicted {
+        interview,
+        expected_recall: total / cards.len().max(1) as f64,
+        topics,
+    }
+}

@@ -17,12 +17,19 @@ fn card(id: &str, tags: &[&str]) -> Card {
     }
 }
 
+/// The default model.
+static MODEL: std::sync::LazyLock<crate::memory::Model> =
+    std::sync::LazyLock::new(crate::memory::Model::default);
+
 /// The default settings, no plan.
-const PACE: crate::plan::Pace<'static> = crate::plan::Pace {
-    plan: None,
-    new_per_day: 10,
-    max_interval: crate::sm2::MAX_INTERVAL,
-};
+fn pace() -> crate::plan::Pace<'static> {
+    crate::plan::Pace {
+        plan: None,
+        new_per_day: 10,
+        max_interval: crate::sm2::MAX_INTERVAL,
+        model: &MODEL,
+    }
+}
 
 fn day(s: &str) -> StudyDay {
     s.parse().unwrap()
@@ -76,7 +83,7 @@ fn cards_are_counted_by_stage_and_leeches_on_top() {
         ("d/sus", 5, "2026-03-01", 10),
     ]);
     state.suspended.insert("d/sus".parse().unwrap());
-    let stats = stats(&refs, &state, &log, day("2026-03-02"), 8, &PACE, 0);
+    let stats = stats(&refs, &state, &log, day("2026-03-02"), 8, &pace(), 0);
     assert_eq!(
         stats.cards,
         CardCounts {
@@ -89,7 +96,7 @@ fn cards_are_counted_by_stage_and_leeches_on_top() {
             leeches: 0
         }
     );
-    let leeches = super::stats(&refs, &state, &log, day("2026-03-02"), 0, &PACE, 0)
+    let leeches = super::stats(&refs, &state, &log, day("2026-03-02"), 0, &pace(), 0)
         .cards
         .leeches;
     assert_eq!(
@@ -108,7 +115,7 @@ fn activity_counts_days_back_from_today() {
         ("d/b", 5, "2026-03-04", 20),
         ("d/b", 2, "2026-03-10", 40),
     ]);
-    let s = stats(&refs, &state, &log, day("2026-03-10"), 8, &PACE, 0);
+    let s = stats(&refs, &state, &log, day("2026-03-10"), 8, &pace(), 0);
     assert_eq!(
         s.activity.today,
         Tally {
@@ -152,7 +159,7 @@ fn true_retention_counts_reviews_of_cards_seen_before_and_skips_undone_ones() {
     )
     .unwrap()
     .state;
-    let s = stats(&refs, &state, &log, day("2026-03-03"), 8, &PACE, 0);
+    let s = stats(&refs, &state, &log, day("2026-03-03"), 8, &pace(), 0);
     assert_eq!(
         s.retention,
         Recall {
@@ -186,7 +193,7 @@ fn the_forecast_counts_due_cards_per_day_with_overdue_today() {
         ("d/b", 5, "2026-03-05", 0),
         ("d/c", 5, "2026-03-06", 0),
     ]);
-    let s = stats(&refs, &state, &log, day("2026-03-06"), 8, &PACE, 0);
+    let s = stats(&refs, &state, &log, day("2026-03-06"), 8, &pace(), 0);
     assert_eq!(s.forecast.len(), FORECAST_DAYS as usize);
     let reviews = |i: usize| (s.forecast[i].day, s.forecast[i].reviews);
     assert_eq!(reviews(0), (day("2026-03-06"), 2), "a (overdue) and b");

@@ -102,7 +102,8 @@ pub struct StatsView {
     pub streak: StreakView,
     /// Answers per day over the last year, oldest first.
     pub calendar: Vec<DayCountView>,
-    /// The next 30 days if every card due is answered on its day with grade 4 and new cards
+    /// The next 30 days if every card due is answered on its day as the memory model expects
+    /// (grade 4 when it expects recall, else 1) and new cards
     /// come at the daily limit (the plan's, while one is active): `count` reviews (the first
     /// day's include overdue cards) and `new` cards. The same simulation as `hone plan`'s.
     pub forecast: Vec<ForecastDayView>,
@@ -292,6 +293,8 @@ pub struct DayLoadView {
 #[derive(Debug, Serialize)]
 pub struct PlanView {
     pub day: String,
+    /// The scheduler that gives intervals: `sm2` or `fsrs`.
+    pub scheduler: &'static str,
     /// The interview date, or `null` when no plan is set.
     pub interview: Option<String>,
     /// Whether the plan shapes today's schedule (it stops on the interview day).
@@ -306,8 +309,45 @@ pub struct PlanView {
     pub new_per_day: u32,
     pub reviews_per_day: Option<u32>,
     pub seconds_per_answer: u64,
-    /// The workload until the interview, if every card shown is answered with grade 4.
+    /// The workload until the interview, if every card shown is answered as the memory model
+    /// expects (grade 4 when it expects recall, else 1).
     pub days: Vec<DayLoadView>,
+    /// The expected recall on the interview day if the plan is followed; `null` without a plan.
+    pub predicted: Option<PredictedView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PredictedView {
+    pub interview: String,
+    /// Over every card (suspended ones aside), 0 to 1.
+    pub expected_recall: f64,
+    /// Per topic (a card's first tag), least first.
+    pub topics: Vec<PredictedTopicView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PredictedTopicView {
+    pub tag: String,
+    pub cards: usize,
+    pub expected_recall: f64,
+}
+
+impl PredictedView {
+    pub fn of(p: &crate::stats::Predicted) -> Self {
+        PredictedView {
+            interview: p.interview.to_string(),
+            expected_recall: crate::views::round4(p.expected_recall),
+            topics: p
+                .topics
+                .iter()
+                .map(|(tag, cards, recall)| PredictedTopicView {
+                    tag: tag.clone(),
+                    cards: *cards,
+                    expected_recall: crate::views::round4(*recall),
+                })
+                .collect(),
+        }
+    }
 }
 
 impl PlanView {
@@ -321,6 +361,7 @@ impl PlanView {
     ) -> Self {
         PlanView {
             day: today.to_string(),
+            scheduler: crate::memory::Scheduler::Sm2.as_str(),
             interview: plan.map(|p| p.interview.to_string()),
             active: plan.is_some_and(|p| p.active(today)),
             days_left: plan.map(|p| today.days_until(p.interview)),
@@ -339,7 +380,19 @@ impl PlanView {
                     minutes: ((d.new + d.reviews) as u64 * seconds_per_answer).div_ceil(60),
                 })
                 .collect(),
+            predicted: None,
         }
+    }
+
+    /// With the scheduler that gives intervals and the recall predicted for the interview.
+    pub fn with(
+        mut self,
+        scheduler: crate::memory::Scheduler,
+        predicted: Option<&crate::stats::Predicted>,
+    ) -> Self {
+        self.scheduler = scheduler.as_str();
+        self.predicted = predicted.map(PredictedView::of);
+        self
     }
 }
 
