@@ -160,7 +160,8 @@ pub fn why(ctx: &mut Ctx, args: CardArgs) -> anyhow::Result<()> {
     let plan_due = state
         .as_ref()
         .map(|s| plan::due_day(agenda.active_plan(), agenda.today, &card, s));
-    let steps = stats::explain(&history);
+    let model = ctx.store.model()?;
+    let steps = stats::explain(&history, &model);
     let view = WhyView::of(
         card.as_str(),
         state.as_ref(),

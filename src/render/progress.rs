@@ -451,6 +451,37 @@ pub fn plan(view: &PlanView, _: Look) -> String {
     out
 }
 
+/// What a review did to the memory state, under its step of `why`.
+fn memory_line(out: &mut String, m: &crate::views::progress::MemoryStepView) {
+    let rating = ["Again", "Hard", "Good", "Easy"]
+        .get(m.rating.saturating_sub(1) as usize)
+        .copied()
+        .unwrap_or("?");
+    let short = |x: f32| crate::views::progress::decimals(f64::from(x), 2);
+    match (m.retrievability, m.stability_before, m.difficulty_before) {
+        (Some(r), Some(s), Some(d)) => {
+            let _ = writeln!(
+                out,
+                "   memory: R {} after {}; {rating}: S {} → {}, D {} → {}",
+                short(r as f32),
+                plural(m.elapsed_days as usize, "day", "days"),
+                short(s),
+                short(m.stability_after),
+                short(d),
+                short(m.difficulty_after)
+            );
+        }
+        _ => {
+            let _ = writeln!(
+                out,
+                "   memory: first review, {rating}: S {}, D {}",
+                short(m.stability_after),
+                short(m.difficulty_after)
+            );
+        }
+    }
+}
+
 /// A review's coverage of the key points, under its step of `why`.
 fn covered_line(out: &mut String, coverage: &crate::views::progress::CoverageView) {
     let _ = write!(
@@ -489,6 +520,20 @@ pub fn why(view: &WhyView, _: Look) -> String {
         return out;
     }
     out.push_str("\nEF' = EF + (0.1 − (5 − q) × (0.08 + (5 − q) × 0.02)), at least 1.3.\n");
+    let memory = view.steps.iter().any(|s| {
+        matches!(
+            s,
+            StepView::Review {
+                memory: Some(_),
+                ..
+            }
+        )
+    });
+    if memory {
+        out.push_str(
+            "Memory (FSRS-6): recall R = (1 + f × t / S)^(−w20) after t days; S is the\nstability, D the difficulty; grades 0-2 rate Again, 3 Hard, 4 Good, 5 Easy.\n",
+        );
+    }
     for (i, step) in view.steps.iter().enumerate() {
         out.push('\n');
         let n = i + 1;
@@ -510,6 +555,7 @@ pub fn why(view: &WhyView, _: Look) -> String {
                 due,
                 agrees,
                 coverage,
+                memory,
                 ..
             } => {
                 let start = day_start_hour
@@ -536,6 +582,9 @@ pub fn why(view: &WhyView, _: Look) -> String {
                     number(ease_change.abs()),
                     number(*ease_after)
                 );
+                if let Some(m) = memory {
+                    memory_line(&mut out, m);
+                }
                 let _ = writeln!(
                     out,
                     "   due {day} + {} = {due}",

@@ -9,7 +9,7 @@ mod streak;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-pub use explain::{IntervalRule, Step, explain};
+pub use explain::{IntervalRule, MemoryStep, Step, explain};
 pub use points::{PointTally, checked_answers, missed_points};
 pub use readiness::{
     Horizon, Predicted, Topic, expected_recall, last_shares, predicted_recall, readiness,

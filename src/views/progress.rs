@@ -413,15 +413,18 @@ pub enum StepView {
         ease_floored: bool,
         ease_after: f64,
         interval_before: u32,
-        /// `first`, `second`, `multiply` or `reset`.
+        /// `first`, `second`, `multiply` or `reset` (SM-2), or `fsrs`.
         interval_rule: &'static str,
         interval_formula: String,
         interval_after: u32,
         due: String,
-        /// Whether redoing the SM-2 arithmetic gives what the log recorded.
+        /// Whether redoing the arithmetic gives what the log recorded.
         agrees: bool,
         #[serde(flatten, skip_serializing_if = "Option::is_none")]
         coverage: Option<CoverageView>,
+        /// What the review did to the memory state.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        memory: Option<MemoryStepView>,
     },
     Practice {
         review_id: String,
@@ -438,6 +441,35 @@ pub enum StepView {
         undoes: String,
         restored: Option<StateView>,
     },
+}
+
+/// A review's memory step, for `why`.
+#[derive(Debug, Serialize)]
+pub struct MemoryStepView {
+    /// Days since the previous scheduled review.
+    pub elapsed_days: u32,
+    /// The probability of recall at the review (`null` at the first).
+    pub retrievability: Option<f64>,
+    /// FSRS's rating: 1 Again (grades 0-2), 2 Hard, 3 Good, 4 Easy.
+    pub rating: u32,
+    pub stability_before: Option<f32>,
+    pub difficulty_before: Option<f32>,
+    pub stability_after: f32,
+    pub difficulty_after: f32,
+}
+
+impl MemoryStepView {
+    fn of(m: &crate::stats::MemoryStep) -> Self {
+        MemoryStepView {
+            elapsed_days: m.elapsed_days,
+            retrievability: m.retrievability.map(|r| crate::views::round4(f64::from(r))),
+            rating: m.rating,
+            stability_before: m.before.map(|b| b.stability),
+            difficulty_before: m.before.map(|b| b.difficulty),
+            stability_after: m.after.stability,
+            difficulty_after: m.after.difficulty,
+        }
+    }
 }
 
 /// Which key points an answer covered, when they were checked.
@@ -489,8 +521,28 @@ impl StepView {
                 due,
                 agrees,
                 coverage,
+                memory,
             } => {
                 let (name, formula) = match rule {
+                    IntervalRule::Fsrs { unrounded } => {
+                        let m = memory.as_ref();
+                        (
+                            "fsrs",
+                            format!(
+                                "I = S / f × (DR^(−1/w20) − 1) = {} / {} × ({}^(−1/{}) − 1) = {} → {}",
+                                decimals(f64::from(m.map_or(0.0, |m| m.after.stability)), 2),
+                                decimals(f64::from(m.map_or(0.0, |m| m.factor)), 3),
+                                decimals(f64::from(m.map_or(0.0, |m| m.desired_retention)), 3),
+                                decimals(f64::from(m.map_or(0.0, |m| m.decay)), 4),
+                                decimals(f64::from(*unrounded), 2),
+                                if capped_at.is_some() {
+                                    number(f64::from(unrounded.round().max(1.0)))
+                                } else {
+                                    after.interval_days.to_string()
+                                }
+                            ),
+                        )
+                    }
                     IntervalRule::First => ("first", "n was 0: I = 1".to_owned()),
                     IntervalRule::Second => ("second", "n was 1: I = 6".to_owned()),
                     IntervalRule::Multiply {
@@ -536,6 +588,7 @@ impl StepView {
                     due: due.to_string(),
                     agrees: *agrees,
                     coverage: coverage.as_ref().map(|c| CoverageView::of(c, points)),
+                    memory: memory.as_ref().map(MemoryStepView::of),
                 }
             }
             Step::Practice {
@@ -570,6 +623,17 @@ impl StepView {
 
 /// A float as people write it (2.46, not 2.4599999999999995), unless rounding would hide why
 /// a ceiling came out as it did: then every digit.
+/// `x` with at most `places` decimals, trailing zeros dropped: for model quantities, where no
+/// rounding rule depends on the digits.
+pub fn decimals(x: f64, places: usize) -> String {
+    let text = format!("{x:.places$}");
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        text
+    }
+}
+
 pub fn number(x: f64) -> String {
     let rounded = (x * 100.0).round() / 100.0;
     if rounded.ceil() != x.ceil() {
