@@ -152,6 +152,9 @@ pub enum Command {
     /// Explain a card's schedule, review by review, with the SM-2 arithmetic
     #[command(after_help = help::WHY.text)]
     Why(CardArgs),
+    /// Fit FSRS parameters to your review history, and say how well each model predicts it
+    #[command(after_help = help::OPTIMIZE.text)]
+    Optimize(JsonArgs),
     /// Print a shell completion script: commands, options, deck ids, card ids and tags
     #[command(after_help = help::COMPLETIONS.text)]
     Completions(CompletionsArgs),

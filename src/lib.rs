@@ -18,6 +18,7 @@ pub mod fuzz_targets;
 pub mod input;
 pub mod memory;
 pub mod model;
+pub mod optimize;
 pub mod plan;
 pub mod points;
 pub mod queue;

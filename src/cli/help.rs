@@ -64,6 +64,7 @@ pub fn extra(path: &str) -> Option<&'static Extra> {
         "points" => &POINTS,
         "plan" => &PLAN,
         "why" => &WHY,
+        "optimize" => &OPTIMIZE,
         "completions" => &COMPLETIONS,
         "man" => &MAN,
         _ => return None,
@@ -266,6 +267,12 @@ pub const PLAN: Extra = extra!(
 pub const WHY: Extra = extra!(
     "Why a card is due when it is, review by review" => "hone why api/rest",
     "The same as JSON" => "hone why api/rest --json",
+);
+
+pub const OPTIMIZE: Extra = extra!(
+    "Fit FSRS parameters to your reviews and compare SM-2, FSRS and FSRS fitted" => "hone optimize",
+    "Then schedule with FSRS and the fitted parameters" => "hone config scheduler fsrs",
+    "The figures as JSON" => "hone optimize --json",
 );
 
 pub const COMPLETIONS: Extra = extra!(

@@ -10,6 +10,7 @@ mod doctor;
 mod export;
 mod import;
 mod manual;
+mod optimize;
 mod progress;
 mod review;
 mod show;
@@ -317,6 +318,7 @@ pub fn run(
         Some(Command::Points(args)) => progress::points(&mut ctx, args),
         Some(Command::Plan(args)) => progress::plan(&mut ctx, args),
         Some(Command::Why(args)) => progress::why(&mut ctx, args),
+        Some(Command::Optimize(args)) => optimize::run(&mut ctx, args),
         Some(Command::Completions(_) | Command::Man(_)) => Ok(()),
     });
     ctx.flush_warnings();

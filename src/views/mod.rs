@@ -466,3 +466,55 @@ impl serde_json::ser::Formatter for SafeFormatter {
         writer.write_all(&fragment.as_bytes()[start..])
     }
 }
+
+/// What `hone optimize` prints.
+#[derive(Debug, Serialize)]
+pub struct OptimizeView {
+    /// The reviews of cards seen before the parameters were fitted to.
+    pub reviews: usize,
+    /// The latest of them, held out of the fit the metrics come from.
+    pub held_out: usize,
+    /// The fitted FSRS-6 parameters (w0 to w20), now in use.
+    pub parameters: Vec<f32>,
+    pub metrics: MetricsView,
+    /// The scheduler in use: the parameters give its intervals only under `fsrs`.
+    pub scheduler: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MetricsView {
+    pub sm2: MetricView,
+    pub fsrs_default: MetricView,
+    pub fsrs_optimized: MetricView,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MetricView {
+    pub log_loss: f64,
+    pub rmse: f64,
+}
+
+impl MetricView {
+    fn of(m: crate::optimize::Metrics) -> Self {
+        MetricView {
+            log_loss: round4(m.log_loss),
+            rmse: round4(m.rmse),
+        }
+    }
+}
+
+impl OptimizeView {
+    pub fn of(found: &crate::optimize::Optimized, scheduler: crate::memory::Scheduler) -> Self {
+        OptimizeView {
+            reviews: found.reviews,
+            held_out: found.held_out,
+            parameters: found.parameters.clone(),
+            metrics: MetricsView {
+                sm2: MetricView::of(found.sm2),
+                fsrs_default: MetricView::of(found.fsrs_default),
+                fsrs_optimized: MetricView::of(found.fsrs_optimized),
+            },
+            scheduler: scheduler.as_str(),
+        }
+    }
+}
