@@ -104,24 +104,7 @@ impl Store {
 
     /// The fit that counts, if any machine has fitted parameters.
     pub fn fitted(&self) -> Result<Option<Fitted>, StoreError> {
-        let dir = self.parameters_dir();
-        let (names, _) = regular_jsonl_files(&dir)?;
-        let mut best: Option<Fitted> = None;
-        for name in names {
-            let path = dir.join(&name);
-            let bytes = match fs::read(&path) {
-                Ok(bytes) => bytes,
-                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
-                Err(e) => return Err(super::fsutil::io_error(&path, "read")(e)),
-            };
-            // Names are sorted and lines in order: a later one with the same stamp wins.
-            for fit in parse_parameters(&path, &bytes)? {
-                if best.as_ref().is_none_or(|b| fit.stamp >= b.stamp) {
-                    best = Some(fit);
-                }
-            }
-        }
-        Ok(best)
+        fitted_in(&self.parameters_dir())
     }
 
     /// Appends a fit to this machine's parameters log, fsynced, stamped after everything this
@@ -134,13 +117,67 @@ impl Store {
     ) -> Result<(), StoreError> {
         let _lock = self.exclusive()?;
         self.refresh()?;
+        let seen = self.cache.as_ref().and_then(|c| c.replay.latest);
+        self.append_fit(at, reviews, parameters, seen)
+    }
+
+    /// Puts back the fit that counted in a backup (`dir`), FSRS's defaults if none did, as the
+    /// latest fit, unless it is the one in use. For a restore, under the exclusive lock.
+    pub(super) fn restore_parameters(
+        &mut self,
+        dir: &Path,
+        at: DateTime<FixedOffset>,
+    ) -> Result<(), StoreError> {
+        let then = fitted_in(&dir.join("parameters"))?;
+        let now = self.fitted()?;
+        let parameters = |fit: &Option<Fitted>| {
+            fit.as_ref()
+                .map_or(crate::memory::DEFAULT_PARAMETERS.to_vec(), |f| {
+                    f.parameters.clone()
+                })
+        };
+        if parameters(&then) == parameters(&now) {
+            return Ok(());
+        }
+        let reviews = then.as_ref().map_or(0, |f| f.reviews);
+        self.append_fit(at, reviews, &parameters(&then), None)
+    }
+}
+
+/// The fit that counts among the parameters logs in `dir`.
+fn fitted_in(dir: &Path) -> Result<Option<Fitted>, StoreError> {
+    let (names, _) = regular_jsonl_files(dir)?;
+    let mut best: Option<Fitted> = None;
+    for name in names {
+        let path = dir.join(&name);
+        let bytes = match fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(super::fsutil::io_error(&path, "read")(e)),
+        };
+        // Names are sorted and lines in order: a later one with the same stamp wins.
+        for fit in parse_parameters(&path, &bytes)? {
+            if best.as_ref().is_none_or(|b| fit.stamp >= b.stamp) {
+                best = Some(fit);
+            }
+        }
+    }
+    Ok(best)
+}
+
+impl Store {
+    /// Appends a fit to this machine's parameters log, stamped after `seen` and every fit here.
+    fn append_fit(
+        &mut self,
+        at: DateTime<FixedOffset>,
+        reviews: usize,
+        parameters: &[f32],
+        seen: Option<Stamp>,
+    ) -> Result<(), StoreError> {
         let device = self.device()?;
         let dir = self.parameters_dir();
         let path = dir.join(format!("{device}.jsonl"));
-        let seen = self
-            .cache
-            .as_ref()
-            .and_then(|c| c.replay.latest)
+        let seen = seen
             .into_iter()
             .chain(self.fitted()?.map(|f| f.stamp))
             .max()
@@ -178,6 +215,117 @@ impl Store {
         self.model = None;
         self.cache = None;
         Ok(())
+    }
+}
+
+/// A name for a parameters log: a device id with `.jsonl`, no path.
+fn log_name(name: &str) -> Option<&str> {
+    let stem = name.strip_suffix(".jsonl")?;
+    let ok = !stem.is_empty()
+        && stem.len() <= 100
+        && stem
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    ok.then_some(name)
+}
+
+/// The ids of the fits in a log's bytes, with each complete line's bytes.
+fn lines_with_ids(path: &Path, bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+    let complete = memchr::memrchr(b'\n', bytes).map_or(0, |i| i + 1);
+    parse_parameters(path, bytes)?;
+    let mut lines = Vec::new();
+    for line in bytes[..complete].split(|&b| b == b'\n') {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        #[derive(Deserialize)]
+        struct Id {
+            id: String,
+        }
+        let id = serde_json::from_slice::<Id>(line).map_or_else(|_| String::new(), |i| i.id);
+        let mut owned = line.to_vec();
+        owned.push(b'\n');
+        lines.push((id, owned));
+    }
+    Ok(lines)
+}
+
+impl Store {
+    /// Takes in other machines' parameters logs (file name and bytes): every fit not here yet
+    /// is appended to the log of the same name, byte for byte where ours is the start of
+    /// theirs. Everything is checked before anything is written. Returns the fits added and
+    /// the logs written.
+    pub(super) fn take_parameters(
+        &mut self,
+        incoming: &[(String, Vec<u8>)],
+    ) -> Result<(usize, Vec<String>), StoreError> {
+        let dir = self.parameters_dir();
+        let (names, _) = regular_jsonl_files(&dir)?;
+        let mut known = std::collections::HashSet::new();
+        let mut ours = std::collections::BTreeMap::new();
+        for name in names {
+            let path = dir.join(&name);
+            let bytes = fs::read(&path).map_err(super::fsutil::io_error(&path, "read"))?;
+            for (id, _) in lines_with_ids(&path, &bytes)? {
+                known.insert(id);
+            }
+            ours.insert(name, bytes);
+        }
+        let mut appends = Vec::new();
+        for (name, bytes) in incoming {
+            let Some(name) = log_name(name) else {
+                continue;
+            };
+            let label = Path::new("the source's parameters").join(name);
+            let theirs = lines_with_ids(&label, bytes)?;
+            let here = ours.get(name).map(Vec::as_slice).unwrap_or_default();
+            let here_complete = &here[..memchr::memrchr(b'\n', here).map_or(0, |i| i + 1)];
+            let mut tail = Vec::new();
+            let mut added = 0;
+            for (id, line) in theirs {
+                if known.insert(id) {
+                    tail.extend_from_slice(&line);
+                    added += 1;
+                }
+            }
+            if added > 0 {
+                appends.push((dir.join(name), tail, here_complete.len() as u64, added));
+            }
+        }
+        let mut logs = Vec::new();
+        let mut added = 0;
+        for (path, tail, from, count) in appends {
+            if let Ok(file) = fs::OpenOptions::new().write(true).open(&path) {
+                // A torn last line was never acknowledged: cut it before appending after it.
+                let _ = file.set_len(from);
+            }
+            super::curriculum::append_synced(&path, &dir, &tail, Some(from))?;
+            logs.push(format!(
+                "parameters/{}",
+                path.file_name()
+                    .map(|n| n.to_string_lossy())
+                    .unwrap_or_default()
+            ));
+            added += count;
+        }
+        if added > 0 {
+            self.model = None;
+            self.cache = None;
+        }
+        Ok((added, logs))
+    }
+
+    /// The parameters logs of a data dir (file name and bytes).
+    pub(super) fn parameters_logs_in(root: &Path) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        let dir = root.join("parameters");
+        let (names, _) = regular_jsonl_files(&dir)?;
+        let mut logs = Vec::new();
+        for name in names {
+            let path = dir.join(&name);
+            let bytes = fs::read(&path).map_err(super::fsutil::io_error(&path, "read"))?;
+            logs.push((name, bytes));
+        }
+        Ok(logs)
     }
 }
 
