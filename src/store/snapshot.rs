@@ -7,13 +7,15 @@
 //!
 //! ```text
 //! {"schema":5,"model":"3f9a...","logs":{...},"suspended":[...],"active_days":[...],"card_count":2,"cards":[
-//! ["api/rest",3,2.5,14,"2026-03-05",5,0,"2026-01-06","2026-02-19",31.4,4.83],
-//! ["sql/joins",0,2.18,1,"2026-03-03",4,1,"2026-02-01","2026-03-02",0.42,7.9]
+//! ["api/rest",3,2.5,14,"2026-03-05",5,0,"2026-01-06","2026-02-19",1106981683,1083871068],
+//! ["sql/joins",0,2.18,1,"2026-03-03",4,1,"2026-02-01","2026-03-02",1054280253,1090309325]
 //! ]}
 //! ```
 //!
 //! A row is `[id, repetitions, ease, interval_days, due, reviews, lapses, first_reviewed,
-//! last_reviewed, stability, difficulty]`, sorted by id. `model` is the fingerprint of the model
+//! last_reviewed, stability, difficulty]`, sorted by id; stability and difficulty are the bits
+//! of their f32 (`f32::to_bits`), exact and read with the same few digit steps as a count (a
+//! float parse per card was a tenth of loading a large snapshot). `model` is the fingerprint of the model
 //! the reviews were folded with (`memory::Model`: scheduler, retention, parameters). A snapshot
 //! in an older format, or folded with another model, is only an outdated cache: it is rebuilt
 //! from the logs.
@@ -147,7 +149,7 @@ fn string(field: &[u8]) -> Result<&str, String> {
         .ok_or_else(|| format!("expected a string, found {}", field.escape_ascii()))
 }
 
-/// One card row: `["deck/card",3,2.5,14,"2026-03-05",5,0,"2026-01-06","2026-02-19",31.4,4.83]`.
+/// One card row: `["deck/card",3,2.5,14,"2026-03-05",5,0,"2026-01-06","2026-02-19",1106981683,1083871068]`.
 fn parse_row(row: &[u8]) -> Result<(CardId, CardState), String> {
     let inner = row
         .strip_prefix(b"[")
@@ -181,11 +183,15 @@ fn parse_row(row: &[u8]) -> Result<(CardId, CardState), String> {
             .ok_or_else(|| format!("expected an ease, found {}", field.escape_ascii()))
     };
     let float = |field: &[u8]| -> Result<f32, String> {
-        std::str::from_utf8(field)
-            .ok()
-            .and_then(|e| e.parse::<f32>().ok())
-            .filter(|f| f.is_finite())
-            .ok_or_else(|| format!("expected a number, found {}", field.escape_ascii()))
+        let value = f32::from_bits(number(field)?);
+        if value.is_finite() {
+            Ok(value)
+        } else {
+            Err(format!(
+                "expected a memory state, found {}",
+                field.escape_ascii()
+            ))
+        }
     };
     let id: CardId = string(next()?)?.parse()?;
     let record = StateRecord {
@@ -244,7 +250,6 @@ pub(super) fn encode(
             stability: crate::memory::DEFAULT_PARAMETERS[2],
             difficulty: 5.0,
         });
-        // `{}` writes the shortest text that parses back to the same f32.
         write!(
             bytes,
             ",{},\"{}\",{},{},\"{}\",\"{}\",{},{}]{end}",
@@ -254,8 +259,8 @@ pub(super) fn encode(
             r.lapses,
             r.first_reviewed,
             r.last_reviewed,
-            memory.stability,
-            memory.difficulty
+            memory.stability.to_bits(),
+            memory.difficulty.to_bits()
         )
         .map_err(serde_json::Error::io)?;
     }
@@ -397,9 +402,8 @@ mod tests {
 
     const HEADER: &str = r#"{"schema":5,"model":"0123456789abcdef","logs":{},"suspended":[],"active_days":[],"card_count":2,"cards":["#;
     const ROW_A: &str =
-        r#"["api/rest",3,2.5,14,"2026-03-05",5,0,"2026-01-06","2026-02-19",31.4,4.83]"#;
-    const ROW_B: &str =
-        r#"["sql/joins",0,2.18,1,"2026-03-03",4,1,"2026-02-01","2026-03-02",0.42,7.9]"#;
+        r#"["api/rest",3,2.5,14,"2026-03-05",5,0,"2026-01-06","2026-02-19",1106981683,1083871068]"#;
+    const ROW_B: &str = r#"["sql/joins",0,2.18,1,"2026-03-03",4,1,"2026-02-01","2026-03-02",1054280253,1090309325]"#;
 
     /// The line and reason of the damage `text` holds.
     fn damage(text: &str) -> (Option<u64>, String) {
@@ -481,7 +485,7 @@ mod tests {
             (
                 format!(
                     "{HEADER}\n{ROW_A},\n{}\n]}}\n",
-                    ROW_B.replace(",7.9]", "]")
+                    ROW_B.replace(",1090309325]", "]")
                 ),
                 Some(3),
                 "11 fields",
