@@ -140,13 +140,13 @@ pub enum Command {
     /// Statistics: cards by state, reviews, retention, streaks, a calendar and a forecast
     #[command(after_help = help::STATS.text)]
     Stats(StatsArgs),
-    /// How much of each topic you would recall, today and at the interview, and what to drill
+    /// How much of each topic you would recall, now and at the interview, and what to drill
     #[command(after_help = help::READINESS.text)]
     Readiness(ReadinessArgs),
     /// The key points you miss most, with their cards, so you know what to say next time
     #[command(after_help = help::POINTS.text)]
     Points(PointsArgs),
-    /// Prepare for an interview date, or show the plan, its workload and the recall it leads to
+    /// Prepare for an interview date, or show the plan, its workload and predicted recall
     #[command(after_help = help::PLAN.text)]
     Plan(PlanArgs),
     /// Explain a card's schedule review by review: SM-2's arithmetic and the memory model's
