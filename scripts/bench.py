@@ -371,8 +371,10 @@ def compare(bench, old, generator, sizes):
 
         memos = " ".join(shlex.quote(os.path.join(d, "local", "due-count.json")) for d in dirs.values())
         work = {b: d + "-work" for b, d in dirs.items()}
-        fresh = " && ".join(f"rm -rf {shlex.quote(work[b])} && cp -a {shlex.quote(dirs[b])} {shlex.quote(work[b])}"
-                            for b in dirs)
+        # hyperfine -N runs --prepare without a shell too.
+        fresh = "sh -c " + shlex.quote(" && ".join(
+            f"rm -rf {shlex.quote(work[b])} && cp -a {shlex.quote(dirs[b])} {shlex.quote(work[b])}"
+            for b in dirs))
         for label, args, prepare, where in [
             ("due --count", ["due", "--count"], None, dirs),
             ("due --count, computed", ["due", "--count"], f"rm -f {memos}", dirs),
@@ -381,7 +383,7 @@ def compare(bench, old, generator, sizes):
         ]:
             for binary in dirs:
                 if prepare:
-                    sh("sh", "-c", prepare)
+                    sh(*shlex.split(prepare))
                 sh(*shlex.split(command(binary, args, where[binary])), env=env, stdout=subprocess.DEVNULL)
             slug = "-".join(a.replace("/", "_") for a in args[:2])
             before, after = bench.time(
@@ -393,7 +395,7 @@ def compare(bench, old, generator, sizes):
                 counts = []
                 for binary in (old, bench.hone):
                     if prepare:
-                        sh("sh", "-c", prepare)
+                        sh(*shlex.split(prepare))
                     else:
                         sh(*shlex.split(command(binary, args, where[binary])), env=env, stdout=subprocess.DEVNULL)
                     counted = instructions(shlex.split(command(binary, args, where[binary])), env)

@@ -193,8 +193,23 @@ fn switching_schedulers_recomputes_every_schedule_from_the_log() {
     assert!(sm2["stability"].as_f64().unwrap() > 5.0);
     assert!(sm2["retrievability"].as_f64().unwrap() > 0.99);
 
+    // The fingerprint of the model the snapshot was folded with, from its header.
+    let folded_with = || {
+        let text = fs::read_to_string(hone.data_dir().join("local/snapshot.json")).unwrap();
+        let head = &text[..text.find(",\"cards\":[").unwrap()];
+        let header: Value = serde_json::from_str(&format!("{head}}}")).unwrap();
+        header["model"].as_str().unwrap().to_owned()
+    };
+    hone.ok_at(&day(3), &["answer", "--stdin"]);
+    let sm2_model = folded_with();
+
     hone.ok(&["config", "scheduler", "fsrs"]);
     let fsrs = hone.json_at(&day(3), &["show", "api/rest", "--json"])["state"].clone();
+    assert_ne!(
+        folded_with(),
+        sm2_model,
+        "the reader rebuilt the snapshot and wrote it again"
+    );
     assert_eq!(fsrs["stability"], sm2["stability"], "the same memory state");
     assert_eq!(fsrs["repetitions"], sm2["repetitions"]);
     let stability = fsrs["stability"].as_f64().unwrap();

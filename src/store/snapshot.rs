@@ -286,7 +286,13 @@ impl Store {
             return Ok(Cache::with_model(model.clone())); // an older format: rebuilt from the logs
         };
         if folded_with != model_key(model) {
-            return Ok(Cache::with_model(model.clone()));
+            // Replayed from the logs; noting the positions it held makes the replay count as a
+            // reorder, so the snapshot is written again at once rather than after 256 KiB.
+            return Ok(Cache {
+                snapshot: logs,
+                snapshot_bytes: bytes.len() as u64,
+                ..Cache::with_model(model.clone())
+            });
         }
         let latest = logs.values().filter_map(LogPosition::last_stamp).max();
         Ok(Cache {
