@@ -736,6 +736,22 @@ fn fitted_parameters_travel_with_sync_and_merge() {
             memory_of(&machines, 0, &card),
             memory_of(&machines, 1, &card)
         );
+        if !through_git {
+            // Merged both ways, and both under FSRS with the fitted parameters: one schedule.
+            let source = machines.hones[1].data_dir().display().to_string();
+            machines.ok(0, &at(21, 5), &["merge", &source]);
+            for m in 0..2 {
+                machines.ok(m, &at(21, 6), &["config", "scheduler", "fsrs"]);
+            }
+            for args in [
+                &["due", "--json"][..],
+                &["show", &card, "--json"],
+                &["stats", "--json"],
+            ] {
+                let a = machines.ok(0, &at(22, 0), args);
+                assert_eq!(a, machines.ok(1, &at(22, 0), args), "{args:?}");
+            }
+        }
         for m in 0..2 {
             let doctor = machines.json(m, &at(22, 0), &["doctor", "--json"]);
             assert_eq!(doctor["ok"], true, "machine {m}: {doctor}");

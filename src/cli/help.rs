@@ -261,7 +261,7 @@ pub const READINESS: Extra = extra!(
 pub const PLAN: Extra = extra!(
     "Prepare the schedule for an interview date" => "hone plan --interview 2026-12-15",
     "Show the plan and its daily workload" => "hone plan",
-    "Return to plain SM-2" => "hone plan --clear",
+    "Return to the plain schedule" => "hone plan --clear",
 );
 
 pub const WHY: Extra = extra!(
