@@ -8,8 +8,10 @@ pub mod markdown;
 mod progress;
 pub mod review;
 pub mod safe;
+mod why;
 
-pub use progress::{plan, points, readiness, stats, why};
+pub use progress::{plan, points, readiness, stats};
+pub use why::why;
 
 use std::fmt::Write as _;
 

@@ -2,6 +2,7 @@
 //! scripting contract documented in the README: add fields, never rename or remove one.
 
 pub mod progress;
+pub mod why;
 
 use std::collections::BTreeSet;
 
