@@ -304,3 +304,31 @@ fn readiness_and_the_plan_speak_of_expected_recall_under_both_schedulers() {
             .is_none()
     );
 }
+
+#[test]
+fn an_unusable_fit_is_skipped_with_a_warning_naming_its_line() {
+    let hone = Hone::new();
+    hone.ok(&["answer", "api/rest", "4"]);
+    let defaults = hone.json(&["show", "api/rest", "--json"])["state"].clone();
+    let dir = hone.data_dir().join("parameters");
+    fs::create_dir_all(&dir).unwrap();
+    let newer = r#"{"v":2,"id":"n","hlc":[1,0],"at":"2026-03-02T09:00:00+01:00","reviews":9,"parameters":[]}"#;
+    fs::write(dir.join("other.jsonl"), format!("not json\n{newer}\n")).unwrap();
+    let out = hone.run_at(NOW, &["show", "api/rest", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stderr(&out);
+    assert!(
+        text.contains("other.jsonl:1: not a parameters entry"),
+        "{text}"
+    );
+    assert!(
+        text.contains("other.jsonl:2 was written by a newer hone"),
+        "{text}"
+    );
+    assert!(text.contains("is skipped"), "{text}");
+    let state: Value = serde_json::from_str(&common::stdout(&out)).unwrap();
+    assert_eq!(
+        state["state"], defaults,
+        "FSRS's defaults, as without the file"
+    );
+}

@@ -51,8 +51,20 @@ pub struct Fitted {
 /// Every fit in one log's bytes, with line numbers. An incomplete last line (a write cut short)
 /// was never acknowledged and is left out.
 pub(super) fn parse_parameters(path: &Path, bytes: &[u8]) -> Result<Vec<Fitted>, StoreError> {
+    let (fits, problems) = read_parameters(path, bytes);
+    match problems.into_iter().next() {
+        Some(problem) => Err(problem),
+        None => Ok(fits),
+    }
+}
+
+/// Every fit in one log's bytes that can be used, and what is wrong with the lines that cannot
+/// (a newer hone's, damage): a fit only tunes the model, so reading the model skips those with
+/// a warning, where sync and merge refuse them.
+fn read_parameters(path: &Path, bytes: &[u8]) -> (Vec<Fitted>, Vec<StoreError>) {
     let complete = memchr::memrchr(b'\n', bytes).map_or(0, |i| i + 1);
     let mut fits = Vec::new();
+    let mut problems = Vec::new();
     for (index, line) in bytes[..complete].split(|&b| b == b'\n').enumerate() {
         let number = index as u64 + 1;
         if line.iter().all(u8::is_ascii_whitespace) {
@@ -63,19 +75,31 @@ pub(super) fn parse_parameters(path: &Path, bytes: &[u8]) -> Result<Vec<Fitted>,
             line: Some(number),
             reason,
         };
-        let version = serde_json::from_slice::<Version>(line)
-            .map_err(|e| corrupt(format!("not a parameters entry: {e}")))?;
+        let version = match serde_json::from_slice::<Version>(line) {
+            Ok(version) => version,
+            Err(e) => {
+                problems.push(corrupt(format!("not a parameters entry: {e}")));
+                continue;
+            }
+        };
         if version.v > PARAMETERS_SCHEMA {
-            return Err(newer(path, Some(number), version.v, PARAMETERS_SCHEMA));
+            problems.push(newer(path, Some(number), version.v, PARAMETERS_SCHEMA));
+            continue;
         }
-        let record: ParametersRecord = serde_json::from_slice(line)
-            .map_err(|e| corrupt(format!("not a parameters entry: {e}")))?;
+        let record: ParametersRecord = match serde_json::from_slice(line) {
+            Ok(record) => record,
+            Err(e) => {
+                problems.push(corrupt(format!("not a parameters entry: {e}")));
+                continue;
+            }
+        };
         if let Err(e) = crate::memory::Model::new(
             crate::memory::Scheduler::Fsrs,
             crate::memory::DEFAULT_RETENTION,
             &record.parameters,
         ) {
-            return Err(corrupt(e.to_string()));
+            problems.push(corrupt(e.to_string()));
+            continue;
         }
         fits.push(Fitted {
             parameters: record.parameters,
@@ -89,7 +113,7 @@ pub(super) fn parse_parameters(path: &Path, bytes: &[u8]) -> Result<Vec<Fitted>,
             line: number,
         });
     }
-    Ok(fits)
+    (fits, problems)
 }
 
 #[derive(Deserialize)]
@@ -102,9 +126,16 @@ impl Store {
         self.paths.root.join("parameters")
     }
 
-    /// The fit that counts, if any machine has fitted parameters.
-    pub fn fitted(&self) -> Result<Option<Fitted>, StoreError> {
-        fitted_in(&self.parameters_dir())
+    /// The fit that counts, if any machine has fitted parameters. Lines that cannot be used
+    /// are skipped, each with a warning.
+    pub fn fitted(&mut self) -> Result<Option<Fitted>, StoreError> {
+        let (fit, problems) = fitted_in(&self.parameters_dir())?;
+        for problem in problems {
+            self.warn(format!(
+                "{problem}; this fit of FSRS parameters is skipped (the model uses the latest usable one)"
+            ));
+        }
+        Ok(fit)
     }
 
     /// Appends a fit to this machine's parameters log, fsynced, stamped after everything this
@@ -128,7 +159,7 @@ impl Store {
         dir: &Path,
         at: DateTime<FixedOffset>,
     ) -> Result<(), StoreError> {
-        let then = fitted_in(&dir.join("parameters"))?;
+        let (then, _) = fitted_in(&dir.join("parameters"))?;
         let now = self.fitted()?;
         let parameters = |fit: &Option<Fitted>| {
             fit.as_ref()
@@ -144,10 +175,12 @@ impl Store {
     }
 }
 
-/// The fit that counts among the parameters logs in `dir`.
-fn fitted_in(dir: &Path) -> Result<Option<Fitted>, StoreError> {
+/// The fit that counts among the parameters logs in `dir`, and what is wrong with lines that
+/// cannot be used.
+fn fitted_in(dir: &Path) -> Result<(Option<Fitted>, Vec<StoreError>), StoreError> {
     let (names, _) = regular_jsonl_files(dir)?;
     let mut best: Option<Fitted> = None;
+    let mut all_problems = Vec::new();
     for name in names {
         let path = dir.join(&name);
         let bytes = match fs::read(&path) {
@@ -156,13 +189,15 @@ fn fitted_in(dir: &Path) -> Result<Option<Fitted>, StoreError> {
             Err(e) => return Err(super::fsutil::io_error(&path, "read")(e)),
         };
         // Names are sorted and lines in order: a later one with the same stamp wins.
-        for fit in parse_parameters(&path, &bytes)? {
+        let (fits, problems) = read_parameters(&path, &bytes);
+        all_problems.extend(problems);
+        for fit in fits {
             if best.as_ref().is_none_or(|b| fit.stamp >= b.stamp) {
                 best = Some(fit);
             }
         }
     }
-    Ok(best)
+    Ok((best, all_problems))
 }
 
 impl Store {
