@@ -123,7 +123,15 @@ fn record_in_session(bencher: Bencher, cards: usize) {
                 };
                 let before = state.cards.get(&card);
                 let id = store.new_review_id();
-                let event = answer::answer(&card, graded, ReviewKind::Scheduled, before, when, id);
+                let event = answer::answer(
+                    &card,
+                    graded,
+                    ReviewKind::Scheduled,
+                    before,
+                    when,
+                    id,
+                    &hone::memory::Model::default(),
+                );
                 Ok((vec![event], ()))
             })
             .expect("record")

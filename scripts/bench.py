@@ -19,8 +19,9 @@ target/bench/.
 to compare), with `--imports` only.
 
 `--against OLD_HONE` compares this build with another hone binary instead: the commands that draw
-no card text (`due --count`, remembered and computed, and `next --json`) timed side by side in
-one hyperfine run each, with their instruction counts from callgrind when valgrind is there
+no card text (`due --count`, remembered and computed, and `next --json`) and `answer` (on a
+fresh copy each run), each build on its own copy of the collection, timed side by side in one
+hyperfine run each, with their instruction counts from callgrind when valgrind is there
 (steady where wall times are not, on a busy machine), `hone show` of a code card, and both
 binaries' sizes. It shows what a change that only the review screen uses (such as the code
 highlighter) costs everything else.
@@ -342,41 +343,75 @@ def instructions(command, env):
 
 
 def compare(bench, old, generator, sizes):
-    """This build against `old` on the commands that draw no card text, and both sizes; with
-    valgrind, each command's instruction count too, and what drawing a code card costs."""
+    """This build against `old` on the commands that draw no card text, `answer`, and both sizes;
+    with valgrind, each command's instruction count too, and what drawing a code card costs.
+    Each build works on its own copy of a collection, with a snapshot it wrote itself: the two
+    may keep their caches in different formats."""
     counting = shutil.which("valgrind") is not None
     out = ["| cards | command | before | after | change | instructions before | after |",
            "| ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
     for cards in sizes:
         c = collection(generator, cards)
         env = bench.env(c)
-        memo = os.path.join(c["data"], "local", "due-count.json")
-        for label, args, prepare in [
-            ("due --count", ["due", "--count"], None),
-            ("due --count, computed", ["due", "--count"], f"rm -f {shlex.quote(memo)}"),
-            ("next --json", ["next", "--json"], None),
+        dirs = {}
+        for label, binary in (("before", old), ("after", bench.hone)):
+            data = os.path.join(OUT, "against", f"{cards}-{label}")
+            shutil.rmtree(data, ignore_errors=True)
+            shutil.copytree(c["data"], data)
+            snapshot = os.path.join(data, "local", "snapshot.json")
+            if os.path.exists(snapshot):
+                os.remove(snapshot)
+            with open(os.devnull) as nothing:  # an empty answer --stdin run writes the snapshot
+                sh(binary, "--data-dir", data, "answer", "--stdin", env=env, stdin=nothing,
+                   stdout=subprocess.DEVNULL)
+            dirs[binary] = data
+
+        def command(binary, args, data=None):
+            return shlex.join([binary, "--data-dir", data or dirs[binary], *args])
+
+        memos = " ".join(shlex.quote(os.path.join(d, "local", "due-count.json")) for d in dirs.values())
+        work = {b: d + "-work" for b, d in dirs.items()}
+        # hyperfine -N runs --prepare without a shell too.
+        fresh = "sh -c " + shlex.quote(" && ".join(
+            f"rm -rf {shlex.quote(work[b])} && cp -a {shlex.quote(dirs[b])} {shlex.quote(work[b])}"
+            for b in dirs))
+        for label, args, prepare, where in [
+            ("due --count", ["due", "--count"], None, dirs),
+            ("due --count, computed", ["due", "--count"], f"rm -f {memos}", dirs),
+            ("next --json", ["next", "--json"], None, dirs),
+            ("answer", ["answer", c["due_card"], "4"], fresh, work),
         ]:
-            sh(bench.hone, *args, env=env, stdout=subprocess.DEVNULL)
+            for binary in dirs:
+                if prepare:
+                    sh(*shlex.split(prepare))
+                sh(*shlex.split(command(binary, args, where[binary])), env=env, stdout=subprocess.DEVNULL)
+            slug = "-".join(a.replace("/", "_") for a in args[:2])
             before, after = bench.time(
-                f"{cards}-against-{'-'.join(args)}{'-computed' if prepare else ''}",
-                [shlex.join([old, *args]), shlex.join([bench.hone, *args])], env, prepare=prepare)
+                f"{cards}-against-{slug}{'-computed' if 'computed' in label else ''}",
+                [command(old, args, where[old]), command(bench.hone, args, where[bench.hone])], env,
+                prepare=prepare)
             counts = ["", ""]
             if counting:
                 counts = []
                 for binary in (old, bench.hone):
-                    sh(bench.hone, *args, env=env, stdout=subprocess.DEVNULL)
                     if prepare:
-                        sh("sh", "-c", prepare)
-                    counts.append(f"{instructions([binary, *args], env) / 1e6:.2f} M")
+                        sh(*shlex.split(prepare))
+                    else:
+                        sh(*shlex.split(command(binary, args, where[binary])), env=env, stdout=subprocess.DEVNULL)
+                    counted = instructions(shlex.split(command(binary, args, where[binary])), env)
+                    counts.append(f"{counted / 1e6:.2f} M")
             out.append(f"| {cards:,} | {label} | {ms(before)} | {ms(after)} | "
-                       f"{(after - before) * 1000:+.2f} ms | {counts[0]} | {counts[1]} |")
+                       f"{(after - before) * 1000:+.2f} ms ({(after / before - 1) * 100:+.1f}%) | {counts[0]} | {counts[1]} |")
     # What drawing code costs where it is drawn: a built-in card with an SQL block, in colour.
     c = collection(generator, sizes[0])
     env = bench.env(c)
+    before_dir = os.path.join(OUT, "against", f"{sizes[0]}-before")
+    after_dir = os.path.join(OUT, "against", f"{sizes[0]}-after")
     show = ["show", "sql/crud", "--color"]
     before, plain, coloured = bench.time(
-        "against-show-code", [shlex.join([old, *show, "always"]), shlex.join([bench.hone, *show, "never"]),
-                              shlex.join([bench.hone, *show, "always"])], env)
+        "against-show-code", [shlex.join([old, "--data-dir", before_dir, *show, "always"]),
+                              shlex.join([bench.hone, "--data-dir", after_dir, *show, "never"]),
+                              shlex.join([bench.hone, "--data-dir", after_dir, *show, "always"])], env)
     out += ["", f"`hone show sql/crud` (an SQL code block), {sizes[0]:,} cards: before {ms(before)}; "
             f"after, without colour {ms(plain)}, with colour (grammars loaded, code highlighted) "
             f"{ms(coloured)}."]

@@ -1,11 +1,11 @@
-//! Turning what the learner did into review-log entries: the SM-2 step for scheduled answers,
+//! Turning what the learner did into review-log entries: the model's step for scheduled answers,
 //! the plain record for practice, the exact inverse for an undo. Pure: the moment and the entry
 //! id are arguments.
 
 use chrono::{DateTime, FixedOffset};
 
+use crate::memory::Model;
 use crate::model::{Action, CardId, CardState, Event, Graded, ReviewKind, StudyDay};
-use crate::sm2;
 
 /// When something happened, which study day that is, and the interval cap in force then: the
 /// settings an entry records so that any machine replays it the same way.
@@ -53,10 +53,11 @@ pub fn answer(
     before: Option<&CardState>,
     when: Moment,
     id: String,
+    model: &Model,
 ) -> Event {
     let action = match kind_on(when.day(), before, kind) {
         ReviewKind::Scheduled => {
-            let after = sm2::review(before, graded.grade, when.day(), when.max_interval);
+            let after = model.review(before, graded.grade, when.day(), when.max_interval);
             Action::Review {
                 answer: graded,
                 before: before.copied(),
@@ -132,7 +133,7 @@ mod tests {
             at: DateTime::parse_from_rfc3339("2026-03-02T09:00:00+01:00").unwrap()
                 + chrono::Duration::days(n),
             day_start_hour: 4,
-            max_interval: sm2::MAX_INTERVAL,
+            max_interval: crate::sm2::MAX_INTERVAL,
         }
     }
 
@@ -157,6 +158,7 @@ mod tests {
             None,
             when(),
             "a".into(),
+            &Model::default(),
         );
         replay.push(&first).unwrap();
         let before_second = replay.state.clone();
@@ -167,6 +169,7 @@ mod tests {
             replay.state.cards.get(&card),
             on_day(1),
             "b".into(),
+            &Model::default(),
         );
         replay.push(&second).unwrap();
         assert_ne!(replay.state, before_second);
@@ -195,6 +198,7 @@ mod tests {
                 None,
                 when(),
                 "a".into(),
+                &Model::default(),
             ))
             .unwrap();
         assert!(replay.state.cards.is_empty());
@@ -219,6 +223,7 @@ mod tests {
                 replay.state.cards.get(&card),
                 on_day(day as i64),
                 format!("x{day}"),
+                &Model::default(),
             );
             became.push(made_leech(&event, 2));
             replay.push(&event).unwrap();
@@ -238,6 +243,7 @@ mod tests {
             None,
             when(),
             "a".into(),
+            &Model::default(),
         );
         let state = first.after().copied();
         // Later the same study day (before 04:00 next morning), from any command.
@@ -250,6 +256,7 @@ mod tests {
             state.as_ref(),
             late,
             "b".into(),
+            &Model::default(),
         );
         assert!(matches!(again.action, Action::Practice { .. }), "{again:?}");
         let next_day = answer(
@@ -259,6 +266,7 @@ mod tests {
             state.as_ref(),
             on_day(1),
             "c".into(),
+            &Model::default(),
         );
         assert!(matches!(next_day.action, Action::Review { .. }));
     }

@@ -140,7 +140,7 @@ pub enum Command {
     /// Statistics: cards by state, reviews, retention, streaks, a calendar and a forecast
     #[command(after_help = help::STATS.text)]
     Stats(StatsArgs),
-    /// How ready you are, topic by topic, and what to drill next
+    /// How much of each topic you would recall, now and at the interview, and what to drill
     #[command(after_help = help::READINESS.text)]
     Readiness(ReadinessArgs),
     /// Run a timed mock interview across topics, or list past mocks with their scores
@@ -149,12 +149,15 @@ pub enum Command {
     /// The key points you miss most, with their cards, so you know what to say next time
     #[command(after_help = help::POINTS.text)]
     Points(PointsArgs),
-    /// Prepare for an interview date, or show the plan and its daily workload
+    /// Prepare for an interview date, or show the plan, its workload and predicted recall
     #[command(after_help = help::PLAN.text)]
     Plan(PlanArgs),
-    /// Explain a card's schedule, review by review, with the SM-2 arithmetic
+    /// Explain a card's schedule review by review: SM-2's arithmetic and the memory model's
     #[command(after_help = help::WHY.text)]
     Why(CardArgs),
+    /// Fit FSRS parameters to your review history, and say how well each model predicts it
+    #[command(after_help = help::OPTIMIZE.text)]
+    Optimize(JsonArgs),
     /// Print a shell completion script: commands, options, deck ids, card ids and tags
     #[command(after_help = help::COMPLETIONS.text)]
     Completions(CompletionsArgs),

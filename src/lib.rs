@@ -16,8 +16,10 @@ pub mod env;
 #[doc(hidden)]
 pub mod fuzz_targets;
 pub mod input;
+pub mod memory;
 pub mod mock;
 pub mod model;
+pub mod optimize;
 pub mod plan;
 pub mod points;
 pub mod queue;

@@ -350,6 +350,9 @@ pub struct CardState {
     pub lapses: u32,
     pub first_reviewed: StudyDay,
     pub last_reviewed: StudyDay,
+    /// The FSRS memory state after the last scheduled review; `None` in states read from a
+    /// log line, which records only SM-2's numbers (the replay computes it).
+    pub memory: Option<crate::memory::Memory>,
 }
 
 /// Whether an answer moves the schedule or is practice that leaves it alone.

@@ -8,8 +8,9 @@
 //!   way on every machine. The stored schedule is not changed; the plan only brings due days
 //!   forward, so clearing it restores plain SM-2.
 //! - **New cards.** New cards are introduced only until D-5 (`last_new_day`), so that each one
-//!   gets at least three reviews before D: on its first day, the next day (I = 1), and at the
-//!   latest on its day in the window. Each day until then introduces
+//!   gets at least three reviews before D: on its first day, the next day (SM-2's I = 1; under
+//!   FSRS, whose first interval may be longer, the plan brings the second review forward to the
+//!   next day), and at the latest on its day in the window. Each day until then introduces
 //!   ceil(new cards left at the start of the day / days left until D-5, inclusive), spreading
 //!   what is left evenly: more than the configured limit when time is short, fewer when there
 //!   is plenty. After D-5, no new cards.
@@ -17,7 +18,8 @@
 //!   skipped now may not come round again before D.
 //! - On and after D the plan has no effect.
 
-use crate::model::{CardId, CardState, StudyDay};
+use crate::memory::{self, Model};
+use crate::model::{CardId, CardState, Grade, StudyDay};
 use crate::sm2;
 
 /// Days before the interview in which every card seen comes up again.
@@ -54,13 +56,19 @@ impl Plan {
             .plus((key % u64::from(WINDOW_DAYS)) as u32)
     }
 
-    /// The day a reviewed card is due under the plan; `key` is its id's stable hash.
+    /// The day a reviewed card is due under the plan; `key` is its id's stable hash. A card
+    /// seen once is due again the next day (SM-2 does that already; FSRS may not).
     pub fn due(&self, key: u64, state: &CardState) -> StudyDay {
         let latest = self.window_day(key);
-        if state.last_reviewed < self.window_start() && state.due > latest {
-            latest
+        let due = if state.reviews == 1 {
+            state.due.min(state.last_reviewed.plus(1))
         } else {
             state.due
+        };
+        if state.last_reviewed < self.window_start() && due > latest {
+            latest
+        } else {
+            due
         }
     }
 
@@ -140,93 +148,147 @@ pub struct DayLoad {
     pub reviews: usize,
 }
 
+/// A card in a simulation: its key (its id's stable hash), its state (`None`: never reviewed)
+/// and the share of its key points its last answer reached (`points::answered_share`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SimCard {
+    pub key: u64,
+    pub state: Option<CardState>,
+    pub share: f64,
+}
+
+/// What a simulation gives: each day's load, and every card as the last day left it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Simulation {
+    pub loads: Vec<DayLoad>,
+    pub cards: Vec<SimCard>,
+}
+
 /// The workload from `today` to the day before the interview, if the learner answers every
-/// card shown with grade `assumed` (4 is typical): a simulation with the real scheduler. `seen`
-/// holds each reviewed card's key (its id's stable hash) and state; `new_done_today` counts the
-/// new cards already introduced today.
+/// card shown as the model expects: a simulation with the real scheduler. `cards`: every card
+/// not suspended, those never reviewed in the order they are introduced; `new_done_today`
+/// counts the new cards already introduced today.
 pub fn workload(
     plan: &Plan,
     today: StudyDay,
-    seen: Vec<(u64, CardState)>,
-    new_left: usize,
+    cards: Vec<SimCard>,
     new_done_today: usize,
-    assumed: crate::model::Grade,
-) -> Vec<DayLoad> {
+    model: &Model,
+) -> Simulation {
     let days = u32::try_from(today.days_until(plan.interview).max(0)).unwrap_or(0);
     let pace = Pace {
         plan: Some(plan),
         new_per_day: 0,
         max_interval: sm2::MAX_INTERVAL,
+        model,
     };
-    simulate(
-        &pace,
-        today,
-        days,
-        seen,
-        (new_left, new_done_today),
-        assumed,
-    )
+    simulate(&pace, today, days, cards, new_done_today)
 }
 
-/// What a simulation needs of the schedule besides the cards: the plan if one is set, and the
-/// settings that apply when it does not (or no longer) shape a day.
+/// What a simulation needs of the schedule besides the cards: the plan if one is set, the
+/// settings that apply when it does not (or no longer) shape a day, and the model reviews are
+/// folded with.
 #[derive(Debug, Clone, Copy)]
 pub struct Pace<'a> {
     pub plan: Option<&'a Plan>,
     pub new_per_day: u32,
     pub max_interval: u32,
+    pub model: &'a Model,
+}
+
+/// The grade a simulated answer gets: the model expects a card recalled when its retrievability
+/// at the review is at least one half (a card's first answer always), and then graded 4; else
+/// forgotten, and graded 1.
+pub const EXPECTED_GRADE: u8 = 4;
+/// The grade of a simulated answer the model expects forgotten.
+pub const EXPECTED_FAILURE: u8 = 1;
+/// The share of key points a simulated answer graded 4 reaches at least (`answered_share`).
+pub const EXPECTED_SHARE: f64 = 0.75;
+
+/// A simulated answer on `day` to a card in `state`: the grade the model expects, and the
+/// share of key points it reaches given the share of the last answer.
+fn expected_answer(
+    model: &Model,
+    state: Option<&CardState>,
+    share: f64,
+    day: StudyDay,
+) -> (u8, f64) {
+    let recalled = state.is_none_or(|s| memory::recall_on(model, s, day) >= 0.5);
+    if recalled {
+        (EXPECTED_GRADE, share.max(EXPECTED_SHARE))
+    } else {
+        (EXPECTED_FAILURE, 0.0)
+    }
 }
 
 /// The next `days` study days from `today` (today included), if every due card is answered on
-/// its day with grade `assumed` and new cards come at the daily limit: the plan's while it is
-/// active, else `new_per_day`. The one model behind `hone plan` and the forecast of `hone
-/// stats`, so the two never disagree. `seen`: each reviewed card's key (its id's stable hash)
-/// and state; `new`: cards never reviewed, and those introduced today already.
+/// its day as the model expects (`expected_answer`) and new cards come at the daily limit: the
+/// plan's while it is active, else `new_per_day`. The one model behind `hone plan` and the
+/// forecast of `hone stats`, so the two never disagree. `cards`: every card not suspended, those
+/// never reviewed in the order they are introduced; `new_done_today`: new cards introduced
+/// today already.
 pub fn simulate(
     pace: &Pace<'_>,
     today: StudyDay,
     days: u32,
-    mut seen: Vec<(u64, CardState)>,
-    (mut new_left, new_done_today): (usize, usize),
-    assumed: crate::model::Grade,
-) -> Vec<DayLoad> {
+    mut cards: Vec<SimCard>,
+    new_done_today: usize,
+) -> Simulation {
+    let model = pace.model;
     let mut loads = Vec::with_capacity(days as usize);
     let mut done = new_done_today;
-    let mut next_key = 0u64;
+    let mut unseen: std::collections::VecDeque<usize> = (0..cards.len())
+        .filter(|&i| cards[i].state.is_none())
+        .collect();
+    let mut seen: Vec<usize> = (0..cards.len())
+        .filter(|&i| cards[i].state.is_some())
+        .collect();
     for offset in 0..days {
         let day = today.plus(offset);
         let active = pace.plan.filter(|p| p.active(day));
         let limit = match active {
-            Some(plan) => plan.limits(day, new_left + done).new_per_day as usize,
+            Some(plan) => plan.limits(day, unseen.len() + done).new_per_day as usize,
             None => pace.new_per_day as usize,
         };
-        let new = new_left.min(limit.saturating_sub(done));
-        new_left -= new;
+        let new = unseen.len().min(limit.saturating_sub(done));
         done = 0;
         let mut reviews = 0;
-        for (key, state) in seen.iter_mut() {
+        for &i in &seen {
+            let card = &mut cards[i];
+            let Some(state) = card.state.as_ref() else {
+                continue;
+            };
             let due = match active {
-                Some(plan) => plan.due(*key, state),
+                Some(plan) => plan.due(card.key, state),
                 None => state.due,
             };
             if due <= day {
-                *state = sm2::review(Some(state), assumed, day, pace.max_interval);
+                let (grade, share) = expected_answer(model, Some(state), card.share, day);
+                let grade = Grade::new(grade).unwrap_or(Grade::GOOD);
+                card.state = Some(model.review(Some(state), grade, day, pace.max_interval));
+                card.share = share;
                 reviews += 1;
             }
         }
         for _ in 0..new {
-            seen.push((next_key, sm2::review(None, assumed, day, pace.max_interval)));
-            next_key += 1;
+            let Some(i) = unseen.pop_front() else {
+                break;
+            };
+            let card = &mut cards[i];
+            let (grade, share) = expected_answer(model, None, card.share, day);
+            let grade = Grade::new(grade).unwrap_or(Grade::GOOD);
+            card.state = Some(model.review(None, grade, day, pace.max_interval));
+            card.share = share;
+            seen.push(i);
         }
         loads.push(DayLoad { day, new, reviews });
     }
-    loads
+    Simulation { loads, cards }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Grade;
 
     fn day(s: &str) -> StudyDay {
         s.parse().unwrap()
@@ -248,6 +310,7 @@ mod tests {
             lapses: 0,
             first_reviewed: day("2026-01-01"),
             last_reviewed: day(last),
+            memory: None,
         }
     }
 
@@ -338,18 +401,37 @@ mod tests {
         );
     }
 
+    fn new_cards(n: u64) -> Vec<SimCard> {
+        (0..n)
+            .map(|key| SimCard {
+                key,
+                state: None,
+                share: 0.0,
+            })
+            .collect()
+    }
+
     #[test]
-    fn the_workload_introduces_every_card_in_time() {
+    fn the_workload_introduces_every_card_in_time_under_both_schedulers() {
+        for scheduler in [memory::Scheduler::Sm2, memory::Scheduler::Fsrs] {
+            let model = Model::default().with(scheduler, 0.9);
+            workload_keeps_its_promises(&model);
+        }
+    }
+
+    fn workload_keeps_its_promises(model: &Model) {
         let p = plan();
-        let load = workload(
-            &p,
-            day("2026-03-01"),
-            Vec::new(),
-            50,
-            0,
-            Grade::new(4).unwrap(),
-        );
+        let simulation = workload(&p, day("2026-03-01"), new_cards(50), 0, model);
+        let load = &simulation.loads;
         assert_eq!(load.len(), 31);
+        assert!(
+            simulation
+                .cards
+                .iter()
+                .all(|c| c.state.is_some_and(|s| s.reviews >= MIN_REVIEWS)),
+            "{:?}",
+            model.scheduler
+        );
         assert_eq!(load.iter().map(|d| d.new).sum::<usize>(), 50);
         assert!(
             load.iter()

@@ -125,6 +125,22 @@ pub fn proposed_grade(covered: usize, total: usize) -> Grade {
     Grade::new(value).unwrap_or(Grade::PASS)
 }
 
+/// The share of a card's key points an answer reached: the points it covered when they were
+/// checked, else what its grade stands for in the table of [`proposed_grade`] read backwards
+/// (5: all, 4: three in four, 3: half, 2: a quarter, 0 and 1: none).
+pub fn answered_share(grade: Grade, coverage: Option<&Coverage>) -> f64 {
+    match coverage {
+        Some(c) if !c.points.is_empty() => c.covered.len() as f64 / c.points.len() as f64,
+        _ => match grade.value() {
+            5 => 1.0,
+            4 => 0.75,
+            3 => 0.5,
+            2 => 0.25,
+            _ => 0.0,
+        },
+    }
+}
+
 /// Parses `--covered 1,3,4`: 1-based positions separated by commas (spaces allowed); `none`
 /// or an empty list for an answer that covered nothing.
 pub fn parse_positions(text: &str) -> Result<Vec<usize>, String> {
@@ -148,6 +164,20 @@ pub fn parse_positions(text: &str) -> Result<Vec<usize>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_share_is_the_coverage_or_what_the_grade_stands_for() {
+        let g = |q| Grade::new(q).unwrap();
+        let shares: Vec<f64> = (0..=5).map(|q| answered_share(g(q), None)).collect();
+        assert_eq!(shares, [0.0, 0.0, 0.25, 0.5, 0.75, 1.0]);
+        let keys = vec![PointKey(1), PointKey(2), PointKey(3), PointKey(4)];
+        let coverage = Coverage::of_keys(keys, &[1, 3, 4]).unwrap();
+        assert_eq!(answered_share(g(2), Some(&coverage)), 0.75);
+        // Read backwards, a share proposes the grade it stands for.
+        for (covered, q) in [(4, 5), (3, 4), (2, 3), (1, 2), (0, 1)] {
+            assert_eq!(proposed_grade(covered, 4).value(), q);
+        }
+    }
 
     fn grade(covered: usize, total: usize) -> u8 {
         proposed_grade(covered, total).value()

@@ -34,7 +34,11 @@ impl NewOrder {
 
 /// The new cards among `cards` (catalog order), in the order they are introduced, given how
 /// many of each deck's cards have been introduced (reviewed at least once) so far.
-fn new_in_order<'a>(cards: &[&'a Card], state: &ReviewState, order: &NewOrder) -> Vec<&'a Card> {
+pub fn new_in_order<'a>(
+    cards: &[&'a Card],
+    state: &ReviewState,
+    order: &NewOrder,
+) -> Vec<&'a Card> {
     // Decks in catalog order, each with its priority, the count introduced, its new cards,
     // and whether it is one of the user's own.
     let mut decks: Vec<(&str, i32, usize, Vec<&'a Card>, bool)> = Vec::new();
@@ -262,6 +266,7 @@ mod tests {
             lapses: 0,
             first_reviewed: day("2026-01-01"),
             last_reviewed: day("2026-01-02"),
+            memory: None,
         }
     }
 

@@ -1,6 +1,7 @@
 //! How the review logs of any number of devices become one state: the replay order every
-//! machine agrees on, and the one fold that recomputes each review by SM-2 from the state the
-//! entries before it left. Pure: no I/O, no clock.
+//! machine agrees on, and the one fold that recomputes each review (SM-2's step, the memory
+//! state, and the interval of the scheduler in use: `memory::Model`) from the state the entries
+//! before it left. Pure: no I/O, no clock.
 //!
 //! A log line's own `before` and `after` are what its device saw when it was written; once logs
 //! from two machines meet, only the replay decides. The order: by stamp (a hybrid logical clock
@@ -17,6 +18,7 @@
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use crate::memory::Model;
 use crate::model::{Action, CardId, CardState, Event, ReviewKind, ReviewState, Stamp};
 use crate::{answer, sm2};
 
@@ -237,13 +239,16 @@ pub struct Replay {
     undoable: FxHashMap<CardId, Vec<Applied>>,
     /// Per card suspended as a leech by `apply`: the review that made it one.
     leech_cause: FxHashMap<CardId, String>,
+    /// What reviews are folded with.
+    pub model: Model,
 }
 
 impl Replay {
-    pub fn new(state: ReviewState, latest: Option<Stamp>) -> Self {
+    pub fn new(state: ReviewState, latest: Option<Stamp>, model: Model) -> Self {
         Replay {
             state,
             latest,
+            model,
             ..Replay::default()
         }
     }
@@ -290,7 +295,7 @@ impl Replay {
                 self.leech_cause.remove(card);
             }
             _ => {
-                if let Some(folded) = fold(&mut self.state, event) {
+                if let Some(folded) = fold(&mut self.state, event, &self.model) {
                     let before = match folded {
                         Folded::Scheduled { before, .. } => Some(before),
                         Folded::Practice => None,
@@ -336,7 +341,7 @@ enum Folded {
 
 /// Folds one entry that is not an undo, a retraction or a suspension into `state`; for a
 /// review, returns what it came to.
-fn fold(state: &mut ReviewState, event: &Event) -> Option<Folded> {
+fn fold(state: &mut ReviewState, event: &Event, model: &Model) -> Option<Folded> {
     let card = &event.card;
     match &event.action {
         Action::Review {
@@ -351,7 +356,7 @@ fn fold(state: &mut ReviewState, event: &Event) -> Option<Folded> {
             {
                 return Some(Folded::Practice);
             }
-            let after = sm2::review(before.as_ref(), answer.grade, event.day, *max_interval);
+            let after = model.review(before.as_ref(), answer.grade, event.day, *max_interval);
             state.cards.insert(card.clone(), after);
             Some(Folded::Scheduled { before, after })
         }
@@ -383,7 +388,7 @@ pub struct Replayed {
 /// Replays whole logs from their first entries. Each review's `before` and `after` are
 /// rewritten to what the replay computes (for a review taken back, what it would have done);
 /// a review that counted as practice becomes a practice entry.
-pub fn replay_all(logs: &mut [LogEntries<'_>]) -> Result<Replayed, Conflict> {
+pub fn replay_all(logs: &mut [LogEntries<'_>], model: &Model) -> Result<Replayed, Conflict> {
     let mut places = distinct_in_order(logs)?;
     let latest = places.iter().map(|p| p.stamp).max();
     let void = retracted(logs, &places);
@@ -404,13 +409,13 @@ pub fn replay_all(logs: &mut [LogEntries<'_>]) -> Result<Replayed, Conflict> {
                     scratch.cards.insert(event.card.clone(), *before);
                 }
                 state.active_days.insert(event.day);
-                fold(&mut scratch, event)
+                fold(&mut scratch, event, model)
             }
             Action::Suspend {
                 cause: Some(review),
             } if undone.contains(review) => None,
             Action::UndoReview { .. } | Action::UndoPractice { .. } => None,
-            _ => fold(&mut state, event),
+            _ => fold(&mut state, event, model),
         };
         match (&mut event.action, folded) {
             (
@@ -441,8 +446,11 @@ pub fn replay_all(logs: &mut [LogEntries<'_>]) -> Result<Replayed, Conflict> {
 /// Every entry of `logs` that counts, in replay order, with the index of its log, as the
 /// replay sees it: reviews with the `before` and `after` it computes, those that counted as
 /// practice as practice. The history as this machine sees it.
-pub fn history(mut logs: Vec<LogEntries<'_>>) -> Result<Vec<(usize, Event)>, Conflict> {
-    let places = replay_all(&mut logs)?.places;
+pub fn history(
+    mut logs: Vec<LogEntries<'_>>,
+    model: &Model,
+) -> Result<Vec<(usize, Event)>, Conflict> {
+    let places = replay_all(&mut logs, model)?.places;
     Ok(take_in_order(logs, &places))
 }
 

@@ -37,6 +37,7 @@ fn review(card: &str, q: u8, moment: &str, before: Option<&CardState>, id: &str)
         before,
         when(moment),
         id.to_owned(),
+        &crate::memory::Model::default(),
     )
 }
 
@@ -79,7 +80,9 @@ fn state_of(logs: &[LogEntries<'_>]) -> ReviewState {
             events: l.events.clone(),
         })
         .collect();
-    replay_all(&mut logs).unwrap().state
+    replay_all(&mut logs, &crate::memory::Model::default())
+        .unwrap()
+        .state
 }
 
 /// Applies entries one at a time in the order given, as one device appending them would.
@@ -182,9 +185,12 @@ fn an_entry_seen_twice_counts_once_and_a_changed_copy_is_a_conflict() {
     let twice = state_of(&[log("a.jsonl", &events), log("a-copy.jsonl", &events)]);
     assert_eq!(once, twice);
     assert_eq!(
-        history(vec![log("a.jsonl", &events), log("b.jsonl", &events)])
-            .unwrap()
-            .len(),
+        history(
+            vec![log("a.jsonl", &events), log("b.jsonl", &events)],
+            &crate::memory::Model::default()
+        )
+        .unwrap()
+        .len(),
         1
     );
     // A line duplicated within one log, too.
@@ -196,7 +202,9 @@ fn an_entry_seen_twice_counts_once_and_a_changed_copy_is_a_conflict() {
         answer.grade = Grade::new(0).unwrap();
     }
     let mut logs = [log("a.jsonl", &events), log("b.jsonl", &edited)];
-    let conflict = replay_all(&mut logs).err().unwrap();
+    let conflict = replay_all(&mut logs, &crate::memory::Model::default())
+        .err()
+        .unwrap();
     assert_eq!(conflict.id, "1");
     assert_eq!((conflict.first.log, conflict.second.log), (0, 1));
 }
@@ -209,7 +217,11 @@ fn a_card_is_scheduled_once_a_study_day_however_many_answers_it_gets() {
     let state = state_of(&[log("a.jsonl", &a), log("b.jsonl", &b)]);
     let s = &state.cards[&card("d/a")];
     assert_eq!((s.reviews, s.interval_days), (1, 1));
-    let seen = history(vec![log("a.jsonl", &a), log("b.jsonl", &b)]).unwrap();
+    let seen = history(
+        vec![log("a.jsonl", &a), log("b.jsonl", &b)],
+        &crate::memory::Model::default(),
+    )
+    .unwrap();
     assert!(matches!(seen[1].1.action, Action::Practice { .. }));
     // Six answers in one morning from a retrying script: one review.
     let mut before = None;
@@ -309,7 +321,11 @@ fn a_retraction_takes_entries_back_and_a_retracted_retraction_lets_them_stand() 
 fn the_history_carries_the_states_the_replay_computed() {
     let monday = written(&[review("d/a", 5, "2026-03-02T09:00:00+01:00", None, "m")]);
     let tuesday = written(&[review("d/a", 5, "2026-03-03T09:00:00+01:00", None, "t")]);
-    let events = history(vec![log("b.jsonl", &tuesday), log("a.jsonl", &monday)]).unwrap();
+    let events = history(
+        vec![log("b.jsonl", &tuesday), log("a.jsonl", &monday)],
+        &crate::memory::Model::default(),
+    )
+    .unwrap();
     let ids: Vec<(usize, &str)> = events
         .iter()
         .map(|(log, e)| (*log, e.id.as_str()))
@@ -392,7 +408,9 @@ fn simulate(ops: &[Op], skew: i64) -> [Vec<Event>; 2] {
                 log("a", &logs[dev]),
                 log("b", &logs[other][..received[dev]]),
             ];
-            replay_all(&mut entries).unwrap().state
+            replay_all(&mut entries, &crate::memory::Model::default())
+                .unwrap()
+                .state
         };
         next_id += 1;
         let id = format!("{dev}-{next_id}");
@@ -418,6 +436,7 @@ fn simulate(ops: &[Op], skew: i64) -> [Vec<Event>; 2] {
                     before,
                     w(clocks[dev]),
                     id,
+                    &crate::memory::Model::default(),
                 )
             }
             Op::Undo { .. } => {
@@ -473,8 +492,12 @@ fn refreshed(logs: &[Vec<Event>], names: &[&str], arrivals: &[Vec<usize>]) -> Re
             let mut whole: Vec<LogEntries> = (0..logs.len())
                 .map(|i| log(names[i], &logs[i][..read[i]]))
                 .collect();
-            let replayed = replay_all(&mut whole).unwrap();
-            replay = Replay::new(replayed.state, replayed.latest);
+            let replayed = replay_all(&mut whole, &crate::memory::Model::default()).unwrap();
+            replay = Replay::new(
+                replayed.state,
+                replayed.latest,
+                crate::memory::Model::default(),
+            );
         }
     }
     replay.state

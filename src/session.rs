@@ -254,6 +254,7 @@ mod tests {
             None,
             when,
             format!("e{}", s.position().0),
+            &crate::memory::Model::default(),
         );
         s.answered(g(q), event, 1000);
         pass.review_kind()

@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+pub use crate::memory::Scheduler;
+
 /// What happens to a card when it becomes a leech.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LeechAction {
@@ -55,6 +57,17 @@ pub struct Settings {
     /// The longest interval SM-2 may give, in days.
     pub max_interval_days: u32,
     pub new_order: NewOrderSetting,
+    /// Which algorithm gives the intervals.
+    pub scheduler: Scheduler,
+    /// Under FSRS, the recall probability a review is scheduled at, in thousandths.
+    pub desired_retention_per_mille: u32,
+}
+
+impl Settings {
+    /// The desired retention as a probability.
+    pub fn desired_retention(&self) -> f32 {
+        self.desired_retention_per_mille as f32 / 1000.0
+    }
 }
 
 impl Default for Settings {
@@ -67,6 +80,8 @@ impl Default for Settings {
             leech_action: LeechAction::Mark,
             max_interval_days: crate::sm2::MAX_INTERVAL,
             new_order: NewOrderSetting::Interleave,
+            scheduler: Scheduler::Sm2,
+            desired_retention_per_mille: 900,
         }
     }
 }
@@ -98,6 +113,14 @@ pub const KEYS: &[(&str, &str)] = &[
         "new_order",
         "new cards across decks: interleave, or deck by deck",
     ),
+    (
+        "scheduler",
+        "the algorithm that gives intervals: sm2 or fsrs",
+    ),
+    (
+        "desired_retention",
+        "under fsrs, the recall probability reviews are scheduled at (0.7-0.99)",
+    ),
 ];
 
 /// A setting's value, as a number or a word.
@@ -105,6 +128,15 @@ pub const KEYS: &[(&str, &str)] = &[
 pub enum Value {
     Number(u32),
     Word(&'static str),
+    /// A number with up to three decimals, in thousandths.
+    Fraction(u32),
+}
+
+impl Value {
+    /// A fraction as a float, as TOML and JSON write it.
+    pub fn fraction(per_mille: u32) -> f64 {
+        f64::from(per_mille) / 1000.0
+    }
 }
 
 impl fmt::Display for Value {
@@ -112,6 +144,7 @@ impl fmt::Display for Value {
         match self {
             Value::Number(n) => write!(f, "{n}"),
             Value::Word(w) => write!(f, "{w:?}"),
+            Value::Fraction(n) => write!(f, "{}", Value::fraction(*n)),
         }
     }
 }
@@ -138,6 +171,8 @@ impl Settings {
             "leech_action" => Value::Word(self.leech_action.as_str()),
             "maximum_interval_days" => Value::Number(self.max_interval_days),
             "new_order" => Value::Word(self.new_order.as_str()),
+            "scheduler" => Value::Word(self.scheduler.as_str()),
+            "desired_retention" => Value::Fraction(self.desired_retention_per_mille),
             _ => return Err(SettingError::UnknownKey(key.to_owned())),
         })
     }
@@ -184,6 +219,17 @@ impl Settings {
                     _ => return Err(bad("interleave or deck")),
                 }
             }
+            "scheduler" => {
+                self.scheduler = match value.trim() {
+                    "sm2" => Scheduler::Sm2,
+                    "fsrs" => Scheduler::Fsrs,
+                    _ => return Err(bad("sm2 or fsrs")),
+                }
+            }
+            "desired_retention" => {
+                self.desired_retention_per_mille = parse_per_mille(value, 700, 990)
+                    .ok_or_else(|| bad("a number from 0.7 to 0.99, with at most three decimals"))?
+            }
             _ => return Err(SettingError::UnknownKey(key.to_owned())),
         }
         Ok(())
@@ -196,11 +242,21 @@ impl Settings {
             let value = match self.get(key)? {
                 Value::Number(n) => n.to_string(),
                 Value::Word(w) => w.to_owned(),
+                Value::Fraction(n) => Value::fraction(n).to_string(),
             };
             copy.set(key, &value)?;
         }
         Ok(())
     }
+}
+
+/// A decimal such as `0.9` in thousandths, if it has at most three decimals and lies in range.
+fn parse_per_mille(value: &str, min: u32, max: u32) -> Option<u32> {
+    let number: f64 = value.trim().parse().ok()?;
+    let scaled = number * 1000.0;
+    let rounded = scaled.round();
+    ((scaled - rounded).abs() < 1e-6 && rounded >= f64::from(min) && rounded <= f64::from(max))
+        .then_some(rounded as u32)
 }
 
 fn parse_in(value: &str, min: u32, max: u32) -> Option<u32> {
@@ -255,6 +311,23 @@ mod tests {
         ));
         s.set("leech_action", "suspend").unwrap();
         assert_eq!(s.leech_action, LeechAction::Suspend);
+    }
+
+    #[test]
+    fn the_scheduler_and_the_desired_retention() {
+        let mut s = Settings::default();
+        assert_eq!(s.get("scheduler").unwrap(), Value::Word("sm2"));
+        assert_eq!(s.get("desired_retention").unwrap().to_string(), "0.9");
+        s.set("scheduler", "fsrs").unwrap();
+        s.set("desired_retention", "0.85").unwrap();
+        assert_eq!(s.scheduler, Scheduler::Fsrs);
+        assert_eq!(s.desired_retention_per_mille, 850);
+        assert!((s.desired_retention() - 0.85).abs() < 1e-6);
+        for bad in ["0.5", "1", "0.995", "0.9005", "ninety", ""] {
+            assert!(s.set("desired_retention", bad).is_err(), "{bad}");
+        }
+        assert!(s.set("scheduler", "anki").is_err());
+        s.validate().unwrap();
     }
 
     #[test]

@@ -100,6 +100,7 @@ pub fn review(
         lapses: before.map_or(0, |b| b.lapses) + u32::from(lapsed),
         first_reviewed: before.map_or(day, |b| b.first_reviewed),
         last_reviewed: day,
+        memory: before.and_then(|b| b.memory),
     }
 }
 

@@ -108,6 +108,7 @@ fn huge_intervals_saturate_instead_of_overflowing() {
         lapses: 0,
         first_reviewed: day("2020-01-01"),
         last_reviewed: day("2026-01-01"),
+        memory: None,
     };
     let after = review(Some(&state), grade(5), day("2026-01-01"), MAX_INTERVAL);
     assert!(after.due >= day("2026-01-01"));

@@ -286,10 +286,14 @@ impl Git {
         Ok(Some(theirs))
     }
 
-    /// The log files (`reviews/*.jsonl`, `curriculum/*.jsonl`) of the data dir as `commit`
+    /// The log files (`reviews/*.jsonl`, `curriculum/*.jsonl`, `parameters/*.jsonl`) of the data dir as `commit`
     /// holds them: path relative to the data dir, and bytes.
     pub fn logs_at(&self, commit: &str) -> Result<Vec<(String, Vec<u8>)>, SyncError> {
-        let dirs = [self.in_repo("reviews"), self.in_repo("curriculum")];
+        let dirs = [
+            self.in_repo("reviews"),
+            self.in_repo("curriculum"),
+            self.in_repo("parameters"),
+        ];
         let listed = self.step(
             &[
                 "ls-tree",
@@ -299,6 +303,7 @@ impl Git {
                 "--",
                 &dirs[0],
                 &dirs[1],
+                &dirs[2],
             ],
             NOTHING_CHANGED,
         )?;
@@ -511,7 +516,9 @@ impl Git {
 
 /// Whether a path of the data dir is one of hone's logs.
 pub fn is_log(relative: &str) -> bool {
-    (relative.starts_with("reviews/") || relative.starts_with("curriculum/"))
+    (relative.starts_with("reviews/")
+        || relative.starts_with("curriculum/")
+        || relative.starts_with("parameters/"))
         && relative.ends_with(".jsonl")
         && relative.matches('/').count() == 1
 }

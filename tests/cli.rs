@@ -140,7 +140,9 @@ fn config_shows_and_changes_settings() {
             "leech_threshold": 8,
             "maximum_interval_days": 36500,
             "new_order": "interleave",
-            "leech_action": "mark"
+            "leech_action": "mark",
+            "scheduler": "sm2",
+            "desired_retention": 0.9
         })
     );
 
@@ -152,6 +154,20 @@ fn config_shows_and_changes_settings() {
             .unwrap()
             .contains("new_per_day = 3")
     );
+
+    hone.ok(&["config", "desired_retention", "0.85"]);
+    assert_eq!(hone.ok(&["config", "desired_retention"]), "0.85\n");
+    assert!(
+        fs::read_to_string(hone.config_file())
+            .unwrap()
+            .contains("desired_retention = 0.85")
+    );
+    let out = hone.run_at(NOW, &["config", "desired_retention", "0.5"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("0.7 to 0.99"), "{}", stderr(&out));
+    let out = hone.run_at(NOW, &["config", "scheduler", "anki"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("sm2 or fsrs"), "{}", stderr(&out));
 
     let out = hone.run_at(NOW, &["config", "day_start_hour", "24"]);
     assert_eq!(out.status.code(), Some(2));

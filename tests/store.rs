@@ -474,7 +474,7 @@ fn a_reader_that_replayed_a_long_log_writes_the_snapshot_for_the_next() {
     assert_eq!(common::stdout(&out), due);
     let written = fs::read_to_string(snapshot(&hone)).unwrap();
     assert!(
-        written.starts_with("{\"schema\":4,"),
+        written.starts_with("{\"schema\":5,"),
         "rewritten: {written:.80}"
     );
     assert_eq!(hone.json(&["doctor", "--json"])["ok"], true);

@@ -661,3 +661,100 @@ fn a_sync_cut_short_is_finished_by_the_next_even_with_gits_locks_left_behind() {
     let shown = machines.json(1, &at(2, 5), &["show", "api/graphql", "--json"]);
     assert_eq!(shown["state"]["reviews"], 1, "{shown}");
 }
+
+/// Gives machine `m` a history long enough to fit FSRS parameters to: 40 cards, each answered
+/// on four days, and fits them.
+fn fit_parameters(machines: &Machines, m: usize) -> Value {
+    let cards: Vec<String> = machines.hones[m].json(&["cards", "--json"])["cards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .take(40)
+        .map(|c| c["id"].as_str().unwrap().to_owned())
+        .collect();
+    let mut lines = String::new();
+    for (d, day) in [2, 3, 9, 20].into_iter().enumerate() {
+        for (i, card) in cards.iter().enumerate() {
+            let grade = if (i + d) % 5 == 0 { 1 } else { 3 + (i + d) % 3 };
+            lines.push_str(&format!(
+                "{{\"card\":\"{card}\",\"grade\":{grade},\"at\":\"{}\"}}\n",
+                at(day, i)
+            ));
+        }
+    }
+    let out = machines.hones[m].run_with_stdin(&at(21, 0), &["answer", "--stdin"], &lines);
+    assert!(out.status.success(), "{}", stderr(&out));
+    machines.json(m, &at(21, 1), &["optimize", "--json"])
+}
+
+/// The fitted parameters the model uses on machine `m`: `hone show` of a card reviewed there.
+fn memory_of(machines: &Machines, m: usize, card: &str) -> Value {
+    let state = &machines.json(m, &at(22, 0), &["show", card, "--json"])["state"];
+    serde_json::json!([state["stability"], state["difficulty"]])
+}
+
+#[test]
+fn fitted_parameters_travel_with_sync_and_merge() {
+    for through_git in [true, false] {
+        let machines = Machines::new();
+        let fit = fit_parameters(&machines, 0);
+        let card = machines.hones[0].json(&["cards", "--json"])["cards"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        if through_git {
+            machines.with_remote();
+            machines.ok(0, &at(21, 2), &["sync"]);
+            machines.ok(1, &at(21, 3), &["sync"]);
+        } else {
+            let source = machines.hones[0].data_dir().display().to_string();
+            let merged = machines.json(1, &at(21, 3), &["merge", &source, "--json"]);
+            assert!(
+                merged["logs"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|l| l.as_str().unwrap().starts_with("parameters/")),
+                "{merged}"
+            );
+            let again = machines.json(1, &at(21, 4), &["merge", &source, "--json"]);
+            assert_eq!(again["added"], 0, "{again}");
+        }
+        let theirs = machines.hones[1].data_dir().join("parameters");
+        let names: Vec<_> = fs::read_dir(&theirs).unwrap().flatten().collect();
+        assert_eq!(names.len(), 1, "machine 0's log, under its name");
+        let line: Value = serde_json::from_str(
+            fs::read_to_string(names[0].path())
+                .unwrap()
+                .lines()
+                .next()
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(line["parameters"], fit["parameters"]);
+        assert_eq!(
+            memory_of(&machines, 0, &card),
+            memory_of(&machines, 1, &card)
+        );
+        if !through_git {
+            // Merged both ways, and both under FSRS with the fitted parameters: one schedule.
+            let source = machines.hones[1].data_dir().display().to_string();
+            machines.ok(0, &at(21, 5), &["merge", &source]);
+            for m in 0..2 {
+                machines.ok(m, &at(21, 6), &["config", "scheduler", "fsrs"]);
+            }
+            for args in [
+                &["due", "--json"][..],
+                &["show", &card, "--json"],
+                &["stats", "--json"],
+            ] {
+                let a = machines.ok(0, &at(22, 0), args);
+                assert_eq!(a, machines.ok(1, &at(22, 0), args), "{args:?}");
+            }
+        }
+        for m in 0..2 {
+            let doctor = machines.json(m, &at(22, 0), &["doctor", "--json"]);
+            assert_eq!(doctor["ok"], true, "machine {m}: {doctor}");
+        }
+    }
+}

@@ -65,6 +65,7 @@ pub fn extra(path: &str) -> Option<&'static Extra> {
         "mock" => &MOCK,
         "plan" => &PLAN,
         "why" => &WHY,
+        "optimize" => &OPTIMIZE,
         "completions" => &COMPLETIONS,
         "man" => &MAN,
         _ => return None,
@@ -282,12 +283,18 @@ pub const READINESS: Extra = extra!(
 pub const PLAN: Extra = extra!(
     "Prepare the schedule for an interview date" => "hone plan --interview 2026-12-15",
     "Show the plan and its daily workload" => "hone plan",
-    "Return to plain SM-2" => "hone plan --clear",
+    "Return to the plain schedule" => "hone plan --clear",
 );
 
 pub const WHY: Extra = extra!(
     "Why a card is due when it is, review by review" => "hone why api/rest",
     "The same as JSON" => "hone why api/rest --json",
+);
+
+pub const OPTIMIZE: Extra = extra!(
+    "Fit FSRS parameters to your reviews and compare SM-2, FSRS and FSRS fitted" => "hone optimize",
+    "Then schedule with FSRS and the fitted parameters" => "hone config scheduler fsrs",
+    "The figures as JSON" => "hone optimize --json",
 );
 
 pub const COMPLETIONS: Extra = extra!(

@@ -216,6 +216,11 @@ const FILES: &[(&str, &str)] = &[
          removals, decks in or out of reviews, the interview date.",
     ),
     (
+        "parameters/DEVICE.jsonl",
+        "The FSRS parameters hone optimize fitted on this machine, one JSON line per fit; the \
+         latest fit of any machine is in use. Absent until the first fit.",
+    ),
+    (
         ".gitignore, .stignore",
         "Written once, for syncing with git or Syncthing; edit them freely.",
     ),

@@ -68,7 +68,11 @@ pub fn run(ctx: &mut Ctx, args: AnswerArgs) -> anyhow::Result<()> {
 
 fn emit_answers(ctx: &mut Ctx, events: &[Recorded], json: bool) -> anyhow::Result<()> {
     for (event, state) in events {
-        if let Some(view) = AnswerView::of(event, state.as_ref()) {
+        let fsrs = ctx.settings.scheduler == crate::memory::Scheduler::Fsrs;
+        if let Some(mut view) = AnswerView::of(event, state.as_ref()) {
+            if fsrs && event.after().is_some() {
+                view = view.with_memory(event.after());
+            }
             ctx.emit(json, &view, render::answer)?;
         }
     }
@@ -96,6 +100,7 @@ fn record(ctx: &mut Ctx, answers: Vec<Wanted>) -> anyhow::Result<Vec<Recorded>> 
         } else {
             HashMap::new()
         };
+        let model = store.model()?;
         // Cards answered earlier in this batch, whose new state is not on disk yet.
         let mut changed: HashMap<&CardId, CardState> = HashMap::new();
         let mut logged = Vec::with_capacity(answers.len());
@@ -131,7 +136,7 @@ fn record(ctx: &mut Ctx, answers: Vec<Wanted>) -> anyhow::Result<Vec<Recorded>> 
                 Some(_) => ReviewKind::Practice,
                 None => ReviewKind::Scheduled,
             };
-            let event = answer::answer(card, graded, kind, current.as_ref(), when, id);
+            let event = answer::answer(card, graded, kind, current.as_ref(), when, id, &model);
             if let Some(after) = event.after() {
                 changed.insert(card, *after);
             }

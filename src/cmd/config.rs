@@ -42,6 +42,7 @@ fn print(ctx: &mut Ctx, json: bool, only: Option<&str>) -> anyhow::Result<()> {
                 let value = match value {
                     Value::Number(n) => serde_json::Value::from(*n),
                     Value::Word(w) => serde_json::Value::from(*w),
+                    Value::Fraction(n) => serde_json::Value::from(Value::fraction(*n)),
                 };
                 ((*key).to_owned(), value)
             })
@@ -52,6 +53,7 @@ fn print(ctx: &mut Ctx, json: bool, only: Option<&str>) -> anyhow::Result<()> {
         match values[key] {
             Value::Number(n) => writeln!(ctx.out, "{n}")?,
             Value::Word(w) => writeln!(ctx.out, "{w}")?,
+            Value::Fraction(n) => writeln!(ctx.out, "{}", Value::fraction(n))?,
         }
     } else {
         for (key, meaning) in KEYS {

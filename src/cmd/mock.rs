@@ -44,6 +44,7 @@ impl MockJournal for StoreJournal<'_> {
                 state.cards.get(card),
                 when,
                 store.new_review_id(),
+                &store.model()?,
             );
             Ok((vec![event.clone()], event))
         })
@@ -57,14 +58,20 @@ pub fn run(ctx: &mut Ctx, args: MockArgs) -> anyhow::Result<()> {
     let mut catalog = ctx.index()?;
     let cards = select(&catalog, &args.filter)?;
     let log = ctx.store.log()?;
+    let model = ctx.store.model()?;
+    let today = ctx.today();
     let state = ctx.state()?;
     let pool = Pool {
         deck: None, // `select` has applied the filter, and named what it could not find
         tag: None,
         definitions: args.definitions,
     };
-    // No memory model predicts recall yet: weakness comes from the SM-2 state and the log.
-    let candidates = mock::candidates(&cards, state, &log, |_| None, &pool);
+    // The memory model's recall today weighs a card seen before; one never seen has none.
+    let recall = |id: &CardId| {
+        let card = state.cards.get(id)?;
+        Some(f64::from(crate::memory::recall_on(&model, card, today)))
+    };
+    let candidates = mock::candidates(&cards, state, &log, recall, &pool);
     if candidates.is_empty() {
         return Err(UsageError(format!(
             "no card to ask: a mock asks question cards that are not suspended{}",

@@ -11,6 +11,7 @@ mod export;
 mod import;
 mod manual;
 mod mock;
+mod optimize;
 mod progress;
 mod review;
 mod show;
@@ -274,6 +275,7 @@ pub fn run(
     }
     let (settings, config_warnings) = store::config::load(&env.config_file)?;
     let mut store = Store::new(env.data_dir.clone(), env.lock_timeout, env.seed);
+    store.set_schedule(settings.scheduler, settings.desired_retention());
     for warning in config_warnings {
         store.warn(warning);
     }
@@ -318,6 +320,7 @@ pub fn run(
         Some(Command::Mock(args)) => mock::run(&mut ctx, args),
         Some(Command::Plan(args)) => progress::plan(&mut ctx, args),
         Some(Command::Why(args)) => progress::why(&mut ctx, args),
+        Some(Command::Optimize(args)) => optimize::run(&mut ctx, args),
         Some(Command::Completions(_) | Command::Man(_)) => Ok(()),
     });
     ctx.flush_warnings();

@@ -1,10 +1,11 @@
 //! `hone stats`, `hone readiness`, `hone plan` and `hone why`: progress, read from the log.
 
-use anyhow::{Context, anyhow};
+use anyhow::Context;
 
 use crate::cli::{CardArgs, Filter, PlanArgs, PointsArgs, ReadinessArgs, StatsArgs};
-use crate::model::{Grade, StudyDay};
+use crate::model::{Card, StudyDay};
 use crate::plan::{self, Plan};
+use crate::queue;
 use crate::render;
 use crate::stats;
 use crate::views::mock::MockHistoryView;
@@ -20,10 +21,12 @@ pub fn stats(ctx: &mut Ctx, args: StatsArgs) -> anyhow::Result<()> {
     let cards = select(&catalog, &args.filter)?;
     let log = ctx.store.log()?;
     let threshold = ctx.settings.leech_threshold;
+    let model = ctx.store.model()?;
     let pace = plan::Pace {
         plan: agenda.active_plan(),
         new_per_day: ctx.settings.new_per_day,
         max_interval: ctx.settings.max_interval_days,
+        model: &model,
     };
     let state = ctx.state()?;
     let done = agenda.done(state).new as usize;
@@ -44,15 +47,21 @@ pub fn stats(ctx: &mut Ctx, args: StatsArgs) -> anyhow::Result<()> {
 }
 
 pub fn readiness(ctx: &mut Ctx, args: ReadinessArgs) -> anyhow::Result<()> {
-    let catalog = ctx.index()?;
+    let (catalog, agenda) = ctx.load()?;
     let cards = select(&catalog, &args.filter)?;
     let log = ctx.store.log()?;
+    let model = ctx.store.model()?;
     let (today, threshold) = (ctx.today(), ctx.settings.leech_threshold);
+    let horizon = stats::Horizon {
+        model: &model,
+        today,
+        interview: agenda.active_plan().map(|p| p.interview),
+    };
     let state = ctx.state()?;
-    let topics = stats::readiness(&cards, state, &log, threshold, args.every_tag);
+    let topics = stats::readiness(&cards, state, &log, threshold, args.every_tag, horizon);
     ctx.emit(
         args.json,
-        &ReadinessView::of(today, &topics),
+        &ReadinessView::of(today, horizon.interview, &topics),
         render::readiness,
     )
 }
@@ -103,23 +112,37 @@ pub fn plan(ctx: &mut Ctx, args: PlanArgs) -> anyhow::Result<()> {
         n => (timed.iter().sum::<u64>() / n as u64 / 1000).max(1),
     };
     let all = select(&catalog, &Filter::default())?;
+    let model = ctx.store.model()?;
+    let shares = stats::last_shares(&log, &all);
     let state = ctx.state()?;
     let unseen = all
         .iter()
         .filter(|c| !state.cards.contains_key(&c.id) && !state.suspended.contains(&c.id))
         .count();
-    let days = match agenda.active_plan() {
+    let (days, predicted) = match agenda.active_plan() {
         Some(plan) => {
-            let seen = all
+            // Cards seen, then new ones in the order the queue introduces them.
+            let mut cards: Vec<&Card> = all
                 .iter()
-                .filter(|c| !state.suspended.contains(&c.id))
-                .filter_map(|c| Some((c.id.stable_hash(), *state.cards.get(&c.id)?)))
+                .filter(|c| state.cards.contains_key(&c.id) && !state.suspended.contains(&c.id))
+                .copied()
+                .collect();
+            cards.extend(queue::new_in_order(&all, state, &agenda.new_order));
+            let simulated = cards
+                .iter()
+                .map(|c| plan::SimCard {
+                    key: c.id.stable_hash(),
+                    state: state.cards.get(&c.id).copied(),
+                    share: shares.get(&c.id).copied().unwrap_or(0.0),
+                })
                 .collect();
             let done = agenda.done(state).new as usize;
-            let good = Grade::new(4).ok_or_else(|| anyhow!("grade 4"))?;
-            plan::workload(plan, agenda.today, seen, unseen, done, good)
+            let simulation = plan::workload(plan, agenda.today, simulated, done, &model);
+            let predicted =
+                stats::predicted_recall(&cards, &simulation.cards, &model, plan.interview);
+            (simulation.loads, Some(predicted))
         }
-        None => Vec::new(),
+        None => (Vec::new(), None),
     };
     let view = PlanView::of(
         agenda.today,
@@ -128,7 +151,8 @@ pub fn plan(ctx: &mut Ctx, args: PlanArgs) -> anyhow::Result<()> {
         agenda.limits,
         seconds,
         &days,
-    );
+    )
+    .with(model.scheduler, predicted.as_ref());
     ctx.emit(args.json, &view, render::plan)
 }
 
@@ -142,7 +166,8 @@ pub fn why(ctx: &mut Ctx, args: CardArgs) -> anyhow::Result<()> {
     let plan_due = state
         .as_ref()
         .map(|s| plan::due_day(agenda.active_plan(), agenda.today, &card, s));
-    let steps = stats::explain(&history);
+    let model = ctx.store.model()?;
+    let steps = stats::explain(&history, &model);
     let view = WhyView::of(
         card.as_str(),
         state.as_ref(),

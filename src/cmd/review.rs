@@ -47,6 +47,7 @@ impl Journal for StoreJournal<'_> {
                 state.cards.get(card),
                 when,
                 store.new_review_id(),
+                &store.model()?,
             );
             let suspension = super::answer::leech_suspension(&event, state, &settings, when, store);
             let recorded = Recorded {

@@ -2,7 +2,7 @@
 
 use crate::cli::CardArgs;
 use crate::render;
-use crate::views::ShowView;
+use crate::views::{ShowView, StateView};
 
 use super::{Ctx, find_card};
 
@@ -17,9 +17,12 @@ pub fn run(ctx: &mut Ctx, args: CardArgs) -> anyhow::Result<()> {
         state.suspended.contains(&card.id),
     );
     let log = ctx.store.history(&card.id)?;
+    let model = ctx.store.model()?;
+    let today = ctx.today();
+    let state = current.map(|s| StateView::today(&s, &model, today));
     ctx.emit(
         args.json,
-        &ShowView::of(card, current.as_ref(), suspended, &log),
+        &ShowView::of(card, state, suspended, &log),
         render::show,
     )
 }

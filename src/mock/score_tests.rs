@@ -75,6 +75,7 @@ fn answer_to(
         None,
         when,
         id.into(),
+        &crate::memory::Model::default(),
     )
 }
 

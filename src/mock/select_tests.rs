@@ -572,6 +572,7 @@ fn a_candidate_s_weakness_comes_from_its_state_its_missed_points_and_the_model()
             lapses: 2,
             first_reviewed: day,
             last_reviewed: day,
+            memory: None,
         },
     );
     let at = chrono::DateTime::parse_from_rfc3339("2026-03-02T09:00:00+01:00").unwrap();
@@ -598,6 +599,7 @@ fn a_candidate_s_weakness_comes_from_its_state_its_missed_points_and_the_model()
                 None,
                 when,
                 format!("p{i}"),
+                &crate::memory::Model::default(),
             )
         })
         .collect();

@@ -10,8 +10,10 @@ pub mod mock_screen;
 mod progress;
 pub mod review;
 pub mod safe;
+mod why;
 
-pub use progress::{plan, points, readiness, stats, why};
+pub use progress::{plan, points, readiness, stats};
+pub use why::why;
 
 use std::fmt::Write as _;
 
@@ -220,6 +222,49 @@ pub fn change(view: &ChangeView, _: Look) -> String {
     }
 }
 
+pub fn optimize(view: &crate::views::OptimizeView, _: Look) -> String {
+    let mut out = format!(
+        "Fitted FSRS parameters to {}; they are in use from now on.\n\n",
+        plural(view.reviews, "review", "reviews")
+    );
+    let _ = writeln!(
+        out,
+        "How well each model predicts your latest {} (fitted on the ones before them;\nlower is better):\n",
+        plural(view.held_out, "review", "reviews")
+    );
+    let m = &view.metrics;
+    let rows = [
+        ("SM-2 (R = 0.9^(t / I))", &m.sm2),
+        ("FSRS, default parameters", &m.fsrs_default),
+        ("FSRS, fitted parameters", &m.fsrs_optimized),
+    ]
+    .iter()
+    .map(|(name, metric)| {
+        vec![
+            (*name).to_owned(),
+            format!("{:.4}", metric.log_loss),
+            format!("{:.4}", metric.rmse),
+        ]
+    })
+    .collect::<Vec<_>>();
+    out.push_str(&table(&["MODEL", "LOG LOSS", "RMSE"], &rows));
+    if view.scheduler != "fsrs" {
+        out.push_str(
+            "\nReadiness and recall use them now; `hone config scheduler fsrs` schedules with them too.\n",
+        );
+    }
+    out
+}
+
+/// A number of days as a person reads it: one decimal under ten days, whole days above.
+pub fn days_text(days: f64) -> String {
+    if days < 10.0 {
+        format!("{days:.1} days")
+    } else {
+        format!("{days:.0} days")
+    }
+}
+
 pub fn show(view: &ShowView, look: Look) -> String {
     let card = &view.card;
     let mut out = format!(
@@ -264,6 +309,17 @@ pub fn show(view: &ShowView, look: Look) -> String {
                 plural(s.reviews as usize, "review", "reviews"),
                 plural(s.lapses as usize, "lapse", "lapses"),
             );
+            if let (Some(stability), Some(difficulty), Some(r)) =
+                (s.stability, s.difficulty, s.retrievability)
+            {
+                let _ = write!(
+                    out,
+                    "\nMemory: recall today {:.0}%, stability {}, difficulty {:.1} of 10.",
+                    r * 100.0,
+                    days_text(f64::from(stability)),
+                    difficulty
+                );
+            }
         }
     }
     out.push_str(if view.suspended {

@@ -6,8 +6,8 @@ use std::fmt::Write as _;
 use console::Style;
 
 use super::{Look, plural, table};
-use crate::views::progress::{DayCountView, ForecastDayView, StepView};
-use crate::views::{PlanView, PointsView, ReadinessView, StatsView, WhyView};
+use crate::views::progress::{DayCountView, ForecastDayView};
+use crate::views::{PlanView, PointsView, ReadinessView, StatsView};
 
 /// Shades for the calendar, from one answer to the busiest day; no answer is a dot.
 const SHADES: [char; 4] = ['░', '▒', '▓', '█'];
@@ -267,12 +267,16 @@ pub fn readiness(view: &ReadinessView, _: Look) -> String {
     }
     // The mock column only once there are mocks to show.
     let mocked = view.topics.iter().any(|t| t.mock.cards > 0);
+    let interview = view.interview.is_some();
     let rows: Vec<Vec<String>> = view
         .topics
         .iter()
         .map(|t| {
-            let mut row = vec![
-                t.tag.clone(),
+            let mut row = vec![t.tag.clone(), format!("{:.0}%", t.expected_recall * 100.0)];
+            if interview {
+                row.push(percent(t.expected_recall_on_interview));
+            }
+            row.extend([
                 format!("{:.0}%", t.readiness * 100.0),
                 format!("{}/{}", t.seen, t.cards),
                 percent(t.retention.rate),
@@ -280,26 +284,42 @@ pub fn readiness(view: &ReadinessView, _: Look) -> String {
                     .map_or_else(|| "-".to_owned(), |e| format!("{e:.2}")),
                 t.lapses.to_string(),
                 t.leeches.to_string(),
-            ];
+            ]);
             if mocked {
                 row.push(percent(t.mock.score));
             }
             row
         })
         .collect();
-    let mut header = vec![
-        "TOPIC",
-        "READY",
-        "SEEN",
-        "RETENTION",
-        "EASE",
-        "LAPSES",
-        "LEECHES",
-    ];
-    if mocked {
-        header.push("MOCK");
+    let mut headers = vec!["TOPIC", "RECALL"];
+    if interview {
+        headers.push("AT INTERVIEW");
     }
-    let mut out = table(&header, &rows);
+    headers.extend(["SOLID", "SEEN", "RETENTION", "EASE", "LAPSES", "LEECHES"]);
+    if mocked {
+        headers.push("MOCK");
+    }
+    let mut out = table(&headers, &rows);
+    out.push_str(
+        "\nRECALL: the expected share of a topic's key points you would recall today (R × what\nyour last answer covered, unseen cards 0)",
+    );
+    out.push_str(if interview {
+        "; AT INTERVIEW: on the interview day, if you\nstudy nothing more (`hone plan` predicts it with the plan followed).\n"
+    } else {
+        ".\n"
+    });
+    let raise: Vec<&crate::views::progress::TopicView> = view
+        .topics
+        .iter()
+        .filter(|t| !t.raise_most.is_empty())
+        .take(3)
+        .collect();
+    if !raise.is_empty() {
+        out.push_str("\nWould raise recall most:\n");
+        for topic in raise {
+            let _ = writeln!(out, "  {}: {}", topic.tag, topic.raise_most.join(", "));
+        }
+    }
     let next: Vec<&crate::views::progress::TopicView> = view
         .topics
         .iter()
@@ -315,12 +335,18 @@ pub fn readiness(view: &ReadinessView, _: Look) -> String {
     out
 }
 
+/// A scheduler as people write it.
+fn scheduler_name(setting: &str) -> &'static str {
+    if setting == "fsrs" { "FSRS" } else { "SM-2" }
+}
+
 pub fn plan(view: &PlanView, _: Look) -> String {
     let mut out = String::new();
     let Some(interview) = &view.interview else {
         let _ = writeln!(
             out,
-            "No interview plan: plain SM-2, {} and {} a day at most.\nSet one with `hone plan --interview YYYY-MM-DD`.",
+            "No interview plan: plain {}, {} and {} a day at most.\nSet one with `hone plan --interview YYYY-MM-DD`.",
+            scheduler_name(view.scheduler),
             super::plural(view.new_per_day as usize, "new card", "new cards"),
             view.reviews_per_day.map_or_else(
                 || "any number of reviews".to_owned(),
@@ -333,7 +359,8 @@ pub fn plan(view: &PlanView, _: Look) -> String {
     if !view.active {
         let _ = writeln!(
             out,
-            "The interview on {interview} has passed; scheduling is plain SM-2 again.\n`hone plan --clear` removes the plan."
+            "The interview on {interview} has passed; scheduling is plain {} again.\n`hone plan --clear` removes the plan.",
+            scheduler_name(view.scheduler)
         );
         return out;
     }
@@ -368,7 +395,7 @@ pub fn plan(view: &PlanView, _: Look) -> String {
     out.push_str("Every due card is shown each day (no review limit).\n");
     let _ = writeln!(
         out,
-        "Workload if every answer is good (grade 4), at {}s an answer:\n",
+        "Workload if every answer is as the memory model expects (4 when it expects recall, else 1),\nat {}s an answer:\n",
         view.seconds_per_answer
     );
     let weekly = view.days.len() > 35;
@@ -409,143 +436,25 @@ pub fn plan(view: &PlanView, _: Look) -> String {
         ],
         &rows,
     ));
-    out
-}
-
-/// A review's coverage of the key points, under its step of `why`.
-fn covered_line(out: &mut String, coverage: &crate::views::progress::CoverageView) {
-    let _ = write!(
-        out,
-        "   key points: covered {} of {}",
-        coverage.covered.len(),
-        coverage.points
-    );
-    if coverage.missed.is_empty() {
-        out.push('\n');
-        return;
-    }
-    out.push_str("; missed:\n");
-    for point in &coverage.missed {
-        let _ = writeln!(out, "     - {}", super::safe::visible(point));
-    }
-}
-
-pub fn why(view: &WhyView, _: Look) -> String {
-    let mut out = match &view.state {
-        None => format!("{} is new: it has never been reviewed", view.card),
-        Some(s) => format!(
-            "{}: due {} (interval {}, ease {}, {})",
-            view.card,
-            s.due,
-            plural(s.interval_days as usize, "day", "days"),
-            crate::views::progress::number(s.ease),
-            plural(s.repetitions as usize, "repetition", "repetitions")
-        ),
-    };
-    let _ = writeln!(out, "; study days start at {:02}:00.", view.day_start_hour);
-    if let Some(day) = &view.plan_due {
-        let _ = writeln!(out, "The interview plan brings it forward to {day}.");
-    }
-    if view.steps.is_empty() {
-        return out;
-    }
-    out.push_str("\nEF' = EF + (0.1 − (5 − q) × (0.08 + (5 − q) × 0.02)), at least 1.3.\n");
-    for (i, step) in view.steps.iter().enumerate() {
-        out.push('\n');
-        let n = i + 1;
-        match step {
-            StepView::Review {
-                reviewed_at,
-                day,
-                day_start_hour,
-                grade,
-                undone,
-                repetitions_before,
-                repetitions_after,
-                ease_before,
-                ease_change,
-                ease_floored,
-                ease_after,
-                interval_formula,
-                interval_after,
-                due,
-                agrees,
-                coverage,
-                ..
-            } => {
-                let start = day_start_hour
-                    .map_or_else(String::new, |h| format!(", days starting at {h:02}:00"));
-                let _ = writeln!(
-                    out,
-                    "{n}. {reviewed_at}: grade {grade}, study day {day}{start}"
-                );
-                let _ = writeln!(
-                    out,
-                    "   n {repetitions_before} → {repetitions_after}; {interval_formula}"
-                );
-                use crate::views::progress::number;
-                let floor = if *ease_floored {
-                    " (floored at 1.3)"
-                } else {
-                    ""
-                };
-                let _ = writeln!(
-                    out,
-                    "   EF {} {} {} = {}{floor}",
-                    number(*ease_before),
-                    if *ease_change < 0.0 { "−" } else { "+" },
-                    number(ease_change.abs()),
-                    number(*ease_after)
-                );
-                let _ = writeln!(
-                    out,
-                    "   due {day} + {} = {due}",
-                    plural(*interval_after as usize, "day", "days")
-                );
-                if let Some(coverage) = coverage {
-                    covered_line(&mut out, coverage);
-                }
-                if *undone {
-                    out.push_str("   (taken back by an undo below)\n");
-                }
-                if !agrees {
-                    out.push_str(
-                        "   note: the log records a different result from this arithmetic\n",
-                    );
-                }
-            }
-            StepView::Practice {
-                reviewed_at,
-                grade,
-                undone,
-                coverage,
-                ..
-            } => {
-                let _ = writeln!(
-                    out,
-                    "{n}. {reviewed_at}: grade {grade}, practice: the schedule did not change{}",
-                    if *undone { " (undone)" } else { "" }
-                );
-                if let Some(coverage) = coverage {
-                    covered_line(&mut out, coverage);
-                }
-            }
-            StepView::Undo {
-                reviewed_at,
-                undoes,
-                restored,
-                ..
-            } => {
-                let after = match restored {
-                    Some(s) => format!("due {} again", s.due),
-                    None => "new again".to_owned(),
-                };
-                let _ = writeln!(
-                    out,
-                    "{n}. {reviewed_at}: undo of {undoes}: the card is {after}"
-                );
-            }
-        }
+    if let Some(predicted) = &view.predicted {
+        let _ = writeln!(
+            out,
+            "\nOn {}, with the plan followed, you would recall about {:.0}% of the key points\n(expected recall: R on that day × what your last answer covered). By topic:\n",
+            predicted.interview,
+            predicted.expected_recall * 100.0
+        );
+        let rows: Vec<Vec<String>> = predicted
+            .topics
+            .iter()
+            .map(|t| {
+                vec![
+                    t.tag.clone(),
+                    t.cards.to_string(),
+                    format!("{:.0}%", t.expected_recall * 100.0),
+                ]
+            })
+            .collect();
+        out.push_str(&table(&["TOPIC", "CARDS", "RECALL"], &rows));
     }
     out
 }

@@ -1,10 +1,12 @@
-//! `hone why`: a card's schedule explained, one logged entry at a time, with the SM-2 arithmetic
-//! redone from the state before each review (and checked against what was logged).
+//! `hone why`: a card's schedule explained, one logged entry at a time, with the arithmetic
+//! redone from the state before each review (and checked against what was logged): SM-2's, the
+//! memory state's, and under FSRS its interval.
 
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, FixedOffset};
 
+use crate::memory::{self, Memory, Model, Scheduler};
 use crate::model::{Action, CardState, Event, Grade, StudyDay};
 use crate::points::Coverage;
 use crate::sm2::{self, Sm2};
@@ -24,6 +26,24 @@ pub enum IntervalRule {
     },
     /// q < 3: n = 0 and I = 1.
     Reset,
+    /// FSRS: I = S / f × (DR^(−1/w20) − 1), rounded, at least 1; `unrounded` before rounding.
+    Fsrs { unrounded: f32 },
+}
+
+/// What a review did to the memory state.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MemoryStep {
+    /// Days since the card's previous scheduled review (0 for the first).
+    pub elapsed_days: u32,
+    /// The probability of recall at the review, by the state before it; `None` for the first.
+    pub retrievability: Option<f32>,
+    pub rating: u32,
+    pub before: Option<Memory>,
+    pub after: Memory,
+    /// The forgetting curve's constants: f = 0.9^(−1/w20) − 1 and the decay w20.
+    pub factor: f32,
+    pub decay: f32,
+    pub desired_retention: f32,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -48,6 +68,7 @@ pub enum Step {
         /// Whether redoing the arithmetic gives what the log recorded.
         agrees: bool,
         coverage: Option<Coverage>,
+        memory: Option<MemoryStep>,
     },
     Practice {
         id: String,
@@ -65,8 +86,9 @@ pub enum Step {
     },
 }
 
-/// The steps that led to a card's state, from its log entries in order.
-pub fn explain(history: &[Event]) -> Vec<Step> {
+/// The steps that led to a card's state, from its log entries in order (as the replay sees
+/// them, with memory states), folded with `model`.
+pub fn explain(history: &[Event], model: &Model) -> Vec<Step> {
     let undone: BTreeSet<&str> = history.iter().filter_map(Event::undoes).collect();
     history
         .iter()
@@ -86,7 +108,7 @@ pub fn explain(history: &[Event]) -> Vec<Step> {
                     computed.interval_days = computed.interval_days.min(*max_interval);
                     let q = f64::from(answer.grade.value());
                     let ease_change = 0.1 - (5.0 - q) * (0.08 + (5.0 - q) * 0.02);
-                    let rule = match (answer.grade >= Grade::PASS, prior.repetitions) {
+                    let mut rule = match (answer.grade >= Grade::PASS, prior.repetitions) {
                         (false, _) => IntervalRule::Reset,
                         (true, 0) => IntervalRule::First,
                         (true, 1) => IntervalRule::Second,
@@ -96,6 +118,20 @@ pub fn explain(history: &[Event]) -> Vec<Step> {
                             product: f64::from(prior.interval_days) * prior.ease,
                         },
                     };
+                    let memory = memory_step(model, before.as_ref(), answer.grade, event.day);
+                    let mut capped_at = capped_at;
+                    let mut agrees_memory = true;
+                    if let Some(m) = &memory {
+                        agrees_memory = after.memory == Some(m.after);
+                        if model.scheduler == Scheduler::Fsrs {
+                            let unrounded = model.interval_unrounded(m.after);
+                            let interval = model.interval(m.after, *max_interval);
+                            capped_at =
+                                (unrounded.round() > *max_interval as f32).then_some(*max_interval);
+                            computed.interval_days = interval;
+                            rule = IntervalRule::Fsrs { unrounded };
+                        }
+                    }
                     Step::Review {
                         id: event.id.clone(),
                         at: event.at,
@@ -110,9 +146,11 @@ pub fn explain(history: &[Event]) -> Vec<Step> {
                         floored: prior.ease + ease_change < sm2::MIN_EASE,
                         capped_at,
                         due: after.due,
-                        agrees: computed == Sm2::of(after)
+                        agrees: agrees_memory
+                            && computed == Sm2::of(after)
                             && after.due == event.day.plus(computed.interval_days),
                         coverage: answer.coverage.clone(),
+                        memory,
                     }
                 }
                 Action::Practice { answer } => Step::Practice {
@@ -141,6 +179,32 @@ pub fn explain(history: &[Event]) -> Vec<Step> {
             })
         })
         .collect()
+}
+
+/// The memory step of a review graded `grade` on `day` of a card in state `before`, if the
+/// history carries memory states (the replay's does).
+fn memory_step(
+    model: &Model,
+    before: Option<&CardState>,
+    grade: Grade,
+    day: StudyDay,
+) -> Option<MemoryStep> {
+    let prior = match before {
+        Some(b) => Some((b.memory?, b.last_reviewed)),
+        None => None,
+    };
+    let elapsed = prior.map_or(0, |(_, last)| memory::elapsed(last, day));
+    let decay = model.parameters()[20];
+    Some(MemoryStep {
+        elapsed_days: elapsed,
+        retrievability: prior.map(|(m, _)| model.retrievability(m, elapsed as f32)),
+        rating: memory::rating(grade),
+        before: prior.map(|(m, _)| m),
+        after: model.step(prior, grade, day),
+        factor: 0.9f32.powf(-1.0 / decay) - 1.0,
+        decay,
+        desired_retention: model.desired_retention,
+    })
 }
 
 #[cfg(test)]
@@ -176,11 +240,12 @@ mod tests {
                     max_interval: crate::sm2::MAX_INTERVAL,
                 },
                 format!("r{i}"),
+                &crate::memory::Model::default(),
             );
             replay.push(&event).unwrap();
             log.push(event);
         }
-        let steps = explain(&log);
+        let steps = explain(&log, &crate::memory::Model::default());
         let rules: Vec<IntervalRule> = steps
             .iter()
             .map(|s| match s {
@@ -214,13 +279,20 @@ mod tests {
             coverage: None,
             mock: None,
         };
-        let mut event =
-            answer::answer(&card, graded, ReviewKind::Scheduled, None, when, "r".into());
+        let mut event = answer::answer(
+            &card,
+            graded,
+            ReviewKind::Scheduled,
+            None,
+            when,
+            "r".into(),
+            &crate::memory::Model::default(),
+        );
         if let Action::Review { after, .. } = &mut event.action {
             after.interval_days = 30;
         }
         assert!(matches!(
-            explain(&[event])[0],
+            explain(&[event], &crate::memory::Model::default())[0],
             Step::Review { agrees: false, .. }
         ));
     }

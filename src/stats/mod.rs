@@ -9,9 +9,11 @@ mod streak;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-pub use explain::{IntervalRule, Step, explain};
+pub use explain::{IntervalRule, MemoryStep, Step, explain};
 pub use points::{PointTally, checked_answers, missed_points};
-pub use readiness::{MockTally, Topic, readiness};
+pub use readiness::{
+    Horizon, MockTally, Predicted, Topic, expected_recall, last_shares, predicted_recall, readiness,
+};
 pub use streak::{Streak, streak};
 
 use crate::model::{Action, Card, CardState, Event, Grade, ReviewState, StudyDay};
@@ -170,7 +172,6 @@ pub fn stats(
         ..CardCounts::default()
     };
     let mut seen = Vec::new();
-    let mut unseen = 0;
     for card in cards {
         let card_state = state.cards.get(&card.id);
         let suspended = state.suspended.contains(&card.id);
@@ -182,21 +183,15 @@ pub fn stats(
             CardStage::Suspended => counts.suspended += 1,
         }
         counts.leeches += usize::from(is_leech(card_state, leech_threshold));
-        match (card_state, suspended) {
-            (Some(s), false) => seen.push((card.id.stable_hash(), *s)),
-            (None, false) => unseen += 1,
-            (_, true) => {}
+        if !suspended {
+            seen.push(plan::SimCard {
+                key: card.id.stable_hash(),
+                state: card_state.copied(),
+                share: 0.0,
+            });
         }
     }
-    let good = Grade::new(4).unwrap_or(Grade::GOOD);
-    let forecast = plan::simulate(
-        pace,
-        today,
-        FORECAST_DAYS,
-        seen,
-        (unseen, new_done_today),
-        good,
-    );
+    let forecast = plan::simulate(pace, today, FORECAST_DAYS, seen, new_done_today).loads;
 
     let ids: rustc_hash::FxHashSet<&crate::model::CardId> = cards.iter().map(|c| &c.id).collect();
     let mut activity = Activity::default();

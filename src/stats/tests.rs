@@ -17,12 +17,19 @@ fn card(id: &str, tags: &[&str]) -> Card {
     }
 }
 
+/// The default model.
+static MODEL: std::sync::LazyLock<crate::memory::Model> =
+    std::sync::LazyLock::new(crate::memory::Model::default);
+
 /// The default settings, no plan.
-const PACE: crate::plan::Pace<'static> = crate::plan::Pace {
-    plan: None,
-    new_per_day: 10,
-    max_interval: crate::sm2::MAX_INTERVAL,
-};
+fn pace() -> crate::plan::Pace<'static> {
+    crate::plan::Pace {
+        plan: None,
+        new_per_day: 10,
+        max_interval: crate::sm2::MAX_INTERVAL,
+        model: &MODEL,
+    }
+}
 
 fn day(s: &str) -> StudyDay {
     s.parse().unwrap()
@@ -53,6 +60,7 @@ fn history(answers: &[(&str, u8, &str, u64)]) -> (ReviewState, Vec<Event>) {
                 max_interval: crate::sm2::MAX_INTERVAL,
             },
             format!("e{i}"),
+            &crate::memory::Model::default(),
         );
         replay.push(&event).unwrap();
         log.push(event);
@@ -76,7 +84,7 @@ fn cards_are_counted_by_stage_and_leeches_on_top() {
         ("d/sus", 5, "2026-03-01", 10),
     ]);
     state.suspended.insert("d/sus".parse().unwrap());
-    let stats = stats(&refs, &state, &log, day("2026-03-02"), 8, &PACE, 0);
+    let stats = stats(&refs, &state, &log, day("2026-03-02"), 8, &pace(), 0);
     assert_eq!(
         stats.cards,
         CardCounts {
@@ -89,7 +97,7 @@ fn cards_are_counted_by_stage_and_leeches_on_top() {
             leeches: 0
         }
     );
-    let leeches = super::stats(&refs, &state, &log, day("2026-03-02"), 0, &PACE, 0)
+    let leeches = super::stats(&refs, &state, &log, day("2026-03-02"), 0, &pace(), 0)
         .cards
         .leeches;
     assert_eq!(
@@ -108,7 +116,7 @@ fn activity_counts_days_back_from_today() {
         ("d/b", 5, "2026-03-04", 20),
         ("d/b", 2, "2026-03-10", 40),
     ]);
-    let s = stats(&refs, &state, &log, day("2026-03-10"), 8, &PACE, 0);
+    let s = stats(&refs, &state, &log, day("2026-03-10"), 8, &pace(), 0);
     assert_eq!(
         s.activity.today,
         Tally {
@@ -142,14 +150,17 @@ fn true_retention_counts_reviews_of_cards_seen_before_and_skips_undone_ones() {
     };
     let undo = answer::undo(&log[4], when, "u".into()).unwrap();
     log.push(undo);
-    let state = replay_all(&mut [LogEntries {
-        name: "x.jsonl",
-        clamp: None,
-        events: log.clone(),
-    }])
+    let state = replay_all(
+        &mut [LogEntries {
+            name: "x.jsonl",
+            clamp: None,
+            events: log.clone(),
+        }],
+        &crate::memory::Model::default(),
+    )
     .unwrap()
     .state;
-    let s = stats(&refs, &state, &log, day("2026-03-03"), 8, &PACE, 0);
+    let s = stats(&refs, &state, &log, day("2026-03-03"), 8, &pace(), 0);
     assert_eq!(
         s.retention,
         Recall {
@@ -183,7 +194,7 @@ fn the_forecast_counts_due_cards_per_day_with_overdue_today() {
         ("d/b", 5, "2026-03-05", 0),
         ("d/c", 5, "2026-03-06", 0),
     ]);
-    let s = stats(&refs, &state, &log, day("2026-03-06"), 8, &PACE, 0);
+    let s = stats(&refs, &state, &log, day("2026-03-06"), 8, &pace(), 0);
     assert_eq!(s.forecast.len(), FORECAST_DAYS as usize);
     let reviews = |i: usize| (s.forecast[i].day, s.forecast[i].reviews);
     assert_eq!(reviews(0), (day("2026-03-06"), 2), "a (overdue) and b");
@@ -197,8 +208,18 @@ fn the_forecast_counts_due_cards_per_day_with_overdue_today() {
     );
 }
 
+/// Expected recall as of 2026-03-03, without a plan.
+fn horizon(model: &crate::memory::Model) -> Horizon<'_> {
+    Horizon {
+        model,
+        today: day("2026-03-03"),
+        interview: None,
+    }
+}
+
 #[test]
 fn readiness_puts_the_least_ready_topic_first_and_names_what_to_drill() {
+    let model = crate::memory::Model::default();
     let cards = [
         card("d/a1", &["alpha"]),
         card("d/a2", &["alpha"]),
@@ -213,7 +234,7 @@ fn readiness_puts_the_least_ready_topic_first_and_names_what_to_drill() {
         ("d/a2", 5, "2026-03-02", 0),
         ("d/b1", 0, "2026-03-01", 0),
     ]);
-    let topics = readiness(&refs, &state, &log, 8, false);
+    let topics = readiness(&refs, &state, &log, 8, false, horizon(&model));
     assert_eq!(
         topics.iter().map(|t| t.tag.as_str()).collect::<Vec<_>>(),
         ["beta", "alpha"]
@@ -229,7 +250,7 @@ fn readiness_puts_the_least_ready_topic_first_and_names_what_to_drill() {
     );
     assert_eq!(topics[1].readiness, 1.0);
     assert!(topics[1].average_ease.unwrap() > 2.5);
-    let every = readiness(&refs, &state, &log, 8, true);
+    let every = readiness(&refs, &state, &log, 8, true, horizon(&model));
     assert!(every.iter().any(|t| t.tag == "extra"));
 }
 
@@ -295,8 +316,117 @@ fn undone_answers_do_not_count_as_misses() {
     assert_eq!(checked_answers(&[&card], &log), 0);
 }
 
+/// `n` cards of topic `tag`, each answered with `grades` on the days given.
+fn candidate(
+    tag: &str,
+    n: usize,
+    answers: &[(u8, &str)],
+) -> (Vec<Card>, Vec<(String, u8, String)>) {
+    let cards: Vec<Card> = (0..n)
+        .map(|i| card(&format!("{tag}/c{i}"), &[tag]))
+        .collect();
+    let mut log = Vec::new();
+    for (q, on) in answers {
+        for c in &cards {
+            log.push((c.id.to_string(), *q, (*on).to_owned()));
+        }
+    }
+    (cards, log)
+}
+
+fn replayed(answers: &[(String, u8, String)]) -> (ReviewState, Vec<Event>) {
+    let mut sorted: Vec<&(String, u8, String)> = answers.iter().collect();
+    sorted.sort_by(|a, b| a.2.cmp(&b.2));
+    let borrowed: Vec<(&str, u8, &str, u64)> = sorted
+        .iter()
+        .map(|(c, q, d)| (c.as_str(), *q, d.as_str(), 10))
+        .collect();
+    history(&borrowed)
+}
+
+#[test]
+fn two_good_grades_a_day_apart_do_not_make_a_topic_ready() {
+    let model = crate::memory::Model::default();
+    let (cards, answers) = candidate("api", 5, &[(4, "2026-03-01"), (4, "2026-03-02")]);
+    let refs: Vec<&Card> = cards.iter().collect();
+    let (state, log) = replayed(&answers);
+    let soon = Horizon {
+        interview: Some(day("2026-04-01")),
+        ..horizon(&model)
+    };
+    let topic = &readiness(&refs, &state, &log, 8, false, soon)[0];
+    // Every card is solid, so the old measure called the topic fully ready.
+    assert_eq!(topic.readiness, 1.0);
+    assert!(topic.expected_recall < 0.76, "{}", topic.expected_recall);
+    let on_interview = topic.expected_recall_on_interview.unwrap();
+    assert!(on_interview < 0.65, "{on_interview}");
+    // Even perfect answers, a day apart, fade before an interview a month away.
+    let (cards, answers) = candidate("api", 5, &[(5, "2026-03-01"), (5, "2026-03-02")]);
+    let refs: Vec<&Card> = cards.iter().collect();
+    let (state, log) = replayed(&answers);
+    let topic = &readiness(&refs, &state, &log, 8, false, soon)[0];
+    assert!(topic.expected_recall > 0.95, "{}", topic.expected_recall);
+    let on_interview = topic.expected_recall_on_interview.unwrap();
+    assert!(on_interview < 0.9, "{on_interview}");
+}
+
+#[test]
+fn a_topic_with_recent_lapses_ranks_below_one_without() {
+    let model = crate::memory::Model::default();
+    let days = [
+        "2026-02-01",
+        "2026-02-03",
+        "2026-02-10",
+        "2026-02-12",
+        "2026-02-25",
+    ];
+    let steady: Vec<(u8, &str)> = days.iter().map(|d| (4, *d)).collect();
+    let lapsed: Vec<(u8, &str)> = days
+        .iter()
+        .zip([4, 4, 1, 4, 4])
+        .map(|(d, q)| (q, *d))
+        .collect();
+    let (mut cards, mut answers) = candidate("cache", 4, &lapsed);
+    let (more_cards, more_answers) = candidate("queue", 4, &steady);
+    cards.extend(more_cards);
+    answers.extend(more_answers);
+    let refs: Vec<&Card> = cards.iter().collect();
+    let (state, log) = replayed(&answers);
+    let topics = readiness(&refs, &state, &log, 8, false, horizon(&model));
+    assert_eq!(
+        topics.iter().map(|t| t.tag.as_str()).collect::<Vec<_>>(),
+        ["cache", "queue"]
+    );
+    assert!(topics[0].expected_recall < topics[1].expected_recall - 0.01);
+    // The old measure could not tell them apart: both are solid again.
+    assert_eq!(topics[0].readiness, topics[1].readiness);
+}
+
+#[test]
+fn unseen_cards_count_zero_and_would_raise_recall_most() {
+    let model = crate::memory::Model::default();
+    let (cards, _) = candidate("sql", 4, &[]);
+    let refs: Vec<&Card> = cards.iter().collect();
+    let (state, log) = history(&[
+        ("sql/c0", 5, "2026-03-01", 10),
+        ("sql/c0", 5, "2026-03-02", 10),
+    ]);
+    let topic = &readiness(&refs, &state, &log, 8, false, horizon(&model))[0];
+    let seen = state.cards.get(&cards[0].id);
+    let one = expected_recall(&model, seen, 1.0, day("2026-03-03"));
+    assert!(one > 0.95);
+    assert!((topic.expected_recall - one / 4.0).abs() < 1e-12);
+    assert_eq!(topic.raise_most.len(), 3);
+    assert!(
+        !topic.raise_most.contains(&cards[0].id),
+        "{:?}",
+        topic.raise_most
+    );
+}
+
 #[test]
 fn readiness_counts_each_card_s_latest_mock_answer_and_not_other_answers() {
+    let model = crate::memory::Model::default();
     let cards = [
         card("d/a", &["t"]),
         card("d/b", &["t"]),
@@ -337,12 +467,13 @@ fn readiness_counts_each_card_s_latest_mock_answer_and_not_other_answers() {
             None,
             when,
             format!("m{n}"),
+            &crate::memory::Model::default(),
         )
     };
     log.push(mock_answer("d/a", 1, 0));
     log.push(mock_answer("d/a", 4, 1));
     log.push(mock_answer("d/b", 2, 2));
-    let topics = readiness(&refs, &state, &log, 8, false);
+    let topics = readiness(&refs, &state, &log, 8, false, horizon(&model));
     let mock_of = |tag: &str| topics.iter().find(|t| t.tag == tag).unwrap().mock;
     assert_eq!(
         mock_of("t"),
@@ -367,7 +498,7 @@ fn readiness_counts_each_card_s_latest_mock_answer_and_not_other_answers() {
     )
     .unwrap();
     log.push(undo);
-    let topics = readiness(&refs, &state, &log, 8, false);
+    let topics = readiness(&refs, &state, &log, 8, false, horizon(&model));
     assert_eq!(
         topics.iter().find(|t| t.tag == "t").unwrap().mock.covered,
         0

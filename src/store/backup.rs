@@ -75,6 +75,7 @@ impl Store {
         for (dir, exts) in [
             ("reviews", &[".jsonl"][..]),
             ("curriculum", &[".jsonl"][..]),
+            ("parameters", &[".jsonl"][..]),
             ("decks", &[".jsonl", ".json"][..]),
         ] {
             let path = self.paths.root.join(dir);
@@ -252,7 +253,9 @@ impl Store {
             // Deck files, the plan and deck settings are only ever replaced whole (a new file
             // renamed over the old), never changed in place: a hard link keeps this version
             // as surely as a copy, in no space. Logs grow in place, so they are copied.
-            let is_log = relative.starts_with("reviews/") || relative.starts_with("curriculum/");
+            let is_log = relative.starts_with("reviews/")
+                || relative.starts_with("curriculum/")
+                || relative.starts_with("parameters/");
             let linked = !is_log && fs::hard_link(&from, &to).is_ok();
             let bytes = if linked {
                 fs::metadata(&to).map_err(io_error(&to, "back up"))?.len()

@@ -53,6 +53,7 @@ pub fn parse(path: &Path, text: &str) -> Result<(Settings, Vec<String>), StoreEr
         let value = match item.as_value() {
             Some(toml_edit::Value::Integer(n)) => n.value().to_string(),
             Some(toml_edit::Value::String(s)) => s.value().to_owned(),
+            Some(toml_edit::Value::Float(f)) => f.value().to_string(),
             _ => {
                 return Err(corrupt(
                     line,
@@ -90,6 +91,9 @@ pub fn save_key(
     let value = match settings.get(key) {
         Ok(crate::settings::Value::Number(n)) => toml_edit::value(i64::from(n)),
         Ok(crate::settings::Value::Word(w)) => toml_edit::value(w),
+        Ok(crate::settings::Value::Fraction(n)) => {
+            toml_edit::value(crate::settings::Value::fraction(n))
+        }
         Err(e) => return Err(StoreError::Refused(e.to_string())),
     };
     match document

@@ -149,8 +149,8 @@ impl Store {
     }
 
     /// The snapshot must equal the replay of the part of each log it says it reflects.
-    fn check_snapshot(&self, logs: &BTreeMap<String, Vec<u8>>, checks: &mut Vec<Check>) {
-        let path = &self.paths.snapshot;
+    fn check_snapshot(&mut self, logs: &BTreeMap<String, Vec<u8>>, checks: &mut Vec<Check>) {
+        let path = &self.paths.snapshot.clone();
         let bytes = match fs::read(path) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
@@ -170,8 +170,20 @@ impl Store {
                 return;
             }
         };
+        let model = match self.model() {
+            Ok(model) => model,
+            Err(e) => {
+                checks.push(check("parameters", Status::Failed, e.to_string()));
+                return;
+            }
+        };
         let (state, positions) = match parse_snapshot(path, &bytes) {
-            Ok(Some(parsed)) => parsed,
+            Ok(Some((_, _, folded_with))) if folded_with != super::snapshot::model_key(&model) => {
+                let detail = "folded with other settings or parameters; the next command rebuilds it from the logs";
+                checks.push(check("snapshot", Status::Warning, detail));
+                return;
+            }
+            Ok(Some((state, positions, _))) => (state, positions),
             Ok(None) => {
                 let detail = "in an older format; the next command rebuilds it from the logs";
                 checks.push(check("snapshot", Status::Warning, detail));
@@ -230,7 +242,7 @@ impl Store {
                 events,
             });
         }
-        let replayed = match replay_all(&mut logs_read) {
+        let replayed = match replay_all(&mut logs_read, &model) {
             Ok(replayed) => replayed.state,
             Err(conflict) => {
                 let names: Vec<String> = positions.keys().cloned().collect();

@@ -32,9 +32,10 @@ impl Store {
             return Ok(Vec::new());
         }
         let _lock = self.lock(Mode::Shared)?;
+        let model = self.model()?;
         let (names, logs) = self.read_all_logs()?;
         let entries = Self::entries_of(&names, logs);
-        match replay::history(entries) {
+        match replay::history(entries, &model) {
             Ok(history) => Ok(history.into_iter().map(|(_, event)| event).collect()),
             Err(conflict) => Err(self.conflict_error(&names, &conflict)),
         }
@@ -534,6 +535,7 @@ mod tests {
                 before.as_ref(),
                 when,
                 format!("{i:032x}"),
+                &crate::memory::Model::default(),
             );
             before = event.after().copied();
             let event = Event {

@@ -45,6 +45,7 @@ impl Store {
             &self.paths.curriculum,
             &self.paths.decks,
             &self.paths.reviews,
+            &self.parameters_dir(),
         ] {
             let mut names: Vec<_> = match fs::read_dir(dir) {
                 Ok(entries) => entries

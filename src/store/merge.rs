@@ -3,7 +3,8 @@
 //! skipped; the same id with other content is a conflict, and the merge is refused whole before
 //! anything is written. New entries go into a log named after the device they come from, so
 //! that two data dirs that merge each other end with the same logs, and so the same state.
-//! Only log files are written here, and only by appending.
+//! A data dir's fitted FSRS parameters come along the same way. Only log files are written
+//! here, and only by appending.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
@@ -189,6 +190,16 @@ impl Store {
         let ours_changes = self.ours(&curriculum_dir, super::curriculum::read_changes)?;
         let change_plan = plan(&ours_changes, &changes)
             .map_err(|c| self.merge_conflict(source, &changes, &curriculum_dir, c))?;
+        // A data dir's fitted parameters come along, each fit once; checked before anything
+        // is written, like every entry.
+        let parameters = if source.is_dir() {
+            Self::parameters_logs_in(source)?
+        } else {
+            Vec::new()
+        };
+        for (name, bytes) in &parameters {
+            super::parameters::parse_parameters(&source.join("parameters").join(name), bytes)?;
+        }
         let mut report = MergeReport {
             added: review_plan.added + change_plan.added,
             already: review_plan.already + change_plan.already,
@@ -210,6 +221,9 @@ impl Store {
             self.append_to(&path, &name, text.as_bytes())?;
             logs.insert(format!("curriculum/{name}"));
         }
+        let (fits, parameter_logs) = self.take_parameters(&parameters)?;
+        report.added += fits;
+        logs.extend(parameter_logs);
         report.logs = logs.into_iter().collect();
         self.refresh()?;
         if report.added > 0 {

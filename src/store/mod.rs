@@ -6,6 +6,7 @@
 //!   card by card, decks in or out of reviews, the interview plan), one per device;
 //! - `decks/`, `deck-settings.json`, `plan.json`: the same, as older hones kept them; read, and
 //!   moved into a curriculum log by the first change;
+//! - `parameters/<device>.jsonl`: the FSRS parameters `hone optimize` fitted, appended;
 //! - `local/snapshot.json`: every card's state, a checkpoint derived from the logs;
 //! - `local/due-count.json`: recent `due --count` results with their inputs (`memo`);
 //! - `local/device.json`, `local/lock`, `local/torn/`, `local/damaged/`, `local/backups/`: this
@@ -30,6 +31,7 @@ mod lock;
 mod log;
 mod memo;
 mod merge;
+mod parameters;
 mod records;
 mod refresh;
 mod restore;
@@ -45,6 +47,7 @@ use std::time::Duration;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
+use crate::memory::{Model, Scheduler};
 use crate::model::{Event, ReviewState};
 use crate::replay::Replay;
 pub use backup::{BACKUP_EVERY_MINUTES, BackupInfo};
@@ -54,6 +57,7 @@ pub(crate) use lock::Lock;
 use lock::{LockState, Mode};
 pub use memo::Fingerprint;
 pub use merge::MergeReport;
+pub use parameters::Fitted;
 use records::LogPosition;
 pub use restore::RestoreReport;
 
@@ -158,6 +162,14 @@ struct Cache {
 }
 
 impl Cache {
+    /// An empty cache whose reviews will be folded with `model`.
+    fn with_model(model: Model) -> Cache {
+        Cache {
+            replay: Replay::new(ReviewState::default(), None, model),
+            ..Cache::default()
+        }
+    }
+
     /// Whether the snapshot lags far enough behind the logs to be rewritten.
     fn checkpoint_due(&self) -> bool {
         self.replayed_all || self.unsnapshotted_bytes() >= CHECKPOINT_BYTES.max(self.snapshot_bytes)
@@ -189,6 +201,10 @@ pub struct Store {
     cleaned: bool,
     /// Per curriculum log: where an incomplete last line starts.
     torn_curriculum: BTreeMap<String, u64>,
+    /// The scheduler and desired retention of the settings.
+    schedule: (Scheduler, f32),
+    /// The model reviews are folded with, once the fitted parameters have been read.
+    model: Option<Model>,
 }
 
 impl Store {
@@ -205,7 +221,40 @@ impl Store {
             warnings: Vec::new(),
             cleaned: false,
             torn_curriculum: BTreeMap::new(),
+            schedule: (Scheduler::Sm2, crate::memory::DEFAULT_RETENTION),
+            model: None,
         }
+    }
+
+    /// The scheduler and desired retention to fold reviews with (the settings'); the FSRS
+    /// parameters come from the data dir.
+    pub fn set_schedule(&mut self, scheduler: Scheduler, desired_retention: f32) {
+        if self.schedule != (scheduler, desired_retention) {
+            self.schedule = (scheduler, desired_retention);
+            self.model = None;
+            self.cache = None;
+        }
+    }
+
+    /// The model reviews are folded with: the settings' scheduler and retention, and the
+    /// parameters fitted last (FSRS's defaults if none were).
+    pub fn model(&mut self) -> Result<Model, StoreError> {
+        if let Some(model) = &self.model {
+            return Ok(model.clone());
+        }
+        let (scheduler, retention) = self.schedule;
+        let model = match self.fitted()? {
+            Some(fit) => Model::new(scheduler, retention, &fit.parameters).map_err(|e| {
+                StoreError::Corrupt {
+                    path: fit.path.clone(),
+                    line: Some(fit.line),
+                    reason: e.to_string(),
+                }
+            })?,
+            None => Model::default().with(scheduler, retention),
+        };
+        self.model = Some(model.clone());
+        Ok(model)
     }
 
     pub fn root(&self) -> &Path {

@@ -17,8 +17,9 @@ use crate::sm2::{self, MIN_EASE};
 pub const LOG_SCHEMA: u32 = 2;
 /// Version of `local/snapshot.json`. Older ones are outdated caches, rebuilt from the logs: 2 kept
 /// cards in rows, 3 replays the logs of every device in one order (`replay`), 4 orders them by
-/// stamp, schedules a card once a study day and records a fingerprint of each log's tail.
-pub const SNAPSHOT_SCHEMA: u32 = 4;
+/// stamp, schedules a card once a study day and records a fingerprint of each log's tail; 5 adds
+/// each card's memory state and the fingerprint of the model it was folded with.
+pub const SNAPSHOT_SCHEMA: u32 = 5;
 /// Version of `local/device.json`.
 pub const DEVICE_SCHEMA: u32 = 1;
 
@@ -35,6 +36,12 @@ pub struct StateRecord {
     pub first_reviewed: NaiveDate,
     #[serde(with = "day")]
     pub last_reviewed: NaiveDate,
+    /// The memory state, written since hone computes one (older lines have none; the replay
+    /// computes it either way).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stability: Option<f32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub difficulty: Option<f32>,
 }
 
 /// Dates as `YYYY-MM-DD`, read by hand: chrono's general parser was a tenth of the time it takes
@@ -166,6 +173,8 @@ impl From<&CardState> for StateRecord {
             lapses: s.lapses,
             first_reviewed: s.first_reviewed.date(),
             last_reviewed: s.last_reviewed.date(),
+            stability: s.memory.map(|m| m.stability),
+            difficulty: s.memory.map(|m| m.difficulty),
         }
     }
 }
@@ -187,6 +196,17 @@ impl StateRecord {
             lapses: self.lapses,
             first_reviewed: StudyDay::from_date(self.first_reviewed),
             last_reviewed: StudyDay::from_date(self.last_reviewed),
+            memory: match (self.stability, self.difficulty) {
+                (Some(stability), Some(difficulty))
+                    if stability.is_finite() && difficulty.is_finite() =>
+                {
+                    Some(crate::memory::Memory {
+                        stability,
+                        difficulty,
+                    })
+                }
+                _ => None,
+            },
         })
     }
 }
@@ -532,6 +552,8 @@ pub fn tail_of(line: &[u8]) -> (u64, u64) {
 #[derive(Debug, Serialize, Deserialize)]
 pub struct SnapshotHeader {
     pub schema: u32,
+    /// The fingerprint of the model the reviews were folded with.
+    pub model: String,
     pub logs: BTreeMap<String, LogPosition>,
     pub suspended: Vec<String>,
     /// Study days with at least one answer, for streaks.
@@ -565,6 +587,7 @@ mod tests {
             lapses: 1,
             first_reviewed: day,
             last_reviewed: day,
+            memory: None,
         }
     }
 
@@ -616,8 +639,17 @@ mod tests {
             None,
             when,
             "r".into(),
+            &crate::memory::Model::default(),
         );
-        let practice = answer::answer(&card, graded, ReviewKind::Practice, None, when, "p".into());
+        let practice = answer::answer(
+            &card,
+            graded,
+            ReviewKind::Practice,
+            None,
+            when,
+            "p".into(),
+            &crate::memory::Model::default(),
+        );
         let events = [
             answer::undo(&review, when, "u1".into()).unwrap(),
             answer::undo(&practice, when, "u2".into()).unwrap(),
@@ -671,7 +703,15 @@ mod tests {
             mock: Some(mock.clone()),
         };
         let card: CardId = "api/rest".parse().unwrap();
-        let mut event = answer::answer(&card, graded, ReviewKind::Practice, None, when, "m".into());
+        let mut event = answer::answer(
+            &card,
+            graded,
+            ReviewKind::Practice,
+            None,
+            when,
+            "m".into(),
+            &crate::memory::Model::default(),
+        );
         event.stamp = Some(Stamp {
             millis: at.timestamp_millis(),
             counter: 0,

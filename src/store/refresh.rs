@@ -50,7 +50,8 @@ impl Store {
     /// Brings the cache up to date with the files. Call only under a lock.
     pub(super) fn refresh(&mut self) -> Result<(), StoreError> {
         if self.cache.is_none() {
-            let cache = match self.read_snapshot() {
+            let model = self.model()?;
+            let cache = match self.read_snapshot(&model) {
                 Ok(cache) => cache,
                 Err(StoreError::Corrupt { path, reason, .. }) => {
                     // The snapshot is derived from the logs: set the damaged one aside, intact,
@@ -60,7 +61,7 @@ impl Store {
                         "{}: {reason}; {kept}; the state was rebuilt from the review logs",
                         shown(&path)
                     ));
-                    Cache::default()
+                    Cache::with_model(model)
                 }
                 Err(e) => return Err(e),
             };
@@ -129,8 +130,9 @@ impl Store {
                 torn: whole.torn,
             });
         }
+        let model = self.model()?;
         let mut entries: Vec<LogEntries> = tails.iter_mut().map(Tail::entries).collect();
-        let replayed = match replay::replay_all(&mut entries) {
+        let replayed = match replay::replay_all(&mut entries, &model) {
             Ok(replayed) => replayed,
             Err(conflict) => {
                 let names: Vec<String> = tails.iter().map(|t| t.name.clone()).collect();
@@ -141,7 +143,7 @@ impl Store {
         entries.clear();
         let cache = self.cache.get_or_insert_with(Cache::default);
         let had_snapshot = !cache.snapshot.is_empty();
-        cache.replay = Replay::new(replayed.state, replayed.latest);
+        cache.replay = Replay::new(replayed.state, replayed.latest, model);
         cache.read.clear();
         cache.replayed_all = had_snapshot;
         for (tail, last) in tails.iter_mut().zip(lasts) {

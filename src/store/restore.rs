@@ -261,6 +261,10 @@ impl Store {
             )?;
         }
 
+        // The fitted parameters go back too: the fit the backup used is the latest again.
+        self.restore_parameters(&dir, now)?;
+        self.model = None;
+
         // The state is replayed from the logs from now on.
         match fs::remove_file(&self.paths.snapshot) {
             Ok(()) => {}

@@ -3,8 +3,9 @@
 //! commit, folding in logs as another machine's commit holds them, and saving every log line
 //! before git may touch the work tree.
 //!
-//! Every synced file is a log written by one machine only (its own); `local/` is this machine's
-//! own and never synced.
+//! Every synced file is a log written by one machine only (its own): the review and curriculum
+//! logs, and the logs of fitted FSRS parameters; `local/` is this machine's own and never
+//! synced.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
@@ -86,6 +87,7 @@ impl Store {
         for (dir, name) in [
             (self.paths.reviews.clone(), "reviews"),
             (self.paths.curriculum.clone(), "curriculum"),
+            (self.parameters_dir(), "parameters"),
         ] {
             let (names, _) = regular_jsonl_files(&dir)?;
             files.extend(names.into_iter().map(|n| format!("{name}/{n}")));
@@ -103,10 +105,15 @@ impl Store {
         let _lock = self.exclusive()?;
         let mut appends: Vec<(std::path::PathBuf, Vec<u8>, u64)> = Vec::new();
         let mut diverged = Vec::new();
+        let mut parameters = Vec::new();
         for (relative, bytes) in logs {
             let Some((kind, name)) = relative.split_once('/') else {
                 continue;
             };
+            if kind == "parameters" {
+                parameters.push((name.to_owned(), bytes.clone()));
+                continue;
+            }
             let dir = match kind {
                 "reviews" => self.paths.reviews.clone(),
                 "curriculum" => self.paths.curriculum.clone(),
@@ -160,10 +167,16 @@ impl Store {
             let _ = fs::remove_dir_all(&temp);
             received.entries += merged?.added;
         }
+        // Fitted parameters are checked first too: a line that does not parse refuses the whole.
+        for (name, bytes) in &parameters {
+            let label = Path::new("the remote's parameters").join(name);
+            super::parameters::parse_parameters(&label, bytes)?;
+        }
         for (path, tail, from) in appends {
             let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
             append_synced(&path, &dir, &tail, Some(from))?;
         }
+        self.take_parameters(&parameters)?;
         self.cache = None;
         self.torn_curriculum.clear();
         Ok(received)
@@ -193,6 +206,7 @@ impl Store {
         for (dir, kind) in [
             (self.paths.reviews.clone(), "reviews"),
             (self.paths.curriculum.clone(), "curriculum"),
+            (self.parameters_dir(), "parameters"),
         ] {
             let (names, _) = regular_jsonl_files(&dir)?;
             for name in names {

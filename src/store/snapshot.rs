@@ -6,15 +6,19 @@
 //! cards):
 //!
 //! ```text
-//! {"schema":4,"logs":{...},"suspended":[...],"active_days":[...],"card_count":2,"cards":[
-//! ["api/rest",3,2.5,14,"2026-03-05",5,0,"2026-01-06","2026-02-19"],
-//! ["sql/joins",0,2.18,1,"2026-03-03",4,1,"2026-02-01","2026-03-02"]
+//! {"schema":5,"model":"3f9a...","logs":{...},"suspended":[...],"active_days":[...],"card_count":2,"cards":[
+//! ["api/rest",3,2.5,14,"2026-03-05",5,0,"2026-01-06","2026-02-19",1106981683,1083871068],
+//! ["sql/joins",0,2.18,1,"2026-03-03",4,1,"2026-02-01","2026-03-02",1054280253,1090309325]
 //! ]}
 //! ```
 //!
 //! A row is `[id, repetitions, ease, interval_days, due, reviews, lapses, first_reviewed,
-//! last_reviewed]`, sorted by id. A snapshot in an older format is only an outdated cache: it is
-//! rebuilt from the logs.
+//! last_reviewed, stability, difficulty]`, sorted by id; stability and difficulty are the bits
+//! of their f32 (`f32::to_bits`), exact and read with the same few digit steps as a count (a
+//! float parse per card was a tenth of loading a large snapshot). `model` is the fingerprint of the model
+//! the reviews were folded with (`memory::Model`: scheduler, retention, parameters). A snapshot
+//! in an older format, or folded with another model, is only an outdated cache: it is rebuilt
+//! from the logs.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -27,11 +31,18 @@ use super::files::{emptiness, newer, not_readable};
 use super::fsutil::{io_error, remove_stale_temps, write_atomic};
 use super::records::{LogPosition, SNAPSHOT_SCHEMA, SnapshotHeader, StateRecord, day};
 use super::{Cache, Store, StoreError};
+use crate::memory::{Memory, Model};
 use crate::model::{CardId, CardState, ReviewState, StudyDay};
 use crate::replay::Replay;
 
-/// What a snapshot holds: the state, and the log positions it reflects.
-pub(super) type Snapshot = (ReviewState, BTreeMap<String, LogPosition>);
+/// What a snapshot holds: the state, the log positions it reflects, and the fingerprint of the
+/// model it was folded with.
+pub(super) type Snapshot = (ReviewState, BTreeMap<String, LogPosition>, String);
+
+/// How a snapshot names the model its reviews were folded with.
+pub(super) fn model_key(model: &Model) -> String {
+    format!("{:016x}", model.fingerprint())
+}
 
 /// Where the header line ends and the card rows begin.
 const ROWS_START: &[u8] = b",\"cards\":[";
@@ -124,7 +135,7 @@ pub(super) fn parse_snapshot(path: &Path, bytes: &[u8]) -> Result<Option<Snapsho
         .into_iter()
         .map(StudyDay::from_date)
         .collect();
-    Ok(Some((state, header.logs)))
+    Ok(Some((state, header.logs, header.model)))
 }
 
 /// A quoted string in a row. Ids and dates never hold quotes, commas or escapes; a field that
@@ -138,7 +149,7 @@ fn string(field: &[u8]) -> Result<&str, String> {
         .ok_or_else(|| format!("expected a string, found {}", field.escape_ascii()))
 }
 
-/// One card row: `["deck/card",3,2.5,14,"2026-03-05",5,0,"2026-01-06","2026-02-19"]`.
+/// One card row: `["deck/card",3,2.5,14,"2026-03-05",5,0,"2026-01-06","2026-02-19",1106981683,1083871068]`.
 fn parse_row(row: &[u8]) -> Result<(CardId, CardState), String> {
     let inner = row
         .strip_prefix(b"[")
@@ -148,7 +159,7 @@ fn parse_row(row: &[u8]) -> Result<(CardId, CardState), String> {
     let mut next = || {
         fields
             .next()
-            .ok_or_else(|| "a card row has 9 fields".to_owned())
+            .ok_or_else(|| "a card row has 11 fields".to_owned())
     };
     let number = |field: &[u8]| -> Result<u32, String> {
         let digits = !field.is_empty() && field.iter().all(u8::is_ascii_digit);
@@ -171,6 +182,17 @@ fn parse_row(row: &[u8]) -> Result<(CardId, CardState), String> {
             .and_then(|e| e.parse().ok())
             .ok_or_else(|| format!("expected an ease, found {}", field.escape_ascii()))
     };
+    let float = |field: &[u8]| -> Result<f32, String> {
+        let value = f32::from_bits(number(field)?);
+        if value.is_finite() {
+            Ok(value)
+        } else {
+            Err(format!(
+                "expected a memory state, found {}",
+                field.escape_ascii()
+            ))
+        }
+    };
     let id: CardId = string(next()?)?.parse()?;
     let record = StateRecord {
         repetitions: number(next()?)?,
@@ -181,21 +203,31 @@ fn parse_row(row: &[u8]) -> Result<(CardId, CardState), String> {
         lapses: number(next()?)?,
         first_reviewed: date(next()?)?,
         last_reviewed: date(next()?)?,
+        stability: None,
+        difficulty: None,
+    };
+    let memory = Memory {
+        stability: float(next()?)?,
+        difficulty: float(next()?)?,
     };
     if fields.next().is_some() {
-        return Err("a card row has 9 fields".to_owned());
+        return Err("a card row has 11 fields".to_owned());
     }
-    Ok((id, record.to_state()?))
+    let mut state = record.to_state()?;
+    state.memory = Some(memory);
+    Ok((id, state))
 }
 
 pub(super) fn encode(
     state: &ReviewState,
     logs: &BTreeMap<String, LogPosition>,
+    model: &Model,
 ) -> Result<Vec<u8>, serde_json::Error> {
     let mut suspended: Vec<String> = state.suspended.iter().map(CardId::to_string).collect();
     suspended.sort();
     let header = SnapshotHeader {
         schema: SNAPSHOT_SCHEMA,
+        model: model_key(model),
         logs: logs.clone(),
         suspended,
         active_days: state.active_days.iter().map(|d| d.date()).collect(),
@@ -212,10 +244,23 @@ pub(super) fn encode(
         write!(bytes, "[\"{id}\",{},", r.repetitions).map_err(serde_json::Error::io)?;
         serde_json::to_writer(&mut bytes, &r.ease)?;
         let end = if i + 1 < cards.len() { ",\n" } else { "\n" };
+        // Every replayed state has a memory state; one without (never the case) reads back as
+        // a new card's first review would leave it, rather than as damage.
+        let memory = s.memory.unwrap_or(Memory {
+            stability: crate::memory::DEFAULT_PARAMETERS[2],
+            difficulty: 5.0,
+        });
         write!(
             bytes,
-            ",{},\"{}\",{},{},\"{}\",\"{}\"]{end}",
-            r.interval_days, r.due, r.reviews, r.lapses, r.first_reviewed, r.last_reviewed
+            ",{},\"{}\",{},{},\"{}\",\"{}\",{},{}]{end}",
+            r.interval_days,
+            r.due,
+            r.reviews,
+            r.lapses,
+            r.first_reviewed,
+            r.last_reviewed,
+            memory.stability.to_bits(),
+            memory.difficulty.to_bits()
         )
         .map_err(serde_json::Error::io)?;
     }
@@ -225,19 +270,33 @@ pub(super) fn encode(
 }
 
 impl Store {
-    pub(super) fn read_snapshot(&self) -> Result<Cache, StoreError> {
+    /// The snapshot as a cache whose reviews are folded with `model`; an empty one if there is
+    /// none, or if it was folded with another model (the scheduler, the retention or the
+    /// parameters changed): then the logs are replayed.
+    pub(super) fn read_snapshot(&self, model: &Model) -> Result<Cache, StoreError> {
         let path = &self.paths.snapshot;
         let bytes = match fs::read(path) {
             Ok(bytes) => bytes,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Cache::default()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Ok(Cache::with_model(model.clone()));
+            }
             Err(e) => return Err(io_error(path, "read")(e)),
         };
-        let Some((state, logs)) = parse_snapshot(path, &bytes)? else {
-            return Ok(Cache::default()); // an older format: rebuilt from the logs
+        let Some((state, logs, folded_with)) = parse_snapshot(path, &bytes)? else {
+            return Ok(Cache::with_model(model.clone())); // an older format: rebuilt from the logs
         };
+        if folded_with != model_key(model) {
+            // Replayed from the logs; noting the positions it held makes the replay count as a
+            // reorder, so the snapshot is written again at once rather than after 256 KiB.
+            return Ok(Cache {
+                snapshot: logs,
+                snapshot_bytes: bytes.len() as u64,
+                ..Cache::with_model(model.clone())
+            });
+        }
         let latest = logs.values().filter_map(LogPosition::last_stamp).max();
         Ok(Cache {
-            replay: Replay::new(state, latest),
+            replay: Replay::new(state, latest, model.clone()),
             read: logs.clone(),
             snapshot: logs,
             torn: BTreeMap::new(),
@@ -251,10 +310,12 @@ impl Store {
         let Some(cache) = self.cache.as_mut() else {
             return Ok(());
         };
-        let bytes = encode(&cache.replay.state, &cache.read).map_err(|e| StoreError::Io {
-            action: "encode",
-            path: self.paths.snapshot.clone(),
-            source: io::Error::other(e),
+        let bytes = encode(&cache.replay.state, &cache.read, &cache.replay.model).map_err(|e| {
+            StoreError::Io {
+                action: "encode",
+                path: self.paths.snapshot.clone(),
+                source: io::Error::other(e),
+            }
         })?;
         remove_stale_temps(&self.paths.snapshot);
         write_atomic(&self.paths.snapshot, &bytes, self.rng.next_u64())?;
@@ -284,15 +345,16 @@ mod tests {
                 .unwrap()
         });
         let card_state = (
-            0u32..30,
-            1.3f64..4.0,
-            0u32..5000,
-            0u32..4000,
-            0u32..100,
-            0u32..20,
+            (0u32..30, 1.3f64..4.0, 0u32..5000),
+            (0u32..4000, 0u32..100, 0u32..20),
+            (0.001f32..36500.0, 1.0f32..10.0),
         )
             .prop_map(
-                |(repetitions, ease, interval_days, due, reviews, lapses)| CardState {
+                |(
+                    (repetitions, ease, interval_days),
+                    (due, reviews, lapses),
+                    (stability, difficulty),
+                )| CardState {
                     repetitions,
                     ease,
                     interval_days,
@@ -301,6 +363,10 @@ mod tests {
                     lapses,
                     first_reviewed: day(0),
                     last_reviewed: day(due / 2),
+                    memory: Some(Memory {
+                        stability,
+                        difficulty,
+                    }),
                 },
             );
         (
@@ -319,16 +385,17 @@ mod tests {
         #[test]
         fn a_snapshot_round_trips_exactly(state in any_state(), bytes in 0u64..1_000_000, lines in 0u64..10_000) {
             let logs = BTreeMap::from([("abc.jsonl".to_owned(), LogPosition { bytes, lines, last: Some((bytes as i64, 3)), tail: Some((lines, bytes)) })]);
-            let encoded = encode(&state, &logs).unwrap();
+            let encoded = encode(&state, &logs, &Model::default()).unwrap();
             serde_json::from_slice::<serde_json::Value>(&encoded).expect("one JSON document");
-            let (back, back_logs) = parse(&encoded).unwrap().unwrap();
+            let (back, back_logs, model) = parse(&encoded).unwrap().unwrap();
+            prop_assert_eq!(model, model_key(&Model::default()));
             prop_assert_eq!(back, state);
             prop_assert_eq!(back_logs, logs);
         }
 
         #[test]
         fn a_snapshot_cut_anywhere_is_refused(state in any_state(), cut in 0.0f64..1.0) {
-            let encoded = encode(&state, &BTreeMap::new()).unwrap();
+            let encoded = encode(&state, &BTreeMap::new(), &Model::default()).unwrap();
             // Everything but the final newline matters.
             let at = ((encoded.len() - 1) as f64 * cut) as usize;
             prop_assert!(parse(&encoded[..at]).is_err(), "{}", String::from_utf8_lossy(&encoded[..at]));
@@ -339,10 +406,10 @@ mod tests {
         parse_snapshot(Path::new("snapshot.json"), bytes)
     }
 
-    const HEADER: &str =
-        r#"{"schema":4,"logs":{},"suspended":[],"active_days":[],"card_count":2,"cards":["#;
-    const ROW_A: &str = r#"["api/rest",3,2.5,14,"2026-03-05",5,0,"2026-01-06","2026-02-19"]"#;
-    const ROW_B: &str = r#"["sql/joins",0,2.18,1,"2026-03-03",4,1,"2026-02-01","2026-03-02"]"#;
+    const HEADER: &str = r#"{"schema":5,"model":"0123456789abcdef","logs":{},"suspended":[],"active_days":[],"card_count":2,"cards":["#;
+    const ROW_A: &str =
+        r#"["api/rest",3,2.5,14,"2026-03-05",5,0,"2026-01-06","2026-02-19",1106981683,1083871068]"#;
+    const ROW_B: &str = r#"["sql/joins",0,2.18,1,"2026-03-03",4,1,"2026-02-01","2026-03-02",1054280253,1090309325]"#;
 
     /// The line and reason of the damage `text` holds.
     fn damage(text: &str) -> (Option<u64>, String) {
@@ -355,11 +422,21 @@ mod tests {
     #[test]
     fn the_documented_layout_reads() {
         let text = format!("{HEADER}\n{ROW_A},\n{ROW_B}\n]}}\n");
-        let (state, _) = parse(text.as_bytes()).unwrap().unwrap();
+        let (state, _, model) = parse(text.as_bytes()).unwrap().unwrap();
         assert_eq!(state.cards.len(), 2);
+        assert_eq!(model, "0123456789abcdef");
         let joins = &state.cards[&"sql/joins".parse::<CardId>().unwrap()];
         assert_eq!((joins.ease, joins.reviews, joins.lapses), (2.18, 4, 1));
-        assert_eq!(encode(&state, &BTreeMap::new()).unwrap(), text.as_bytes());
+        assert_eq!(
+            joins.memory,
+            Some(Memory {
+                stability: 0.42,
+                difficulty: 7.9
+            })
+        );
+        let again = encode(&state, &BTreeMap::new(), &Model::default()).unwrap();
+        let text = text.replace("0123456789abcdef", &model_key(&Model::default()));
+        assert_eq!(again, text.as_bytes());
     }
 
     #[test]
@@ -368,17 +445,17 @@ mod tests {
         assert!(parse(v1.as_bytes()).unwrap().is_none());
         // Version 2 rows, recorded before reviews from several machines were replayed in one
         // order: rebuilt too.
-        for older in [2, 3] {
+        for older in [2, 3, 4] {
             let text = format!(
                 "{}\n{ROW_A}\n]}}\n",
-                HEADER.replace("\"schema\":4", &format!("\"schema\":{older}"))
+                HEADER.replace("\"schema\":5", &format!("\"schema\":{older}"))
             );
             assert!(parse(text.as_bytes()).unwrap().is_none(), "{older}");
         }
-        let v5 = format!("{}\n]}}\n", HEADER.replace("\"schema\":4", "\"schema\":5"));
+        let v6 = format!("{}\n]}}\n", HEADER.replace("\"schema\":5", "\"schema\":6"));
         assert!(matches!(
-            parse(v5.as_bytes()),
-            Err(StoreError::NewerSchema { found: 5, .. })
+            parse(v6.as_bytes()),
+            Err(StoreError::NewerSchema { found: 6, .. })
         ));
     }
 
@@ -414,10 +491,10 @@ mod tests {
             (
                 format!(
                     "{HEADER}\n{ROW_A},\n{}\n]}}\n",
-                    ROW_B.replace(",\"2026-03-02\"]", "]")
+                    ROW_B.replace(",1090309325]", "]")
                 ),
                 Some(3),
-                "9 fields",
+                "11 fields",
             ),
             (
                 format!(
@@ -443,10 +520,10 @@ mod tests {
             (
                 format!("{HEADER}\n{ROW_A},\n{}\n]}}\n", ROW_B.replace("]", ",0]")),
                 Some(3),
-                "9 fields",
+                "11 fields",
             ),
             (
-                r#"{"schema":4,"logs":{},"suspended":[],"active_days":[],"card_count":0}"#
+                r#"{"schema":5,"model":"","logs":{},"suspended":[],"active_days":[],"card_count":0}"#
                     .to_owned(),
                 Some(1),
                 "rows are missing",

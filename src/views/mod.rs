@@ -3,6 +3,7 @@
 
 pub mod mock;
 pub mod progress;
+pub mod why;
 
 use std::collections::BTreeSet;
 
@@ -174,9 +175,23 @@ pub struct AnswerView {
     /// With `covered`: how many key points the card had.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub points: Option<usize>,
+    /// Under FSRS: the memory state the answer left.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stability: Option<f32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub difficulty: Option<f32>,
 }
 
 impl AnswerView {
+    /// Adds the memory state the answer left (as FSRS schedules, it explains the interval).
+    pub fn with_memory(mut self, state: Option<&CardState>) -> Self {
+        if let Some(memory) = state.and_then(|s| s.memory) {
+            self.stability = Some(memory.stability);
+            self.difficulty = Some(memory.difficulty);
+        }
+        self
+    }
+
     /// The view of an answer; `None` for log entries that are not answers.
     pub fn of(event: &Event, state: Option<&CardState>) -> Option<Self> {
         let graded = event.graded()?;
@@ -194,6 +209,8 @@ impl AnswerView {
             review_id: event.id.clone(),
             covered: graded.coverage.as_ref().map(|c| c.covered.clone()),
             points: graded.coverage.as_ref().map(|c| c.points.len()),
+            stability: None,
+            difficulty: None,
         })
     }
 }
@@ -221,9 +238,27 @@ pub struct StateView {
     pub lapses: u32,
     pub first_reviewed: String,
     pub last_reviewed: String,
+    /// The FSRS memory state: days until recall falls to 90%, and difficulty (1 to 10).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stability: Option<f32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub difficulty: Option<f32>,
+    /// The probability of recalling the card today, where the view is of today's state.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retrievability: Option<f64>,
 }
 
 impl StateView {
+    /// With the probability of recalling the card on `today`, by `model`.
+    pub fn today(s: &CardState, model: &crate::memory::Model, today: StudyDay) -> Self {
+        StateView {
+            retrievability: s
+                .memory
+                .map(|_| round4(f64::from(crate::memory::recall_on(model, s, today)))),
+            ..StateView::of(s)
+        }
+    }
+
     pub fn of(s: &CardState) -> Self {
         StateView {
             repetitions: s.repetitions,
@@ -234,8 +269,16 @@ impl StateView {
             lapses: s.lapses,
             first_reviewed: s.first_reviewed.to_string(),
             last_reviewed: s.last_reviewed.to_string(),
+            stability: s.memory.map(|m| m.stability),
+            difficulty: s.memory.map(|m| m.difficulty),
+            retrievability: None,
         }
     }
+}
+
+/// A probability to four decimals: what a person or a script can use of it.
+pub fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
 }
 
 #[derive(Debug, Serialize)]
@@ -292,11 +335,12 @@ pub struct ShowView {
 }
 
 impl ShowView {
-    pub fn of(card: &Card, state: Option<&CardState>, suspended: bool, log: &[Event]) -> Self {
+    /// `state` is today's, with the probability of recalling the card today.
+    pub fn of(card: &Card, state: Option<StateView>, suspended: bool, log: &[Event]) -> Self {
         let undone: BTreeSet<&str> = log.iter().filter_map(Event::undoes).collect();
         ShowView {
             card: CardView::of(card),
-            state: state.map(StateView::of),
+            state,
             suspended,
             history: log
                 .iter()
@@ -446,5 +490,57 @@ impl serde_json::ser::Formatter for SafeFormatter {
             }
         }
         writer.write_all(&fragment.as_bytes()[start..])
+    }
+}
+
+/// What `hone optimize` prints.
+#[derive(Debug, Serialize)]
+pub struct OptimizeView {
+    /// The reviews of cards seen before the parameters were fitted to.
+    pub reviews: usize,
+    /// The latest of them, held out of the fit the metrics come from.
+    pub held_out: usize,
+    /// The fitted FSRS-6 parameters (w0 to w20), now in use.
+    pub parameters: Vec<f32>,
+    pub metrics: MetricsView,
+    /// The scheduler in use: the parameters give its intervals only under `fsrs`.
+    pub scheduler: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MetricsView {
+    pub sm2: MetricView,
+    pub fsrs_default: MetricView,
+    pub fsrs_optimized: MetricView,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MetricView {
+    pub log_loss: f64,
+    pub rmse: f64,
+}
+
+impl MetricView {
+    fn of(m: crate::optimize::Metrics) -> Self {
+        MetricView {
+            log_loss: round4(m.log_loss),
+            rmse: round4(m.rmse),
+        }
+    }
+}
+
+impl OptimizeView {
+    pub fn of(found: &crate::optimize::Optimized, scheduler: crate::memory::Scheduler) -> Self {
+        OptimizeView {
+            reviews: found.reviews,
+            held_out: found.held_out,
+            parameters: found.parameters.clone(),
+            metrics: MetricsView {
+                sm2: MetricView::of(found.sm2),
+                fsrs_default: MetricView::of(found.fsrs_default),
+                fsrs_optimized: MetricView::of(found.fsrs_optimized),
+            },
+            scheduler: scheduler.as_str(),
+        }
     }
 }

@@ -3,13 +3,11 @@
 
 use serde::Serialize;
 
-use super::{StateView, timestamp};
-use std::collections::BTreeMap;
+pub use super::why::{CoverageView, MemoryStepView, StepView, WhyView, decimals, number};
 
-use crate::model::{CardState, StudyDay};
+use crate::model::StudyDay;
 use crate::plan::{DayLoad, Plan};
-use crate::points::{Coverage, PointKey};
-use crate::stats::{Activity, IntervalRule, PointTally, Recall, Stats, Step, Tally, Topic};
+use crate::stats::{Activity, PointTally, Recall, Stats, Tally, Topic};
 
 #[derive(Debug, Serialize)]
 pub struct CardCountsView {
@@ -102,7 +100,8 @@ pub struct StatsView {
     pub streak: StreakView,
     /// Answers per day over the last year, oldest first.
     pub calendar: Vec<DayCountView>,
-    /// The next 30 days if every card due is answered on its day with grade 4 and new cards
+    /// The next 30 days if every card due is answered on its day as the memory model expects
+    /// (grade 4 when it expects recall, else 1) and new cards
     /// come at the daily limit (the plan's, while one is active): `count` reviews (the first
     /// day's include overdue cards) and `new` cards. The same simulation as `hone plan`'s.
     pub forecast: Vec<ForecastDayView>,
@@ -179,8 +178,17 @@ pub struct TopicView {
     pub seen: usize,
     /// Cards recalled at least twice in a row, leeches excepted.
     pub solid: usize,
-    /// `solid / cards`, 0 to 1: the order of the list.
+    /// `solid / cards`, 0 to 1.
     pub readiness: f64,
+    /// The expected share of the topic's key points recalled today, 0 to 1: the order of the
+    /// list.
+    pub expected_recall: f64,
+    /// The same on the interview day if nothing more is studied; only with an interview plan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected_recall_on_interview: Option<f64>,
+    /// The cards whose review today would raise expected recall (on the interview day, with
+    /// a plan) the most, most first.
+    pub raise_most: Vec<String>,
     pub retention: RecallView,
     pub average_ease: Option<f64>,
     pub lapses: u32,
@@ -248,14 +256,17 @@ impl PointsView {
 #[derive(Debug, Serialize)]
 pub struct ReadinessView {
     pub day: String,
+    /// The interview day of an active plan, else `null`.
+    pub interview: Option<String>,
     /// Least ready first.
     pub topics: Vec<TopicView>,
 }
 
 impl ReadinessView {
-    pub fn of(day: StudyDay, topics: &[Topic]) -> Self {
+    pub fn of(day: StudyDay, interview: Option<StudyDay>, topics: &[Topic]) -> Self {
         ReadinessView {
             day: day.to_string(),
+            interview: interview.map(|d| d.to_string()),
             topics: topics
                 .iter()
                 .map(|t| TopicView {
@@ -264,6 +275,11 @@ impl ReadinessView {
                     seen: t.seen,
                     solid: t.solid,
                     readiness: t.readiness,
+                    expected_recall: crate::views::round4(t.expected_recall),
+                    expected_recall_on_interview: t
+                        .expected_recall_on_interview
+                        .map(crate::views::round4),
+                    raise_most: t.raise_most.iter().map(ToString::to_string).collect(),
                     retention: RecallView::of(t.recall),
                     average_ease: t.average_ease,
                     lapses: t.lapses,
@@ -293,6 +309,8 @@ pub struct DayLoadView {
 #[derive(Debug, Serialize)]
 pub struct PlanView {
     pub day: String,
+    /// The scheduler that gives intervals: `sm2` or `fsrs`.
+    pub scheduler: &'static str,
     /// The interview date, or `null` when no plan is set.
     pub interview: Option<String>,
     /// Whether the plan shapes today's schedule (it stops on the interview day).
@@ -307,8 +325,45 @@ pub struct PlanView {
     pub new_per_day: u32,
     pub reviews_per_day: Option<u32>,
     pub seconds_per_answer: u64,
-    /// The workload until the interview, if every card shown is answered with grade 4.
+    /// The workload until the interview, if every card shown is answered as the memory model
+    /// expects (grade 4 when it expects recall, else 1).
     pub days: Vec<DayLoadView>,
+    /// The expected recall on the interview day if the plan is followed; `null` without a plan.
+    pub predicted: Option<PredictedView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PredictedView {
+    pub interview: String,
+    /// Over every card (suspended ones aside), 0 to 1.
+    pub expected_recall: f64,
+    /// Per topic (a card's first tag), least first.
+    pub topics: Vec<PredictedTopicView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PredictedTopicView {
+    pub tag: String,
+    pub cards: usize,
+    pub expected_recall: f64,
+}
+
+impl PredictedView {
+    pub fn of(p: &crate::stats::Predicted) -> Self {
+        PredictedView {
+            interview: p.interview.to_string(),
+            expected_recall: crate::views::round4(p.expected_recall),
+            topics: p
+                .topics
+                .iter()
+                .map(|(tag, cards, recall)| PredictedTopicView {
+                    tag: tag.clone(),
+                    cards: *cards,
+                    expected_recall: crate::views::round4(*recall),
+                })
+                .collect(),
+        }
+    }
 }
 
 impl PlanView {
@@ -322,6 +377,7 @@ impl PlanView {
     ) -> Self {
         PlanView {
             day: today.to_string(),
+            scheduler: crate::memory::Scheduler::Sm2.as_str(),
             interview: plan.map(|p| p.interview.to_string()),
             active: plan.is_some_and(|p| p.active(today)),
             days_left: plan.map(|p| today.days_until(p.interview)),
@@ -340,234 +396,18 @@ impl PlanView {
                     minutes: ((d.new + d.reviews) as u64 * seconds_per_answer).div_ceil(60),
                 })
                 .collect(),
+            predicted: None,
         }
     }
-}
 
-#[derive(Debug, Serialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
-pub enum StepView {
-    Review {
-        review_id: String,
-        reviewed_at: String,
-        day: String,
-        day_start_hour: Option<u8>,
-        grade: u8,
-        undone: bool,
-        repetitions_before: u32,
-        repetitions_after: u32,
-        ease_before: f64,
-        ease_change: f64,
-        ease_floored: bool,
-        ease_after: f64,
-        interval_before: u32,
-        /// `first`, `second`, `multiply` or `reset`.
-        interval_rule: &'static str,
-        interval_formula: String,
-        interval_after: u32,
-        due: String,
-        /// Whether redoing the SM-2 arithmetic gives what the log recorded.
-        agrees: bool,
-        #[serde(flatten, skip_serializing_if = "Option::is_none")]
-        coverage: Option<CoverageView>,
-    },
-    Practice {
-        review_id: String,
-        reviewed_at: String,
-        day: String,
-        grade: u8,
-        undone: bool,
-        #[serde(flatten, skip_serializing_if = "Option::is_none")]
-        coverage: Option<CoverageView>,
-    },
-    Undo {
-        review_id: String,
-        reviewed_at: String,
-        undoes: String,
-        restored: Option<StateView>,
-    },
-}
-
-/// Which key points an answer covered, when they were checked.
-#[derive(Debug, Serialize)]
-pub struct CoverageView {
-    /// 1-based positions of the points covered, in the card's points as they were then.
-    pub covered: Vec<usize>,
-    /// How many points the card had then.
-    pub points: usize,
-    /// The points not covered, as the card words them now; a point reworded since is
-    /// "(reworded since)".
-    pub missed: Vec<String>,
-}
-
-impl CoverageView {
-    pub fn of(coverage: &Coverage, current: &[String]) -> Self {
-        let text: BTreeMap<PointKey, &String> =
-            current.iter().map(|p| (PointKey::of(p), p)).collect();
-        CoverageView {
-            covered: coverage.covered.clone(),
-            points: coverage.points.len(),
-            missed: coverage
-                .missed()
-                .map(|p| {
-                    text.get(&coverage.points[p - 1])
-                        .map_or_else(|| "(reworded since)".to_owned(), |t| (*t).clone())
-                })
-                .collect(),
-        }
-    }
-}
-
-impl StepView {
-    fn of(step: &Step, points: &[String]) -> Self {
-        match step {
-            Step::Review {
-                id,
-                at,
-                day,
-                day_start_hour,
-                grade,
-                undone,
-                before,
-                after,
-                rule,
-                ease_change,
-                floored,
-                capped_at,
-                due,
-                agrees,
-                coverage,
-            } => {
-                let (name, formula) = match rule {
-                    IntervalRule::First => ("first", "n was 0: I = 1".to_owned()),
-                    IntervalRule::Second => ("second", "n was 1: I = 6".to_owned()),
-                    IntervalRule::Multiply {
-                        previous,
-                        ease,
-                        product,
-                    } => (
-                        "multiply",
-                        format!(
-                            "I = ceil({previous} × {}) = ceil({}) = {}",
-                            number(*ease),
-                            number(*product),
-                            if capped_at.is_some() {
-                                number(product.ceil())
-                            } else {
-                                after.interval_days.to_string()
-                            }
-                        ),
-                    ),
-                    IntervalRule::Reset => ("reset", "q < 3: n = 0, I = 1".to_owned()),
-                };
-                let formula = match capped_at {
-                    Some(cap) => format!("{formula}, capped at {cap} (maximum_interval_days)"),
-                    None => formula,
-                };
-                StepView::Review {
-                    review_id: id.clone(),
-                    reviewed_at: timestamp(*at),
-                    day: day.to_string(),
-                    day_start_hour: *day_start_hour,
-                    grade: grade.value(),
-                    undone: *undone,
-                    repetitions_before: before.repetitions,
-                    repetitions_after: after.repetitions,
-                    ease_before: before.ease,
-                    ease_change: *ease_change,
-                    ease_floored: *floored,
-                    ease_after: after.ease,
-                    interval_before: before.interval_days,
-                    interval_rule: name,
-                    interval_formula: formula,
-                    interval_after: after.interval_days,
-                    due: due.to_string(),
-                    agrees: *agrees,
-                    coverage: coverage.as_ref().map(|c| CoverageView::of(c, points)),
-                }
-            }
-            Step::Practice {
-                id,
-                at,
-                day,
-                grade,
-                undone,
-                coverage,
-            } => StepView::Practice {
-                review_id: id.clone(),
-                reviewed_at: timestamp(*at),
-                day: day.to_string(),
-                grade: grade.value(),
-                undone: *undone,
-                coverage: coverage.as_ref().map(|c| CoverageView::of(c, points)),
-            },
-            Step::Undo {
-                id,
-                at,
-                undoes,
-                restored,
-            } => StepView::Undo {
-                review_id: id.clone(),
-                reviewed_at: timestamp(*at),
-                undoes: undoes.clone(),
-                restored: restored.as_ref().map(StateView::of),
-            },
-        }
-    }
-}
-
-/// A float as people write it (2.46, not 2.4599999999999995), unless rounding would hide why
-/// a ceiling came out as it did: then every digit.
-pub fn number(x: f64) -> String {
-    let rounded = (x * 100.0).round() / 100.0;
-    if rounded.ceil() != x.ceil() {
-        return format!("{x}");
-    }
-    let text = format!("{rounded:.2}");
-    text.trim_end_matches('0').trim_end_matches('.').to_owned()
-}
-
-#[derive(Debug, Serialize)]
-pub struct WhyView {
-    pub card: String,
-    pub state: Option<StateView>,
-    /// The due day an active interview plan gives the card, when it differs from SM-2's.
-    pub plan_due: Option<String>,
-    /// The day-start hour in force now.
-    pub day_start_hour: u8,
-    pub steps: Vec<StepView>,
-}
-
-impl WhyView {
-    pub fn of(
-        card: &str,
-        state: Option<&CardState>,
-        plan_due: Option<StudyDay>,
-        day_start_hour: u8,
-        steps: &[Step],
-        points: &[String],
+    /// With the scheduler that gives intervals and the recall predicted for the interview.
+    pub fn with(
+        mut self,
+        scheduler: crate::memory::Scheduler,
+        predicted: Option<&crate::stats::Predicted>,
     ) -> Self {
-        WhyView {
-            card: card.to_owned(),
-            state: state.map(StateView::of),
-            plan_due: plan_due
-                .filter(|d| state.is_some_and(|s| s.due != *d))
-                .map(|d| d.to_string()),
-            day_start_hour,
-            steps: steps.iter().map(|s| StepView::of(s, points)).collect(),
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::number;
-
-    #[test]
-    fn numbers_read_naturally_unless_the_digits_matter() {
-        assert_eq!(number(2.4599999999999995), "2.46");
-        assert_eq!(number(2.5), "2.5");
-        assert_eq!(number(15.0), "15");
-        assert_eq!(number(14.000000000000002), "14.000000000000002");
+        self.scheduler = scheduler.as_str();
+        self.predicted = predicted.map(PredictedView::of);
+        self
     }
 }

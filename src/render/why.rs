@@ -1,0 +1,194 @@
+//! `hone why` for people: each review with its grade, study day and arithmetic.
+
+use std::fmt::Write as _;
+
+use super::{Look, plural};
+use crate::views::WhyView;
+use crate::views::progress::StepView;
+
+/// What a review did to the memory state, under its step of `why`.
+fn memory_line(out: &mut String, m: &crate::views::progress::MemoryStepView) {
+    let rating = ["Again", "Hard", "Good", "Easy"]
+        .get(m.rating.saturating_sub(1) as usize)
+        .copied()
+        .unwrap_or("?");
+    let short = |x: f32| crate::views::progress::decimals(f64::from(x), 2);
+    match (m.retrievability, m.stability_before, m.difficulty_before) {
+        (Some(r), Some(s), Some(d)) => {
+            let _ = writeln!(
+                out,
+                "   memory: R {} after {}; {rating}: S {} → {}, D {} → {}",
+                short(r as f32),
+                plural(m.elapsed_days as usize, "day", "days"),
+                short(s),
+                short(m.stability_after),
+                short(d),
+                short(m.difficulty_after)
+            );
+        }
+        _ => {
+            let _ = writeln!(
+                out,
+                "   memory: first review, {rating}: S {}, D {}",
+                short(m.stability_after),
+                short(m.difficulty_after)
+            );
+        }
+    }
+}
+
+/// A review's coverage of the key points, under its step of `why`.
+fn covered_line(out: &mut String, coverage: &crate::views::progress::CoverageView) {
+    let _ = write!(
+        out,
+        "   key points: covered {} of {}",
+        coverage.covered.len(),
+        coverage.points
+    );
+    if coverage.missed.is_empty() {
+        out.push('\n');
+        return;
+    }
+    out.push_str("; missed:\n");
+    for point in &coverage.missed {
+        let _ = writeln!(out, "     - {}", super::safe::visible(point));
+    }
+}
+
+pub fn why(view: &WhyView, _: Look) -> String {
+    let mut out = match &view.state {
+        None => format!("{} is new: it has never been reviewed", view.card),
+        Some(s) => format!(
+            "{}: due {} (interval {}, ease {}, {})",
+            view.card,
+            s.due,
+            plural(s.interval_days as usize, "day", "days"),
+            crate::views::progress::number(s.ease),
+            plural(s.repetitions as usize, "repetition", "repetitions")
+        ),
+    };
+    let _ = writeln!(out, "; study days start at {:02}:00.", view.day_start_hour);
+    if let Some(day) = &view.plan_due {
+        let _ = writeln!(out, "The interview plan brings it forward to {day}.");
+    }
+    if view.steps.is_empty() {
+        return out;
+    }
+    out.push_str("\nEF' = EF + (0.1 − (5 − q) × (0.08 + (5 − q) × 0.02)), at least 1.3.\n");
+    let memory = view.steps.iter().any(|s| {
+        matches!(
+            s,
+            StepView::Review {
+                memory: Some(_),
+                ..
+            }
+        )
+    });
+    if memory {
+        out.push_str(
+            "Memory (FSRS-6): recall R = (1 + f × t / S)^(−w20) after t days; S is the\nstability, D the difficulty; grades 0-2 rate Again, 3 Hard, 4 Good, 5 Easy.\n",
+        );
+    }
+    for (i, step) in view.steps.iter().enumerate() {
+        out.push('\n');
+        let n = i + 1;
+        match step {
+            StepView::Review {
+                reviewed_at,
+                day,
+                day_start_hour,
+                grade,
+                undone,
+                repetitions_before,
+                repetitions_after,
+                ease_before,
+                ease_change,
+                ease_floored,
+                ease_after,
+                interval_formula,
+                interval_after,
+                due,
+                agrees,
+                coverage,
+                memory,
+                ..
+            } => {
+                let start = day_start_hour
+                    .map_or_else(String::new, |h| format!(", days starting at {h:02}:00"));
+                let _ = writeln!(
+                    out,
+                    "{n}. {reviewed_at}: grade {grade}, study day {day}{start}"
+                );
+                let _ = writeln!(
+                    out,
+                    "   n {repetitions_before} → {repetitions_after}; {interval_formula}"
+                );
+                use crate::views::progress::number;
+                let floor = if *ease_floored {
+                    " (floored at 1.3)"
+                } else {
+                    ""
+                };
+                let _ = writeln!(
+                    out,
+                    "   EF {} {} {} = {}{floor}",
+                    number(*ease_before),
+                    if *ease_change < 0.0 { "−" } else { "+" },
+                    number(ease_change.abs()),
+                    number(*ease_after)
+                );
+                if let Some(m) = memory {
+                    memory_line(&mut out, m);
+                }
+                let _ = writeln!(
+                    out,
+                    "   due {day} + {} = {due}",
+                    plural(*interval_after as usize, "day", "days")
+                );
+                if let Some(coverage) = coverage {
+                    covered_line(&mut out, coverage);
+                }
+                if *undone {
+                    out.push_str("   (taken back by an undo below)\n");
+                }
+                if !agrees {
+                    out.push_str(
+                        "   note: the log records a different result from this arithmetic\n",
+                    );
+                }
+            }
+            StepView::Practice {
+                reviewed_at,
+                grade,
+                undone,
+                coverage,
+                ..
+            } => {
+                let _ = writeln!(
+                    out,
+                    "{n}. {reviewed_at}: grade {grade}, practice: the schedule did not change{}",
+                    if *undone { " (undone)" } else { "" }
+                );
+                if let Some(coverage) = coverage {
+                    covered_line(&mut out, coverage);
+                }
+            }
+            StepView::Undo {
+                reviewed_at,
+                undoes,
+                restored,
+                ..
+            } => {
+                let after = match restored {
+                    Some(s) => format!("due {} again", s.due),
+                    None => "new again".to_owned(),
+                };
+                let _ = writeln!(
+                    out,
+                    "{n}. {reviewed_at}: undo of {undoes}: the card is {after}"
+                );
+            }
+        }
+    }
+    out
+}
