@@ -144,6 +144,19 @@ fn why_explains_every_step_with_its_arithmetic() {
 }
 
 #[test]
+fn why_shows_the_ease_before_its_floor_so_the_sum_adds_up() {
+    let hone = Hone::new();
+    // 2.5 − 0.8 = 1.7, then 1.7 − 0.8 = 0.9, which SM-2 floors at 1.3.
+    drill(&hone, "api/rest", &[0, 0]);
+    let text = hone.ok(&["why", "api/rest"]);
+    assert!(text.contains("EF 2.5 − 0.8 = 1.7\n"), "{text}");
+    assert!(
+        text.contains("EF 1.7 − 0.8 = 0.9, floored at 1.3\n"),
+        "{text}"
+    );
+}
+
+#[test]
 fn a_leech_is_marked_and_suspended_when_configured() {
     let hone = Hone::new();
     hone.ok(&["config", "leech_threshold", "2"]);

@@ -124,18 +124,22 @@ pub fn why(view: &WhyView, _: Look) -> String {
                     "   n {repetitions_before} → {repetitions_after}; {interval_formula}"
                 );
                 use crate::views::progress::number;
-                let floor = if *ease_floored {
-                    " (floored at 1.3)"
+                // A floored ease shows the sum first, so the arithmetic on the line adds up.
+                let result = if *ease_floored {
+                    format!(
+                        "{}, floored at {}",
+                        number(ease_before + ease_change),
+                        number(*ease_after)
+                    )
                 } else {
-                    ""
+                    number(*ease_after)
                 };
                 let _ = writeln!(
                     out,
-                    "   EF {} {} {} = {}{floor}",
+                    "   EF {} {} {} = {result}",
                     number(*ease_before),
                     if *ease_change < 0.0 { "−" } else { "+" },
                     number(ease_change.abs()),
-                    number(*ease_after)
                 );
                 if let Some(m) = memory {
                     memory_line(&mut out, m);
