@@ -318,7 +318,7 @@ fn an_unusable_fit_is_skipped_with_a_warning_naming_its_line() {
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stderr(&out);
     assert!(
-        text.contains("other.jsonl:1: not a parameters entry"),
+        text.contains("other.jsonl:1:2: not a parameters entry: expected true, false or null;"),
         "{text}"
     );
     assert!(
@@ -330,5 +330,22 @@ fn an_unusable_fit_is_skipped_with_a_warning_naming_its_line() {
     assert_eq!(
         state["state"], defaults,
         "FSRS's defaults, as without the file"
+    );
+    let doctor = hone.json(&["doctor", "--json"]);
+    assert_eq!(doctor["ok"], true, "a fit only tunes the model: {doctor}");
+    let check = doctor["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "parameters")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(check["status"], "warning", "{doctor}");
+    let detail = check["detail"].as_str().unwrap_or_default();
+    assert!(
+        detail.contains("other.jsonl:1:2: not a parameters entry")
+            && detail.contains("(and 1 more)")
+            && detail.ends_with("the model uses FSRS's default parameters"),
+        "{detail}"
     );
 }

@@ -152,11 +152,34 @@ fn a_corrupt_log_line_is_reported_with_its_line() {
     fs::write(&log, &text).unwrap();
     let out = hone.run_at(NOW, &["due"]);
     assert_eq!(out.status.code(), Some(1));
+    let text = stderr(&out);
+    let (place, problem) = text.split_once(": not a review record: ").expect(&text);
+    let column = place
+        .rsplit_once(".jsonl:1:")
+        .map(|(_, c)| c.parse::<u32>());
+    assert!(matches!(column, Some(Ok(_))), "file:line:column: {text}");
     assert!(
-        stderr(&out).contains(".jsonl:1: not a review record"),
-        "{}",
-        stderr(&out)
+        problem.starts_with("'grade': invalid type: string \"four\", expected u8;"),
+        "names the field, and gives no second position: {text}"
     );
+}
+
+#[test]
+fn a_log_line_that_is_not_json_says_so_in_words_at_one_position() {
+    let hone = Hone::new();
+    answer_some(&hone);
+    let log = the_log(&hone);
+    let mut text = fs::read_to_string(&log).unwrap();
+    text.push_str("{\"v\":1,\"card\":\"api/rest\",}\n");
+    let lines = text.lines().count();
+    fs::write(&log, &text).unwrap();
+    let out = hone.run_at(NOW, &["due"]);
+    assert_eq!(out.status.code(), Some(1));
+    let expected = format!(
+        ".jsonl:{lines}:26: not a review record: a comma with nothing after it before `}}` or `]`"
+    );
+    assert!(stderr(&out).contains(&expected), "{}", stderr(&out));
+    assert!(!stderr(&out).contains(" column "), "{}", stderr(&out));
 }
 
 #[test]

@@ -28,15 +28,9 @@ pub fn load(path: &Path) -> Result<(Settings, Vec<String>), StoreError> {
 /// The settings in a config file's text, and warnings about unknown keys; `path` names it.
 pub fn parse(path: &Path, text: &str) -> Result<(Settings, Vec<String>), StoreError> {
     let line_of = |offset: usize| 1 + text[..offset.min(text.len())].matches('\n').count() as u64;
-    let corrupt = |line: Option<u64>, reason: String| StoreError::Corrupt {
-        path: path.to_path_buf(),
-        line,
-        reason,
-    };
-    let document: toml_edit::Document<&str> = toml_edit::Document::parse(text).map_err(|e| {
-        let line = e.span().map(|s| line_of(s.start));
-        corrupt(line, e.message().trim().replace('\n', " "))
-    })?;
+    let corrupt = |line: Option<u64>, reason: String| StoreError::corrupt(path, line, reason);
+    let document: toml_edit::Document<&str> =
+        toml_edit::Document::parse(text).map_err(|e| toml_problem(path, text, &e))?;
     let mut settings = Settings::default();
     let mut warnings = Vec::new();
     for (key, item) in document.as_table().iter() {
@@ -81,13 +75,9 @@ pub fn save_key(
         Err(e) if e.kind() == io::ErrorKind::NotFound => HEADER.to_owned(),
         Err(e) => return Err(io_error(path, "read")(e)),
     };
-    let mut document: toml_edit::DocumentMut =
-        text.parse()
-            .map_err(|e: toml_edit::TomlError| StoreError::Corrupt {
-                path: path.to_path_buf(),
-                line: None,
-                reason: e.message().trim().replace('\n', " "),
-            })?;
+    let mut document: toml_edit::DocumentMut = text
+        .parse()
+        .map_err(|e: toml_edit::TomlError| toml_problem(path, &text, &e))?;
     let value = match settings.get(key) {
         Ok(crate::settings::Value::Number(n)) => toml_edit::value(i64::from(n)),
         Ok(crate::settings::Value::Word(w)) => toml_edit::value(w),
@@ -113,6 +103,23 @@ pub fn save_key(
         create_dir_all(dir)?;
     }
     write_atomic(path, document.to_string().as_bytes(), unique)
+}
+
+/// A config file that is not TOML: the line and column of the problem, and the parser's words.
+fn toml_problem(path: &Path, text: &str, error: &toml_edit::TomlError) -> StoreError {
+    let reason = error.message().trim().replace('\n', " ");
+    let Some(span) = error.span() else {
+        return StoreError::corrupt(path, None, reason);
+    };
+    let before = &text[..text.floor_char_boundary(span.start)];
+    let line = 1 + before.matches('\n').count() as u64;
+    let column = 1 + before.rsplit('\n').next().unwrap_or("").chars().count() as u64;
+    StoreError::Corrupt {
+        path: path.to_path_buf(),
+        line: Some(line),
+        column: Some(column),
+        reason,
+    }
 }
 
 #[cfg(test)]

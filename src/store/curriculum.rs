@@ -374,17 +374,19 @@ fn parse_line(
     raw: &[u8],
     load: Load,
 ) -> Result<Option<Located>, StoreError> {
-    let corrupt = |reason: String| StoreError::Corrupt {
-        path: path.to_path_buf(),
-        line: Some(number),
-        reason,
-    };
+    let corrupt = |reason: String| StoreError::corrupt(path, Some(number), reason);
     if raw.iter().all(u8::is_ascii_whitespace) {
         return Ok(None);
     }
     let version = |e: serde_json::Error| match serde_json::from_slice::<LineVersion>(raw) {
         Ok(v) if v.v > CURRICULUM_SCHEMA => newer(path, Some(number), v.v, CURRICULUM_SCHEMA),
-        _ => corrupt(format!("not a curriculum change: {e}")),
+        _ => StoreError::bad_json::<ChangeLine<String>>(
+            path,
+            number,
+            "not a curriculum change",
+            raw,
+            &e,
+        ),
     };
     let change = match load {
         Load::Full => {
@@ -601,13 +603,13 @@ impl Store {
                         texts.insert(found, (content.front, content.back));
                     }
                     _ => {
-                        return Err(StoreError::Corrupt {
-                            path,
-                            line: None,
-                            reason: format!(
+                        return Err(StoreError::corrupt(
+                            &path,
+                            None,
+                            format!(
                                 "the line of card '{card}' moved while it was read; run the command again"
                             ),
-                        });
+                        ));
                     }
                 }
             }

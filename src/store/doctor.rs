@@ -309,6 +309,7 @@ impl Store {
             )),
             Err(e) => checks.push(check("curriculum", Status::Failed, e.to_string())),
         }
+        checks.push(self.check_parameters());
         let mut leftovers = 0;
         for dir in [
             &self.paths.root,
@@ -331,6 +332,37 @@ impl Store {
                 "{leftovers} temporary files left by an interrupted write; the next write removes them"
             );
             checks.push(check("temporary files", Status::Warning, detail));
+        }
+    }
+
+    /// The fit of FSRS parameters the memory model uses, and any line that cannot be used: a
+    /// warning, since the model falls back to an earlier fit or to FSRS's defaults.
+    fn check_parameters(&self) -> Check {
+        match super::parameters::fitted_in(&self.parameters_dir()) {
+            Err(e) => check("parameters", Status::Failed, e.to_string()),
+            Ok((fit, problems)) => {
+                let in_use = fit.map_or_else(
+                    || "FSRS's default parameters".to_owned(),
+                    |fit| {
+                        format!(
+                            "the parameters fitted on {} at {}",
+                            crate::render::plural(fit.reviews, "review", "reviews"),
+                            fit.at.format("%Y-%m-%d %H:%M")
+                        )
+                    },
+                );
+                match problems.first() {
+                    None => check("parameters", Status::Ok, format!("the model uses {in_use}")),
+                    Some(first) => {
+                        let more = match problems.len() {
+                            1 => String::new(),
+                            n => format!(" (and {} more)", n - 1),
+                        };
+                        let detail = format!("{first}{more}; the model uses {in_use}");
+                        check("parameters", Status::Warning, detail)
+                    }
+                }
+            }
         }
     }
 

@@ -31,11 +31,7 @@ pub(super) fn parse_versioned_file<T: serde::de::DeserializeOwned + HasSchema>(
     bytes: &[u8],
     supported: u32,
 ) -> Result<T, StoreError> {
-    let corrupt = |line: Option<u64>, reason: String| StoreError::Corrupt {
-        path: path.to_path_buf(),
-        line,
-        reason,
-    };
+    let corrupt = |line: Option<u64>, reason: String| StoreError::corrupt(path, line, reason);
     if let Some(reason) = emptiness(bytes) {
         return Err(corrupt(None, reason.to_owned()));
     }
@@ -45,7 +41,7 @@ pub(super) fn parse_versioned_file<T: serde::de::DeserializeOwned + HasSchema>(
             Err(corrupt(None, "format version 0 does not exist".to_owned()))
         }
         Ok(file) => Ok(file),
-        Err(e) => Err(not_readable(path, bytes, supported, e)),
+        Err(e) => Err(not_readable::<T>(path, bytes, supported, e)),
     }
 }
 
@@ -62,7 +58,7 @@ pub(super) fn emptiness(bytes: &[u8]) -> Option<&'static str> {
 
 /// Why a file that carries `"schema": N` did not parse as this version: a newer version, or
 /// damage described as precisely as `error` allows.
-pub(super) fn not_readable(
+pub(super) fn not_readable<T: serde::de::DeserializeOwned>(
     path: &Path,
     bytes: &[u8],
     supported: u32,
@@ -71,16 +67,12 @@ pub(super) fn not_readable(
     match serde_json::from_slice::<FileVersion>(bytes) {
         Ok(v) if v.schema > supported => newer(path, None, v.schema, supported),
         _ => {
-            let reason = if error.is_eof() {
-                format!("cut short, as by a crash or a full disk: {error}")
+            let what = if error.is_eof() {
+                "cut short, as by a crash or a full disk"
             } else {
-                format!("not a valid hone file: {error}")
+                "not a valid hone file"
             };
-            StoreError::Corrupt {
-                path: path.to_path_buf(),
-                line: Some(error.line() as u64),
-                reason,
-            }
+            StoreError::bad_json::<T>(path, 1, what, bytes, &error)
         }
     }
 }

@@ -147,11 +147,7 @@ fn card_of(
 /// time (a deck of 100,000 cards is tens of megabytes, and an index needs only each line's
 /// start).
 fn parse_deck_file(path: &Path, mut file: impl Read, load: Load) -> Result<Deck, StoreError> {
-    let corrupt = |line: Option<u64>, reason: String| StoreError::Corrupt {
-        path: path.to_path_buf(),
-        line,
-        reason,
-    };
+    let corrupt = |line: Option<u64>, reason: String| StoreError::corrupt(path, line, reason);
     let is_legacy = path.extension().is_some_and(|e| e == "json");
     if is_legacy {
         let mut bytes = Vec::new();
@@ -326,11 +322,8 @@ impl Store {
         file.disabled
             .iter()
             .map(|id| {
-                id.parse().map_err(|reason| StoreError::Corrupt {
-                    path: path.clone(),
-                    line: None,
-                    reason,
-                })
+                id.parse()
+                    .map_err(|reason: String| StoreError::corrupt(&path, None, reason))
             })
             .collect()
     }

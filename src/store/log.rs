@@ -171,11 +171,11 @@ impl Store {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-')
         {
-            return Err(StoreError::Corrupt {
-                path: path.clone(),
-                line: None,
-                reason: "the device id must be letters, digits and '-'".to_owned(),
-            });
+            return Err(StoreError::corrupt(
+                path,
+                None,
+                "the device id must be letters, digits and '-'",
+            ));
         }
         self.device = Some(device.clone());
         Ok(device)
@@ -415,11 +415,7 @@ pub(super) fn parse_record<T>(
     raw: &[u8],
     into: impl FnOnce(LogLine) -> Result<T, String>,
 ) -> Result<Option<T>, StoreError> {
-    let corrupt = |reason: String| StoreError::Corrupt {
-        path: path.to_path_buf(),
-        line: Some(number),
-        reason,
-    };
+    let corrupt = |reason: String| StoreError::corrupt(path, Some(number), reason);
     let text = std::str::from_utf8(raw).map_err(|_| corrupt("not valid UTF-8".to_owned()))?;
     if text.trim().is_empty() {
         return Ok(None);
@@ -432,7 +428,13 @@ pub(super) fn parse_record<T>(
             {
                 return Err(newer(path, Some(number), version.v, LOG_SCHEMA));
             }
-            return Err(corrupt(format!("not a review record: {e}")));
+            return Err(StoreError::bad_json::<LogLine>(
+                path,
+                number,
+                "not a review record",
+                raw,
+                &e,
+            ));
         }
     };
     if line.v > LOG_SCHEMA {

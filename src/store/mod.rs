@@ -75,10 +75,12 @@ pub enum StoreError {
         path: PathBuf,
         source: io::Error,
     },
-    #[error("{}{}: {reason}; the file was left untouched", shown(path), line.map(|l| format!(":{l}")).unwrap_or_default())]
+    #[error("{}{}: {reason}; the file was left untouched", shown(path), position(*line, *column))]
     Corrupt {
         path: PathBuf,
         line: Option<u64>,
+        /// In characters, where the damage is known to that precision.
+        column: Option<u64>,
         reason: String,
     },
     #[error(
@@ -95,6 +97,50 @@ pub enum StoreError {
     Busy { path: PathBuf, waited: Duration },
     #[error("{0}")]
     Refused(String),
+}
+
+/// `:line` or `:line:column`, after a file name.
+fn position(line: Option<u64>, column: Option<u64>) -> String {
+    match (line, column) {
+        (Some(line), Some(column)) => format!(":{line}:{column}"),
+        (Some(line), None) => format!(":{line}"),
+        (None, _) => String::new(),
+    }
+}
+
+impl StoreError {
+    /// Damage in `path`, at `line` if it is known.
+    pub(crate) fn corrupt(path: &Path, line: Option<u64>, reason: impl Into<String>) -> Self {
+        StoreError::Corrupt {
+            path: path.to_path_buf(),
+            line,
+            column: None,
+            reason: reason.into(),
+        }
+    }
+
+    /// JSON that did not parse as a `T`, starting at line `first_line` of `path`: one position
+    /// (the file's line and column), the field a wrong value is in, and words instead of the
+    /// parser's own message, which carries a second position counted from the start of the JSON.
+    pub(crate) fn bad_json<T: serde::de::DeserializeOwned>(
+        path: &Path,
+        first_line: u64,
+        what: &str,
+        json: &[u8],
+        error: &serde_json::Error,
+    ) -> Self {
+        let text = String::from_utf8_lossy(json);
+        // Parsed again, on this error path only, to learn the name of the field.
+        let problem = crate::input::from_json::<T>(&text)
+            .err()
+            .unwrap_or_else(|| crate::input::json_problem(error, &text));
+        StoreError::Corrupt {
+            path: path.to_path_buf(),
+            line: Some(first_line + problem.line as u64 - 1),
+            column: Some(problem.column as u64),
+            reason: format!("{what}: {}", problem.words),
+        }
+    }
 }
 
 /// A path as it may be shown on a terminal: control characters escaped.
@@ -244,13 +290,8 @@ impl Store {
         }
         let (scheduler, retention) = self.schedule;
         let model = match self.fitted()? {
-            Some(fit) => Model::new(scheduler, retention, &fit.parameters).map_err(|e| {
-                StoreError::Corrupt {
-                    path: fit.path.clone(),
-                    line: Some(fit.line),
-                    reason: e.to_string(),
-                }
-            })?,
+            Some(fit) => Model::new(scheduler, retention, &fit.parameters)
+                .map_err(|e| StoreError::corrupt(&fit.path, Some(fit.line), e.to_string()))?,
             None => Model::default().with(scheduler, retention),
         };
         self.model = Some(model.clone());

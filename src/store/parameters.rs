@@ -70,15 +70,17 @@ fn read_parameters(path: &Path, bytes: &[u8]) -> (Vec<Fitted>, Vec<StoreError>) 
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let corrupt = |reason: String| StoreError::Corrupt {
-            path: path.to_path_buf(),
-            line: Some(number),
-            reason,
-        };
+        let corrupt = |reason: String| StoreError::corrupt(path, Some(number), reason);
         let version = match serde_json::from_slice::<Version>(line) {
             Ok(version) => version,
             Err(e) => {
-                problems.push(corrupt(format!("not a parameters entry: {e}")));
+                problems.push(StoreError::bad_json::<ParametersRecord>(
+                    path,
+                    number,
+                    "not a parameters entry",
+                    line,
+                    &e,
+                ));
                 continue;
             }
         };
@@ -89,7 +91,13 @@ fn read_parameters(path: &Path, bytes: &[u8]) -> (Vec<Fitted>, Vec<StoreError>) 
         let record: ParametersRecord = match serde_json::from_slice(line) {
             Ok(record) => record,
             Err(e) => {
-                problems.push(corrupt(format!("not a parameters entry: {e}")));
+                problems.push(StoreError::bad_json::<ParametersRecord>(
+                    path,
+                    number,
+                    "not a parameters entry",
+                    line,
+                    &e,
+                ));
                 continue;
             }
         };
@@ -177,7 +185,7 @@ impl Store {
 
 /// The fit that counts among the parameters logs in `dir`, and what is wrong with lines that
 /// cannot be used.
-fn fitted_in(dir: &Path) -> Result<(Option<Fitted>, Vec<StoreError>), StoreError> {
+pub(super) fn fitted_in(dir: &Path) -> Result<(Option<Fitted>, Vec<StoreError>), StoreError> {
     let (names, _) = regular_jsonl_files(dir)?;
     let mut best: Option<Fitted> = None;
     let mut all_problems = Vec::new();

@@ -50,11 +50,7 @@ const ROWS_END: &[u8] = b"]}";
 
 /// Reads a snapshot; `None` if it is in an older format, to be rebuilt from the logs.
 pub(super) fn parse_snapshot(path: &Path, bytes: &[u8]) -> Result<Option<Snapshot>, StoreError> {
-    let corrupt = |line: Option<u64>, reason: String| StoreError::Corrupt {
-        path: path.to_path_buf(),
-        line,
-        reason,
-    };
+    let corrupt = |line: Option<u64>, reason: String| StoreError::corrupt(path, line, reason);
     if let Some(reason) = emptiness(bytes) {
         return Err(corrupt(None, reason.to_owned()));
     }
@@ -69,7 +65,12 @@ pub(super) fn parse_snapshot(path: &Path, bytes: &[u8]) -> Result<Option<Snapsho
         Err(e) => {
             return match serde_json::from_slice::<super::records::FileVersion>(bytes) {
                 Ok(v) if (1..SNAPSHOT_SCHEMA).contains(&v.schema) => Ok(None),
-                _ => Err(not_readable(path, bytes, SNAPSHOT_SCHEMA, e)),
+                _ => Err(not_readable::<serde::de::IgnoredAny>(
+                    path,
+                    bytes,
+                    SNAPSHOT_SCHEMA,
+                    e,
+                )),
             };
         }
     };
