@@ -163,7 +163,8 @@ fn a_two_question_mock_times_out_takes_a_typed_answer_and_ends_with_its_scorecar
     s.expect("By topic, weakest first:").unwrap();
     s.expect(format!("Score: 1 of {total} key points covered").as_str())
         .unwrap();
-    s.expect("Points missed most often:").unwrap();
+    s.expect("Points missed most often (in how many answers that checked them):")
+        .unwrap();
     s.expect("Drill next:").unwrap();
     let (code, modes) = finish(&mut s);
     assert_eq!(code, 0);

@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use super::missed::Missed;
 use super::safe::visible;
 use super::{Look, percent, plural, table};
 use crate::mock::clock;
@@ -152,24 +153,19 @@ pub fn scorecard(view: &ScorecardView, look: Look) -> String {
         percent(mock.covered, mock.points)
     );
     if !view.missed.is_empty() {
-        out.push_str("\nPoints missed most often:\n");
-        for m in &view.missed {
-            let head = format!("  {} {}. ", m.card, m.position);
-            let text = format!(
-                "{} (missed {} of {})",
-                visible(&m.point),
-                m.missed,
-                plural(m.checked as usize, "time", "times")
-            );
-            let hang = " ".repeat(head.chars().count());
-            let options = textwrap::Options::new(look.width)
-                .initial_indent(&head)
-                .subsequent_indent(&hang)
-                .break_words(false);
-            for line in textwrap::wrap(&text, options) {
-                let _ = writeln!(out, "{line}");
-            }
-        }
+        out.push_str("\nPoints missed most often (in how many answers that checked them):\n");
+        let missed: Vec<Missed> = view
+            .missed
+            .iter()
+            .map(|m| Missed {
+                card: &m.card,
+                position: m.position,
+                point: &m.point,
+                missed: m.missed,
+                checked: m.checked,
+            })
+            .collect();
+        out.push_str(&super::missed::missed_by_card(&missed, 2, look.width));
     }
     out.push('\n');
     if view.drill.is_empty() {

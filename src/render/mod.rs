@@ -5,6 +5,7 @@
 mod highlight;
 pub mod html;
 pub mod markdown;
+mod missed;
 pub mod mock;
 pub mod mock_screen;
 mod progress;

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use console::Style;
 
+use super::missed::{Missed, missed_by_card};
 use super::{Look, plural, table};
 use crate::views::progress::{DayCountView, ForecastDayView};
 use crate::views::{PlanView, PointsView, ReadinessView, StatsView};
@@ -235,22 +236,21 @@ pub fn points(view: &PointsView, look: Look) -> String {
             plural(view.checked_answers, "answer", "answers")
         );
     }
-    let card_width = view.points.iter().map(|p| p.card.len()).max().unwrap_or(0);
-    // MISSED, the card and two gaps; the point takes the rest, wrapped under itself.
-    let point_width = look.width.saturating_sub(10 + card_width + 4).max(20);
-    let rows: Vec<Vec<String>> = view
+    let missed: Vec<Missed> = view
         .points
         .iter()
-        .map(|p| {
-            let point = textwrap::wrap(&super::safe::visible(&p.point), point_width).join("\n");
-            vec![
-                format!("{} of {}", p.missed, p.reviews),
-                p.card.clone(),
-                point,
-            ]
+        .map(|p| Missed {
+            card: &p.card,
+            position: p.position,
+            point: &p.point,
+            missed: p.missed,
+            checked: p.reviews,
         })
         .collect();
-    let mut out = super::table(&["MISSED", "CARD", "POINT"], &rows);
+    let header = "Key points missed (in how many of the answers that checked them), most first:";
+    let mut out = textwrap::fill(header, look.width.max(20));
+    out.push_str("\n\n");
+    out.push_str(&missed_by_card(&missed, 0, look.width));
     if view.total > view.points.len() {
         let _ = writeln!(
             out,
