@@ -307,7 +307,13 @@ fn card(line: usize, fields: Fields) -> Result<ParsedCard, Vec<LineError>> {
         .unwrap_or_default();
     if let Some(problem) = points_problem(kind, &points) {
         let (l, c) = points_field.map_or((line, 1), |f| (f.line, f.column));
-        errors.push(LineError::at(l, c, format!("points: {problem}")));
+        // Points run together with `;` or `|` read as one: say how a field holds several.
+        let hint = if points.len() == 1 {
+            " (one point a line: write the field in quotes with a line break between points)"
+        } else {
+            ""
+        };
+        errors.push(LineError::at(l, c, format!("points: {problem}{hint}")));
     }
     if errors.is_empty() {
         Ok(ParsedCard {
@@ -493,6 +499,26 @@ mod tests {
             ("chan", ParsedKind::Definition, "A pipe.\nTyped.")
         );
         assert_eq!(card.tags, ["go", "concurrency"]);
+    }
+
+    #[test]
+    fn points_run_together_on_one_line_are_told_how_to_split() {
+        let csv = "front,back,points\nWhat is X?,X is Y.,a | b | c\n";
+        let errors = parse_table(csv, ',', &defaults()).unwrap_err();
+        assert_eq!((errors[0].line, errors[0].column), (2, Some(20)));
+        assert!(
+            errors[0]
+                .message
+                .ends_with("this card has 1 (one point a line: write the field in quotes with a line break between points)"),
+            "{errors:?}"
+        );
+        let csv = "front,back,points\nWhat is X?,X is Y.,\"a\nb\nc\"\n";
+        assert_eq!(
+            parse_table(csv, ',', &defaults()).unwrap().cards[0]
+                .points
+                .len(),
+            3
+        );
     }
 
     #[test]
