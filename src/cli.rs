@@ -271,7 +271,7 @@ pub struct StatsArgs {
     #[arg(long, conflicts_with = "html")]
     pub json: bool,
 
-    /// Write the statistics as a self-contained HTML page with charts
+    /// Write the statistics as a self-contained HTML page with charts (`-` for stdout)
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub html: Option<PathBuf>,
 }
@@ -503,7 +503,7 @@ pub struct ExportArgs {
     #[arg(long)]
     pub history: bool,
 
-    /// Write to this file instead of stdout
+    /// Write to this file instead of stdout (`-` is stdout)
     #[arg(short, long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub output: Option<PathBuf>,
 }

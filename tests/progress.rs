@@ -87,6 +87,33 @@ fn stats_text_fits_80_columns_and_html_is_self_contained() {
 }
 
 #[test]
+fn a_dash_for_a_file_means_stdout_for_the_stats_page_and_an_export() {
+    let hone = Hone::new();
+    drill(&hone, "api/rest", &[5]);
+    let dir = hone.path("cwd");
+    std::fs::create_dir_all(&dir).unwrap();
+    for args in [
+        &["stats", "--html", "-"][..],
+        &[
+            "export", "--deck", "api", "--format", "hone", "--output", "-",
+        ][..],
+    ] {
+        let out = hone.command(args).current_dir(&dir).output().unwrap();
+        assert!(out.status.success(), "{}", common::stderr(&out));
+        let text = common::stdout(&out);
+        assert!(
+            text.starts_with("<!DOCTYPE html>") || text.starts_with("+++"),
+            "{args:?} prints the document itself: {text:.200}"
+        );
+        assert!(!text.contains("Wrote"), "{text:.200}");
+        assert!(
+            std::fs::read_dir(&dir).unwrap().next().is_none(),
+            "{args:?} wrote no file named '-'"
+        );
+    }
+}
+
+#[test]
 fn readiness_lists_the_least_ready_topic_first() {
     let hone = Hone::new();
     for card in ["git/git-basics", "git/branching-merging"] {

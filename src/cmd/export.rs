@@ -1,9 +1,5 @@
 //! `hone export`: a deck in a format hone (and Anki) imports, or the review log.
 
-use std::fs;
-
-use anyhow::{Context, anyhow};
-
 use crate::cli::{ExportArgs, ExportFormat};
 use crate::deck::export::export;
 use crate::deck::import::Format;
@@ -51,23 +47,6 @@ pub fn run(ctx: &mut Ctx, args: ExportArgs) -> anyhow::Result<()> {
             }
         }
     }
-    match &args.output {
-        Some(path) => {
-            fs::write(path, &text).with_context(|| {
-                format!(
-                    "cannot write {}",
-                    crate::render::safe::visible(&path.display().to_string())
-                )
-            })?;
-        }
-        // A terminal shows card text, not obeys it; a file or a pipe gets the exact bytes.
-        None if ctx.env.stdout_is_terminal => {
-            let shown = crate::render::safe::visible(&String::from_utf8_lossy(&text)).into_owned();
-            ctx.out
-                .write_all(shown.as_bytes())
-                .map_err(|e| anyhow!(e))?;
-        }
-        None => ctx.out.write_all(&text).map_err(|e| anyhow!(e))?,
-    }
+    ctx.deliver(args.output.as_deref(), &text)?;
     Ok(())
 }

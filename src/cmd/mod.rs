@@ -72,6 +72,34 @@ pub struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// Writes a command's document (a deck, a page) to `path`, or to stdout when there is no
+    /// path or it is `-`. A terminal shows card text, it does not obey it: control characters
+    /// are escaped there, while a file or a pipe gets the exact bytes. True if a file was written.
+    pub fn deliver(
+        &mut self,
+        path: Option<&std::path::Path>,
+        bytes: &[u8],
+    ) -> anyhow::Result<bool> {
+        use anyhow::Context as _;
+        match path.filter(|p| p.as_os_str() != "-") {
+            Some(path) => {
+                std::fs::write(path, bytes)
+                    .with_context(|| format!("cannot write {}", crate::store::shown(path)))?;
+                Ok(true)
+            }
+            None if self.env.stdout_is_terminal => {
+                let text = String::from_utf8_lossy(bytes);
+                self.out
+                    .write_all(crate::render::safe::visible(&text).as_bytes())?;
+                Ok(false)
+            }
+            None => {
+                self.out.write_all(bytes)?;
+                Ok(false)
+            }
+        }
+    }
+
     pub fn today(&self) -> StudyDay {
         StudyDay::of(self.now, self.settings.day_start_hour)
     }

@@ -1,7 +1,5 @@
 //! `hone stats`, `hone readiness`, `hone plan` and `hone why`: progress, read from the log.
 
-use anyhow::Context;
-
 use crate::cli::{CardArgs, Filter, PlanArgs, PointsArgs, ReadinessArgs, StatsArgs};
 use crate::model::{Card, StudyDay};
 use crate::plan::{self, Plan};
@@ -39,8 +37,9 @@ pub fn stats(ctx: &mut Ctx, args: StatsArgs) -> anyhow::Result<()> {
         let filtered = args.filter.deck.is_some() || args.filter.tag.is_some();
         let mocks = crate::mock::history(&log, filtered.then_some(&ids));
         let page = render::html::stats_page(&view, &MockHistoryView::of(&mocks));
-        std::fs::write(path, page).with_context(|| format!("cannot write {}", path.display()))?;
-        writeln!(ctx.out, "Wrote {}.", path.display())?;
+        if ctx.deliver(Some(path), page.as_bytes())? {
+            writeln!(ctx.out, "Wrote {}.", crate::store::shown(path))?;
+        }
         return Ok(());
     }
     ctx.emit(args.json, &view, render::stats)
