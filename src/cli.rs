@@ -389,7 +389,7 @@ pub struct RestoreArgs {
 #[derive(Debug, Args)]
 pub struct MergeArgs {
     /// Another data dir, one of its `reviews/*.jsonl` logs, or a file `hone export --history`
-    /// wrote
+    /// wrote (`-` reads that history from stdin)
     #[arg(value_name = "PATH", value_hint = ValueHint::AnyPath)]
     pub path: PathBuf,
 

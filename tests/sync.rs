@@ -246,6 +246,38 @@ fn exported_histories_merge_into_the_same_logs_as_data_dirs() {
 }
 
 #[test]
+fn an_exported_history_merges_from_stdin_as_from_its_file() {
+    let machines = Machines::new();
+    let ids = machines.drill(|_| {});
+    let history = |m: usize| machines.ok(m, &at(8, 0), &["export", "--history"]);
+    let (first, second) = (history(0), history(1));
+    let out = machines.hones[0].run_with_stdin(&at(8, 1), &["merge", "-", "--json"], &second);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["source"], "stdin", "{report}");
+    assert!(report["added"].as_u64().unwrap() > 0, "{report}");
+    let out = machines.hones[1].run_with_stdin(&at(8, 1), &["merge", "-"], &first);
+    assert!(out.status.success(), "{}", stderr(&out));
+    machines.assert_identical(&ids);
+
+    let damaged = format!("{first}{{\"v\":1,\n");
+    let before = fs::read(machines.hones[1].data_dir().join("reviews")).ok();
+    let out = machines.hones[1].run_with_stdin(&at(8, 2), &["merge", "-"], &damaged);
+    assert_eq!(out.status.code(), Some(1));
+    let lines = first.lines().count() + 1;
+    assert!(
+        stderr(&out).starts_with(&format!("hone: stdin:{lines}:")),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        before,
+        fs::read(machines.hones[1].data_dir().join("reviews")).ok()
+    );
+    machines.assert_identical(&ids);
+}
+
+#[test]
 fn sync_explains_what_is_missing_and_loses_nothing() {
     let machines = Machines::new();
     machines.ok(0, &at(2, 0), &["answer", "api/rest", "5"]);

@@ -216,7 +216,8 @@ pub const SYNC: Extra = extra!(
 pub const MERGE: Extra = extra!(
     "Fold in another machine's data dir" => "hone merge /media/usb/hone",
     "Fold in a review log that `hone export --history` wrote" => "hone merge laptop-history.jsonl",
-    "The same, reporting as JSON" => "hone merge /media/usb/hone --json",
+    "The same, straight from the other machine" => "ssh laptop hone export --history | hone merge -",
+    "Reporting as JSON" => "hone merge /media/usb/hone --json",
 );
 
 pub const CONFIG: Extra = extra!(

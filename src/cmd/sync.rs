@@ -3,6 +3,8 @@
 //! state is what `replay` makes of every log. Before any command, a rebase or merge that git
 //! left stopped in the data dir's repository is undone without losing a line (`recover`).
 
+use std::io::Read;
+
 use serde::Serialize;
 
 use crate::cli::{JsonArgs, MergeArgs};
@@ -168,9 +170,35 @@ pub fn recover(ctx: &mut Ctx) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The most `hone merge -` reads from standard input: a history of a million answers is about
+/// a quarter of this.
+const MAX_STDIN_HISTORY: u64 = 1 << 30;
+
 pub fn merge(ctx: &mut Ctx, args: MergeArgs) -> anyhow::Result<()> {
-    let source = visible(&args.path.display().to_string()).into_owned();
-    let report = ctx.store.merge(&args.path, ctx.now)?;
+    let (source, report) = if args.path.as_os_str() == "-" {
+        let input = ctx
+            .input
+            .take()
+            .ok_or_else(|| anyhow::anyhow!("standard input was already read"))?;
+        let mut history = Vec::new();
+        Read::take(input, MAX_STDIN_HISTORY + 1)
+            .read_to_end(&mut history)
+            .map_err(|e| anyhow::anyhow!("cannot read stdin: {e}"))?;
+        if history.len() as u64 > MAX_STDIN_HISTORY {
+            anyhow::bail!(
+                "stdin holds more than 1 GiB; save the history to a file and merge the file"
+            );
+        }
+        let label = std::path::Path::new("stdin");
+        let report = ctx.store.merge_history(label, &history, ctx.now)?;
+        ("stdin".to_owned(), report)
+    } else {
+        let report = ctx.store.merge(&args.path, ctx.now)?;
+        (
+            visible(&args.path.display().to_string()).into_owned(),
+            report,
+        )
+    };
     let view = MergeView {
         source,
         added: report.added,

@@ -169,6 +169,20 @@ impl Store {
         self.merge_from(source, Some(now))
     }
 
+    /// Saves every entry of an exported history read whole beforehand (from stdin, which may
+    /// be slow: it is read before the lock is taken), named `label` in messages.
+    pub fn merge_history(
+        &mut self,
+        label: &Path,
+        history: &[u8],
+        now: DateTime<FixedOffset>,
+    ) -> Result<MergeReport, StoreError> {
+        let incoming = read_history(label, history, None)?;
+        let _lock = self.exclusive()?;
+        self.verify()?;
+        self.merge_incoming(label, (incoming, Vec::new()), Vec::new(), Some(now))
+    }
+
     /// Merges the logs of a directory, under the exclusive lock, without a backup: the part of
     /// a sync that takes in logs that parted from ours.
     pub(super) fn merge_locked(&mut self, source: &Path) -> Result<MergeReport, StoreError> {
@@ -181,15 +195,7 @@ impl Store {
         source: &Path,
         backup_at: Option<DateTime<FixedOffset>>,
     ) -> Result<MergeReport, StoreError> {
-        let (reviews, changes) = read_source(source)?;
-        // Every conflict is found before anything is written.
-        let ours_reviews = self.ours(&self.paths.reviews.clone(), read_log)?;
-        let review_plan = plan(&ours_reviews, &reviews)
-            .map_err(|c| self.merge_conflict(source, &reviews, &self.paths.reviews, c))?;
-        let curriculum_dir = self.paths.curriculum.clone();
-        let ours_changes = self.ours(&curriculum_dir, super::curriculum::read_changes)?;
-        let change_plan = plan(&ours_changes, &changes)
-            .map_err(|c| self.merge_conflict(source, &changes, &curriculum_dir, c))?;
+        let incoming = read_source(source)?;
         // A data dir's fitted parameters come along, each fit once; checked before anything
         // is written, like every entry.
         let parameters = if source.is_dir() {
@@ -200,6 +206,26 @@ impl Store {
         for (name, bytes) in &parameters {
             super::parameters::parse_parameters(&source.join("parameters").join(name), bytes)?;
         }
+        self.merge_incoming(source, incoming, parameters, backup_at)
+    }
+
+    /// Saves the entries of `incoming` and the fits of `parameters` that are not here yet;
+    /// `source` names where they came from.
+    fn merge_incoming(
+        &mut self,
+        source: &Path,
+        (reviews, changes): Sources,
+        parameters: Vec<(String, Vec<u8>)>,
+        backup_at: Option<DateTime<FixedOffset>>,
+    ) -> Result<MergeReport, StoreError> {
+        // Every conflict is found before anything is written.
+        let ours_reviews = self.ours(&self.paths.reviews.clone(), read_log)?;
+        let review_plan = plan(&ours_reviews, &reviews)
+            .map_err(|c| self.merge_conflict(source, &reviews, &self.paths.reviews, c))?;
+        let curriculum_dir = self.paths.curriculum.clone();
+        let ours_changes = self.ours(&curriculum_dir, super::curriculum::read_changes)?;
+        let change_plan = plan(&ours_changes, &changes)
+            .map_err(|c| self.merge_conflict(source, &changes, &curriculum_dir, c))?;
         let mut report = MergeReport {
             added: review_plan.added + change_plan.added,
             already: review_plan.already + change_plan.already,
@@ -328,9 +354,19 @@ fn read_source(source: &Path) -> Result<Sources, StoreError> {
         .file_stem()
         .and_then(|s| s.to_str())
         .and_then(log_stem);
+    Ok((read_history(source, file, fallback)?, Vec::new()))
+}
+
+/// The entries of one log or exported history, by the device each line names (`fallback`
+/// for lines that name none, as a device's own log does).
+fn read_history(
+    source: &Path,
+    reader: impl std::io::Read,
+    fallback: Option<String>,
+) -> Result<Vec<Incoming<Event>>, StoreError> {
     let mut by_device: BTreeMap<Option<String>, (Vec<Event>, Vec<u64>)> = BTreeMap::new();
     let mut number = 0;
-    super::lines::for_each_line(source, file, |raw| {
+    super::lines::for_each_line(source, reader, |raw| {
         number += 1;
         let parsed = parse_record(source, number, raw, |mut line| {
             let device = line.device.take();
@@ -357,7 +393,7 @@ fn read_source(source: &Path) -> Result<Sources, StoreError> {
             lines,
         });
     }
-    Ok((logs, Vec::new()))
+    Ok(logs)
 }
 
 fn read_dir_logs<E>(
