@@ -21,6 +21,7 @@ mod backup;
 pub mod config;
 mod curriculum;
 mod curriculum_index;
+mod curriculum_line;
 mod damage;
 mod doctor;
 mod files;
