@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::{env, fs, process};
 
-#[allow(dead_code)] // the library uses parts of the parser this script does not
+#[allow(dead_code, unused_imports)] // the library uses parts of the parser this script does not
 #[path = "src/deck/parse.rs"]
 mod parse;
 
