@@ -85,6 +85,14 @@ fn the_plan_reads_right_far_from_and_close_to_the_interview() {
         "plan-tomorrow",
         hone.ok_at(&evening, &["plan", "--interview", &tomorrow])
     );
+    insta::assert_snapshot!(
+        "plan-interview-day",
+        hone.ok_at(&at(&tomorrow, "08:00:00"), &["plan"])
+    );
+    insta::assert_snapshot!(
+        "plan-after",
+        hone.ok_at(&at(&day_after(FIRST_DAY, 15), "08:00:00"), &["plan"])
+    );
 }
 
 #[test]

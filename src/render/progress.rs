@@ -357,11 +357,18 @@ pub fn plan(view: &PlanView, _: Look) -> String {
     };
     let days_left = view.days_left.unwrap_or(0);
     if !view.active {
-        let _ = writeln!(
-            out,
-            "The interview on {interview} has passed; scheduling is plain {} again.\n`hone plan --clear` removes the plan.",
-            scheduler_name(view.scheduler)
-        );
+        let scheduler = scheduler_name(view.scheduler);
+        let _ = if days_left == 0 {
+            writeln!(
+                out,
+                "The interview is today ({interview}): the plan's work is done.\nScheduling is plain {scheduler} again; `hone plan --clear` removes the plan."
+            )
+        } else {
+            writeln!(
+                out,
+                "The interview on {interview} has passed; scheduling is plain {scheduler} again.\n`hone plan --clear` removes the plan."
+            )
+        };
         return out;
     }
     let _ = writeln!(
