@@ -97,7 +97,19 @@ pub fn save_key(
             *new.decor_mut() = decor;
             *old = new;
         }
-        None => document[key] = value,
+        None => {
+            let first = document.as_table().is_empty();
+            document[key] = value;
+            // In a file of comments only, the comments are the document's trailing text, which
+            // toml_edit keeps after every key: they go before the first key instead.
+            if first {
+                let comments = document.trailing().as_str().unwrap_or_default().to_owned();
+                document.set_trailing("");
+                if let Some(mut new_key) = document.as_table_mut().key_mut(key) {
+                    new_key.leaf_decor_mut().set_prefix(comments);
+                }
+            }
+        }
     }
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         create_dir_all(dir)?;
@@ -125,6 +137,28 @@ fn toml_problem(path: &Path, text: &str, error: &toml_edit::TomlError) -> StoreE
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_key_goes_below_the_comments_of_a_file_that_has_only_comments() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        let mut settings = Settings::default();
+        settings.set("new_per_day", "20").unwrap();
+        save_key(&path, "new_per_day", &settings, 1).unwrap();
+        settings.set("scheduler", "fsrs").unwrap();
+        save_key(&path, "scheduler", &settings, 2).unwrap();
+        assert_eq!(
+            fs::read_to_string(&path).unwrap(),
+            format!("{HEADER}new_per_day = 20\nscheduler = \"fsrs\"\n")
+        );
+        let own = "# mine\n\n# more of mine\n";
+        fs::write(&path, own).unwrap();
+        save_key(&path, "new_per_day", &settings, 3).unwrap();
+        assert_eq!(
+            fs::read_to_string(&path).unwrap(),
+            format!("{own}new_per_day = 20\n")
+        );
+    }
 
     #[test]
     fn a_change_keeps_comments_other_lines_and_unset_defaults() {
