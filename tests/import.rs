@@ -668,7 +668,7 @@ fn an_imported_deck_comes_up_within_a_day_and_says_when() {
     );
     let out = hone.ok(&["import", file.to_str().unwrap()]);
     assert!(
-        out.contains("Its new cards start coming up on 2026-03-02"),
+        out.contains("Its new cards start coming up today (2026-03-02)"),
         "{out}"
     );
     let view = hone.json(&["import", file.to_str().unwrap(), "--json"]);
@@ -692,9 +692,12 @@ fn an_imported_deck_comes_up_within_a_day_and_says_when() {
     // Deck by deck, it waits behind the curriculum; put first, it comes before everything.
     hone.ok(&["config", "new_order", "deck"]);
     let view = hone.json(&["import", file.to_str().unwrap(), "--json"]);
+    let later = view["first_new_day"].as_str().unwrap();
+    assert!(later > "2026-03-20", "{view}");
+    let out = hone.ok(&["import", file.to_str().unwrap()]);
     assert!(
-        view["first_new_day"].as_str().unwrap() > "2026-03-20",
-        "{view}"
+        out.contains(&format!("Its new cards start coming up on {later}")),
+        "{out}"
     );
     hone.ok(&["deck", "first", "company"]);
     let due = hone.json(&["due", "--json"]);

@@ -40,6 +40,9 @@ pub struct ImportView {
     /// The first study day whose queue holds one of the deck's new cards, as the daily limits
     /// and the order of new cards stand; `null` if none comes within a year (or it has none).
     pub first_new_day: Option<String>,
+    /// Today's study day, for the text to say "today".
+    #[serde(skip)]
+    pub today: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -309,6 +312,7 @@ pub fn run(ctx: &mut Ctx, args: ImportArgs) -> anyhow::Result<()> {
         retired: counts.retired,
         revived: counts.revived,
         dry_run: args.dry_run,
+        today: ctx.today().to_string(),
     };
     ctx.emit(args.json, &view, |v, _| {
         let verb = if v.dry_run {
@@ -336,10 +340,17 @@ pub fn run(ctx: &mut Ctx, args: ImportArgs) -> anyhow::Result<()> {
         }
         text.push_str(".\n");
         match &v.first_new_day {
-            Some(day) if !v.dry_run => text.push_str(&format!(
-                "Its new cards start coming up on {day} (`hone deck first {}` puts them before every other deck's).\n",
-                v.deck
-            )),
+            Some(day) if !v.dry_run => {
+                let when = if *day == v.today {
+                    format!("today ({day})")
+                } else {
+                    format!("on {day}")
+                };
+                text.push_str(&format!(
+                    "Its new cards start coming up {when} (`hone deck first {}` puts them before every other deck's).\n",
+                    v.deck
+                ));
+            }
             _ => {}
         }
         text
