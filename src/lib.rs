@@ -14,6 +14,8 @@ pub mod curriculum;
 pub mod deck;
 pub mod env;
 #[doc(hidden)]
+#[cfg(test)]
+mod floats;
 pub mod fuzz_targets;
 pub mod input;
 pub mod memory;

@@ -162,7 +162,7 @@ proptest! {
 
     #[test]
     fn a_better_grade_never_gives_a_lower_ease_or_a_shorter_interval(
-        n in 0u32..50, ease in 1.3f64..4.0, interval in 1u32..10_000, q in 0u8..5,
+        n in 0u32..50, ease in crate::floats::f64_in(1.3, 4.0), interval in 1u32..10_000, q in 0u8..5,
     ) {
         let before = Sm2 { repetitions: n, ease, interval_days: interval };
         let worse = step(before, grade(q));

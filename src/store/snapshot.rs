@@ -333,6 +333,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::floats::{f32_in, f64_in};
     use crate::model::CardState;
 
     fn day(n: u32) -> StudyDay {
@@ -346,9 +347,9 @@ mod tests {
                 .unwrap()
         });
         let card_state = (
-            (0u32..30, 1.3f64..4.0, 0u32..5000),
+            (0u32..30, f64_in(1.3, 4.0), 0u32..5000),
             (0u32..4000, 0u32..100, 0u32..20),
-            (0.001f32..36500.0, 1.0f32..10.0),
+            (f32_in(0.001, 36500.0), f32_in(1.0, 10.0)),
         )
             .prop_map(
                 |(
@@ -395,7 +396,7 @@ mod tests {
         }
 
         #[test]
-        fn a_snapshot_cut_anywhere_is_refused(state in any_state(), cut in 0.0f64..1.0) {
+        fn a_snapshot_cut_anywhere_is_refused(state in any_state(), cut in f64_in(0.0, 1.0)) {
             let encoded = encode(&state, &BTreeMap::new(), &Model::default()).unwrap();
             // Everything but the final newline matters.
             let at = ((encoded.len() - 1) as f64 * cut) as usize;
