@@ -161,7 +161,7 @@ fn why_explains_every_step_with_its_arithmetic() {
     assert!(steps.iter().all(|s| s["agrees"] == true));
     let text = hone.ok(&["why", "api/rest"]);
     assert!(
-        text.contains("ceil(13.32) = 14") && text.contains("study days start at 04:00"),
+        text.contains("ceil(13.32) = 14") && text.contains("\nStudy days start at 04:00.\n"),
         "{text}"
     );
     assert!(
@@ -181,6 +181,21 @@ fn why_shows_the_ease_before_its_floor_so_the_sum_adds_up() {
         text.contains("EF 1.7 − 0.8 = 0.9, floored at 1.3\n"),
         "{text}"
     );
+}
+
+#[test]
+fn why_names_a_reviews_day_start_only_where_it_differs_from_todays() {
+    let hone = Hone::new();
+    drill(&hone, "api/rest", &[4]);
+    hone.ok(&["config", "day_start_hour", "6"]);
+    hone.ok_at("2026-03-03T09:00:00+01:00", &["answer", "api/rest", "4"]);
+    let text = hone.ok_at("2026-03-03T10:00:00+01:00", &["why", "api/rest"]);
+    assert!(text.contains("\nStudy days start at 06:00.\n"), "{text}");
+    assert!(
+        text.contains("grade 4, study day 2026-03-02, days starting at 04:00\n"),
+        "{text}"
+    );
+    assert!(text.contains("grade 4, study day 2026-03-03\n"), "{text}");
 }
 
 #[test]

@@ -9,6 +9,15 @@ use serde_json::Value;
 
 const FIRST_DAY: &str = "2026-03-02";
 
+/// Every text here is read in an 80-column terminal (or a pipe, which hone treats as one).
+fn fits(text: String) -> String {
+    use unicode_width::UnicodeWidthStr as _;
+    for line in text.lines() {
+        assert!(line.width() <= 80, "{} columns: {line}", line.width());
+    }
+    text
+}
+
 fn at(day: &str, time: &str) -> String {
     format!("{day}T{time}+01:00")
 }
@@ -56,15 +65,15 @@ fn two_weeks() -> (Hone, String) {
 fn the_texts_people_read_after_two_weeks() {
     let (hone, evening) = two_weeks();
     let next_morning = at(&day_after(FIRST_DAY, 14), "08:00:00");
-    insta::assert_snapshot!("status-evening", hone.ok_at(&evening, &[]));
-    insta::assert_snapshot!("status-morning", hone.ok_at(&next_morning, &[]));
-    insta::assert_snapshot!("due", hone.ok_at(&next_morning, &["due"]));
-    insta::assert_snapshot!("stats", hone.ok_at(&evening, &["stats"]));
-    insta::assert_snapshot!("why", hone.ok_at(&evening, &["why", "api/rest"]));
-    insta::assert_snapshot!("show", hone.ok_at(&evening, &["show", "api/rest"]));
-    insta::assert_snapshot!("decks", hone.ok_at(&evening, &["decks"]));
-    insta::assert_snapshot!("readiness", hone.ok_at(&evening, &["readiness"]));
-    insta::assert_snapshot!("plan-none", hone.ok_at(&evening, &["plan"]));
+    insta::assert_snapshot!("status-evening", fits(hone.ok_at(&evening, &[])));
+    insta::assert_snapshot!("status-morning", fits(hone.ok_at(&next_morning, &[])));
+    insta::assert_snapshot!("due", fits(hone.ok_at(&next_morning, &["due"])));
+    insta::assert_snapshot!("stats", fits(hone.ok_at(&evening, &["stats"])));
+    insta::assert_snapshot!("why", fits(hone.ok_at(&evening, &["why", "api/rest"])));
+    insta::assert_snapshot!("show", fits(hone.ok_at(&evening, &["show", "api/rest"])));
+    insta::assert_snapshot!("decks", fits(hone.ok_at(&evening, &["decks"])));
+    insta::assert_snapshot!("readiness", fits(hone.ok_at(&evening, &["readiness"])));
+    insta::assert_snapshot!("plan-none", fits(hone.ok_at(&evening, &["plan"])));
 }
 
 #[test]
@@ -73,32 +82,32 @@ fn the_plan_reads_right_far_from_and_close_to_the_interview() {
     let far = day_after(FIRST_DAY, 13 + 40);
     insta::assert_snapshot!(
         "plan-far",
-        hone.ok_at(&evening, &["plan", "--interview", &far])
+        fits(hone.ok_at(&evening, &["plan", "--interview", &far]))
     );
     let near = day_after(FIRST_DAY, 13 + 2);
     insta::assert_snapshot!(
         "plan-near",
-        hone.ok_at(&evening, &["plan", "--interview", &near])
+        fits(hone.ok_at(&evening, &["plan", "--interview", &near]))
     );
     let tomorrow = day_after(FIRST_DAY, 14);
     insta::assert_snapshot!(
         "plan-tomorrow",
-        hone.ok_at(&evening, &["plan", "--interview", &tomorrow])
+        fits(hone.ok_at(&evening, &["plan", "--interview", &tomorrow]))
     );
     insta::assert_snapshot!(
         "plan-interview-day",
-        hone.ok_at(&at(&tomorrow, "08:00:00"), &["plan"])
+        fits(hone.ok_at(&at(&tomorrow, "08:00:00"), &["plan"]))
     );
     insta::assert_snapshot!(
         "plan-after",
-        hone.ok_at(&at(&day_after(FIRST_DAY, 15), "08:00:00"), &["plan"])
+        fits(hone.ok_at(&at(&day_after(FIRST_DAY, 15), "08:00:00"), &["plan"]))
     );
 }
 
 #[test]
 fn a_fresh_start_reads_right() {
     let hone = Hone::new();
-    insta::assert_snapshot!("fresh-status", hone.ok(&[]));
-    insta::assert_snapshot!("fresh-stats", hone.ok(&["stats"]));
-    insta::assert_snapshot!("fresh-plan", hone.ok(&["plan"]));
+    insta::assert_snapshot!("fresh-status", fits(hone.ok(&[])));
+    insta::assert_snapshot!("fresh-stats", fits(hone.ok(&["stats"])));
+    insta::assert_snapshot!("fresh-plan", fits(hone.ok(&["plan"])));
 }

@@ -84,7 +84,33 @@ fn first_line(text: &str, max: usize) -> String {
         used += w;
         cut.push(c);
     }
-    format!("{cut}…")
+    format!("{}…", cut.trim_end())
+}
+
+/// Appends `text` as a paragraph filled to `width` columns (at least 20), ending in a newline.
+fn paragraph(out: &mut String, text: &str, width: usize) {
+    let options =
+        textwrap::Options::new(width.max(20)).word_splitter(textwrap::WordSplitter::NoHyphenation);
+    for line in textwrap::wrap(text, options) {
+        out.push_str(&line);
+        out.push('\n');
+    }
+}
+
+/// Appends "  HEAD: item, item, ..." wrapped to `width`, later lines indented under the head's
+/// start, so a list of long card ids stays readable at 40 columns.
+fn labelled_list(out: &mut String, head: &str, items: &[String], width: usize) {
+    let text = format!("{head}: {}", items.join(", "));
+    // Card ids are cut only between them, never at a hyphen inside one.
+    let options = textwrap::Options::new(width.max(20))
+        .initial_indent("  ")
+        .subsequent_indent("    ")
+        .word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .break_words(false);
+    for line in textwrap::wrap(&text, options) {
+        out.push_str(&line);
+        out.push('\n');
+    }
 }
 
 /// `part` of `whole` as a whole percentage, rounded to the nearest (2 of 3 is 67), 0 of nothing.
@@ -96,8 +122,9 @@ pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-pub fn decks(view: &DecksView, _: Look) -> String {
-    let rows: Vec<Vec<String>> = view
+pub fn decks(view: &DecksView, look: Look) -> String {
+    const HEADERS: [&str; 6] = ["DECK", "CARDS", "DUE", "NEW", "SOURCE", "TITLE"];
+    let mut rows: Vec<Vec<String>> = view
         .decks
         .iter()
         .map(|d| {
@@ -118,7 +145,18 @@ pub fn decks(view: &DecksView, _: Look) -> String {
             ]
         })
         .collect();
-    table(&["DECK", "CARDS", "DUE", "NEW", "SOURCE", "TITLE"], &rows)
+    // The title takes what the other columns leave of the width, cut with an ellipsis.
+    let before_title: usize = (0..HEADERS.len() - 1)
+        .map(|i| {
+            let cells = rows.iter().map(|r| r[i].width());
+            cells.chain([HEADERS[i].width()]).max().unwrap_or(0) + 2
+        })
+        .sum();
+    let room = look.width.saturating_sub(before_title).max(12);
+    for row in &mut rows {
+        row[5] = first_line(&row[5], room);
+    }
+    table(&HEADERS, &rows)
 }
 
 pub fn cards(view: &CardsView, look: Look) -> String {

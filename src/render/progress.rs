@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use console::Style;
 
 use super::missed::{Missed, missed_by_card};
-use super::{Look, plural, table};
+use super::{Look, labelled_list, paragraph, plural, table};
 use crate::views::progress::{DayCountView, ForecastDayView};
 use crate::views::{PlanView, PointsView, ReadinessView, StatsView};
 
@@ -261,7 +261,7 @@ pub fn points(view: &PointsView, look: Look) -> String {
     out
 }
 
-pub fn readiness(view: &ReadinessView, _: Look) -> String {
+pub fn readiness(view: &ReadinessView, look: Look) -> String {
     if view.topics.is_empty() {
         return "No cards.\n".to_owned();
     }
@@ -300,14 +300,13 @@ pub fn readiness(view: &ReadinessView, _: Look) -> String {
         headers.push("MOCK");
     }
     let mut out = table(&headers, &rows);
-    out.push_str(
-        "\nRECALL: the expected share of a topic's key points you would recall today (R × what\nyour last answer covered, unseen cards 0)",
-    );
-    out.push_str(if interview {
-        "; AT INTERVIEW: on the interview day, if you\nstudy nothing more (`hone plan` predicts it with the plan followed).\n"
+    out.push('\n');
+    let legend = if interview {
+        "RECALL: the expected share of a topic's key points you would recall today (R × what your last answer covered, unseen cards 0); AT INTERVIEW: on the interview day, if you study nothing more (`hone plan` predicts it with the plan followed)."
     } else {
-        ".\n"
-    });
+        "RECALL: the expected share of a topic's key points you would recall today (R × what your last answer covered, unseen cards 0)."
+    };
+    paragraph(&mut out, legend, look.width);
     let raise: Vec<&crate::views::progress::TopicView> = view
         .topics
         .iter()
@@ -317,7 +316,7 @@ pub fn readiness(view: &ReadinessView, _: Look) -> String {
     if !raise.is_empty() {
         out.push_str("\nWould raise recall most:\n");
         for topic in raise {
-            let _ = writeln!(out, "  {}: {}", topic.tag, topic.raise_most.join(", "));
+            labelled_list(&mut out, &topic.tag, &topic.raise_most, look.width);
         }
     }
     let next: Vec<&crate::views::progress::TopicView> = view
@@ -329,7 +328,7 @@ pub fn readiness(view: &ReadinessView, _: Look) -> String {
     if !next.is_empty() {
         out.push_str("\nDrill next:\n");
         for topic in next {
-            let _ = writeln!(out, "  {}: {}", topic.tag, topic.weakest.join(", "));
+            labelled_list(&mut out, &topic.tag, &topic.weakest, look.width);
         }
     }
     out
@@ -340,7 +339,7 @@ fn scheduler_name(setting: &str) -> &'static str {
     if setting == "fsrs" { "FSRS" } else { "SM-2" }
 }
 
-pub fn plan(view: &PlanView, _: Look) -> String {
+pub fn plan(view: &PlanView, look: Look) -> String {
     let mut out = String::new();
     let Some(interview) = &view.interview else {
         let _ = writeln!(
@@ -400,11 +399,12 @@ pub fn plan(view: &PlanView, _: Look) -> String {
         ),
     }
     out.push_str("Every due card is shown each day (no review limit).\n");
-    let _ = writeln!(
-        out,
-        "Workload if every answer is as the memory model expects (4 when it expects recall, else 1),\nat {}s an answer:\n",
+    let workload = format!(
+        "Workload if every answer is as the memory model expects (4 when it expects recall, else 1), at {}s an answer:",
         view.seconds_per_answer
     );
+    paragraph(&mut out, &workload, look.width);
+    out.push('\n');
     let weekly = view.days.len() > 35;
     let rows: Vec<Vec<String>> = if weekly {
         view.days
@@ -444,12 +444,14 @@ pub fn plan(view: &PlanView, _: Look) -> String {
         &rows,
     ));
     if let Some(predicted) = &view.predicted {
-        let _ = writeln!(
-            out,
-            "\nOn {}, with the plan followed, you would recall about {:.0}% of the key points\n(expected recall: R on that day × what your last answer covered). By topic:\n",
+        let prediction = format!(
+            "On {}, with the plan followed, you would recall about {:.0}% of the key points (expected recall: R on that day × what your last answer covered). By topic:",
             predicted.interview,
             predicted.expected_recall * 100.0
         );
+        out.push('\n');
+        paragraph(&mut out, &prediction, look.width);
+        out.push('\n');
         let rows: Vec<Vec<String>> = predicted
             .topics
             .iter()

@@ -55,8 +55,8 @@ fn covered_line(out: &mut String, coverage: &crate::views::progress::CoverageVie
     }
 }
 
-pub fn why(view: &WhyView, _: Look) -> String {
-    let mut out = match &view.state {
+pub fn why(view: &WhyView, look: Look) -> String {
+    let head = match &view.state {
         None => format!("{} is new: it has never been reviewed", view.card),
         Some(s) => format!(
             "{}: due {} (interval {}, ease {}, {})",
@@ -67,7 +67,9 @@ pub fn why(view: &WhyView, _: Look) -> String {
             plural(s.repetitions as usize, "repetition", "repetitions")
         ),
     };
-    let _ = writeln!(out, "; study days start at {:02}:00.", view.day_start_hour);
+    let mut out = String::new();
+    super::paragraph(&mut out, &format!("{head}."), look.width);
+    let _ = writeln!(out, "Study days start at {:02}:00.", view.day_start_hour);
     if let Some(day) = &view.plan_due {
         let _ = writeln!(out, "The interview plan brings it forward to {day}.");
     }
@@ -113,7 +115,9 @@ pub fn why(view: &WhyView, _: Look) -> String {
                 memory,
                 ..
             } => {
+                // Said only where it differs from the hour in the first line.
                 let start = day_start_hour
+                    .filter(|h| *h != view.day_start_hour)
                     .map_or_else(String::new, |h| format!(", days starting at {h:02}:00"));
                 let _ = writeln!(
                     out,
