@@ -261,16 +261,17 @@ pub fn change(view: &ChangeView, _: Look) -> String {
     }
 }
 
-pub fn optimize(view: &crate::views::OptimizeView, _: Look) -> String {
+pub fn optimize(view: &crate::views::OptimizeView, look: Look) -> String {
     let mut out = format!(
         "Fitted FSRS parameters to {}; they are in use from now on.\n\n",
         plural(view.reviews, "review", "reviews")
     );
-    let _ = writeln!(
-        out,
-        "How well each model predicts your latest {} (fitted on the ones before them;\nlower is better):\n",
+    let held_out = format!(
+        "How well each model predicts your latest {} (fitted on the ones before them; lower is better):",
         plural(view.held_out, "review", "reviews")
     );
+    paragraph(&mut out, &held_out, look.width);
+    out.push('\n');
     let m = &view.metrics;
     let rows = [
         ("SM-2 (R = 0.9^(t / I))", &m.sm2),

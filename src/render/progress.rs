@@ -228,7 +228,13 @@ pub fn forecast(days: &[DayCountView]) -> String {
 
 pub fn points(view: &PointsView, look: Look) -> String {
     if view.checked_answers == 0 {
-        return "No key points checked yet: mark them after revealing an answer in `hone review`,\nor give `hone answer` the points you covered with --covered.\n".to_owned();
+        let mut out = String::new();
+        paragraph(
+            &mut out,
+            "No key points checked yet: mark them after revealing an answer in `hone review`, or give `hone answer` the points you covered with --covered.",
+            look.width,
+        );
+        return out;
     }
     if view.points.is_empty() {
         return format!(

@@ -87,8 +87,10 @@ pub fn why(view: &WhyView, look: Look) -> String {
         )
     });
     if memory {
-        out.push_str(
-            "Memory (FSRS-6): recall R = (1 + f × t / S)^(−w20) after t days; S is the\nstability, D the difficulty; grades 0-2 rate Again, 3 Hard, 4 Good, 5 Easy.\n",
+        super::paragraph(
+            &mut out,
+            "Memory (FSRS-6): recall R = (1 + f × t / S)^(−w20) after t days; S is the stability, D the difficulty; grades 0-2 rate Again, 3 Hard, 4 Good, 5 Easy.",
+            look.width,
         );
     }
     for (i, step) in view.steps.iter().enumerate() {
