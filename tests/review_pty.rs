@@ -20,6 +20,22 @@ const NOW: &str = common::NOW;
 /// the tests below know.
 const PLAIN: &str = "--color never --deck api";
 
+/// `phrase` as the session summary may print it: filled to the terminal's width, so a line
+/// break (with the terminal's carriage return) may stand where a space was.
+fn wrapped(phrase: &str) -> Regex<String> {
+    let words: Vec<String> = phrase.split(' ').map(regex_escape).collect();
+    Regex(words.join(r"\s+"))
+}
+
+fn regex_escape(word: &str) -> String {
+    word.chars()
+        .flat_map(|c| {
+            let special = "\\.+*?()|[]{}^$#&-~".contains(c);
+            special.then_some('\\').into_iter().chain([c])
+        })
+        .collect()
+}
+
 fn spawn(hone: &Hone, args: &str, cols: u16) -> expectrl::session::OsSession {
     spawn_with(hone, args, cols, &[])
 }
@@ -162,7 +178,7 @@ fn a_whole_session_reveals_grades_and_saves_every_answer() {
     s.expect(GRADE_LEGEND).unwrap();
     s.send("e").unwrap(); // easy = 5
     s.expect("2 answers in").unwrap();
-    s.expect("100% recalled at the first try").unwrap();
+    s.expect(wrapped("100% recalled at the first try")).unwrap();
     let (code, modes) = finish(&mut s);
     assert_eq!(code, 0);
     assert_terminal_restored(&modes);
@@ -244,7 +260,7 @@ fn quitting_midway_keeps_every_answer_given() {
     let hone = Hone::new();
     let mut s = after_one_answer(&hone, 3);
     s.send("q").unwrap();
-    s.expect("the rest waits for next time").unwrap();
+    s.expect(wrapped("the rest waits for next time")).unwrap();
     let (code, modes) = finish(&mut s);
     assert_eq!(code, 0);
     assert_terminal_restored(&modes);
@@ -515,10 +531,30 @@ fn regression_quitting_early_named_only_the_next_due_day() {
     let hone = Hone::new();
     let mut s = after_one_answer(&hone, 3);
     s.send("q").unwrap();
-    s.expect("still to do today: 0 cards due and 2 new cards")
+    s.expect(wrapped("still to do today: 0 cards due and 2 new cards"))
         .unwrap();
-    s.expect("`hone review` goes on with them").unwrap();
+    s.expect(wrapped("`hone review` goes on with them"))
+        .unwrap();
     assert_eq!(finish(&mut s).0, 0);
+}
+
+#[test]
+fn the_summary_fits_a_narrow_terminal() {
+    let hone = Hone::new();
+    new_per_day(&hone, 3);
+    let mut s = spawn(&hone, PLAIN, 40);
+    s.expect("Card 1 of 3").unwrap();
+    reveal_and_grade(&mut s, "5");
+    s.expect("Card 2 of 3").unwrap();
+    s.send("q").unwrap();
+    let found = s.expect(Regex("exit=([0-9]+)")).unwrap();
+    assert_eq!(found.get(1).unwrap(), b"0");
+    let summary = last_screen(found.before());
+    assert!(summary.contains("waits"), "{summary:?}");
+    for line in summary.lines() {
+        let line = line.trim_end_matches('\r');
+        assert!(line.chars().count() <= 40, "{line:?} in {summary:?}");
+    }
 }
 
 #[test]
@@ -528,7 +564,8 @@ fn finishing_the_day_names_the_next_due_day() {
     let mut s = spawn(&hone, PLAIN, 80);
     s.expect("Card 1 of 1").unwrap();
     reveal_and_grade(&mut s, "5");
-    s.expect("the next card is due on 2026-03-03").unwrap();
+    s.expect(wrapped("the next card is due on 2026-03-03"))
+        .unwrap();
     assert_eq!(finish(&mut s).0, 0);
 }
 

@@ -123,10 +123,11 @@ pub fn run(ctx: &mut Ctx, args: ReviewArgs) -> anyhow::Result<()> {
             ". {}.",
             capitalized(&crate::render::streak_phrase(streak.current, streak.last))
         );
-        writeln!(
-            ctx.out,
+        let text = format!(
             "{message}\nDrill anyway with `hone review --cram`, or add cards with `hone import`."
-        )?;
+        );
+        ctx.out
+            .write_all(filled(&text, ctx.look().width).as_bytes())?;
         return Ok(());
     }
     // Refuse now, not after the first answer, if answers cannot be saved.
@@ -186,6 +187,17 @@ pub fn run(ctx: &mut Ctx, args: ReviewArgs) -> anyhow::Result<()> {
             plural(new_left, "new card", "new cards"),
         );
     }
-    ctx.out.write_all(out.as_bytes())?;
+    ctx.out
+        .write_all(filled(&out, ctx.look().width).as_bytes())?;
     Ok(())
+}
+
+/// Each line of `text` filled to `width` columns: the summary is read on the terminal the
+/// session ran in, however narrow.
+fn filled(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        crate::render::paragraph(&mut out, line, width);
+    }
+    out
 }

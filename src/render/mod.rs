@@ -88,7 +88,7 @@ fn first_line(text: &str, max: usize) -> String {
 }
 
 /// Appends `text` as a paragraph filled to `width` columns (at least 20), ending in a newline.
-fn paragraph(out: &mut String, text: &str, width: usize) {
+pub(crate) fn paragraph(out: &mut String, text: &str, width: usize) {
     let options =
         textwrap::Options::new(width.max(20)).word_splitter(textwrap::WordSplitter::NoHyphenation);
     for line in textwrap::wrap(text, options) {
