@@ -5,7 +5,7 @@ use anyhow::anyhow;
 use serde::Serialize;
 
 use crate::cli::{BackupArgs, JsonArgs, RestoreArgs};
-use crate::render::plural;
+use crate::render::{self, plural};
 use crate::store::{self, BackupInfo, Status};
 use crate::ui;
 
@@ -108,19 +108,33 @@ pub fn doctor(ctx: &mut Ctx, args: JsonArgs) -> anyhow::Result<()> {
         backups: backups.iter().map(BackupView::of).collect(),
         restore,
     };
-    ctx.emit(args.json, &view, |view, _| {
+    ctx.emit(args.json, &view, |view, look| {
         let mut out = String::new();
         for c in &view.checks {
-            out.push_str(&format!("{:<8} {}: {}\n", c.status, c.name, c.detail));
+            let head = format!("{:<8} ", c.status);
+            let text = format!("{}: {}", c.name, c.detail);
+            render::hanging(&mut out, &head, &text, head.len(), look.width);
         }
         if !view.ok {
+            out.push('\n');
             match &view.restore {
-                Some(advice) => out.push_str(&format!(
-                    "\nTo go back to the newest backup whose logs are whole ({}, made {}): hone restore {}\nThat takes back {} recorded on this machine since, puts back what its logs lost and skips their damaged lines; other machines' logs stay as they are. The current state is backed up first, so a restore can itself be undone.\n",
-                    advice.reason, advice.created, advice.backup,
-                    plural(advice.answers_taken_back, "answer", "answers")
-                )),
-                None => out.push_str("\nThere is no whole backup to restore; fix the files named above by hand.\n"),
+                Some(advice) => {
+                    let go_back = format!(
+                        "To go back to the newest backup whose logs are whole ({}, made {}): hone restore {}",
+                        advice.reason, advice.created, advice.backup
+                    );
+                    let taken = format!(
+                        "That takes back {} recorded on this machine since, puts back what its logs lost and skips their damaged lines; other machines' logs stay as they are. The current state is backed up first, so a restore can itself be undone.",
+                        plural(advice.answers_taken_back, "answer", "answers")
+                    );
+                    render::paragraph(&mut out, &go_back, look.width);
+                    render::paragraph(&mut out, &taken, look.width);
+                }
+                None => render::paragraph(
+                    &mut out,
+                    "There is no whole backup to restore; fix the files named above by hand.",
+                    look.width,
+                ),
             }
         }
         out

@@ -24,12 +24,15 @@ fn clock_ms(ms: u64) -> String {
 
 pub fn plan(view: &MockPlanView, look: Look) -> String {
     let planned: u32 = view.questions.iter().map(|q| q.seconds).sum();
-    let mut out = format!(
-        "A {}-minute mock of {} (seed {}):\n\n",
+    let mut out = String::new();
+    let head = format!(
+        "A {}-minute mock of {} (seed {}):",
         view.minutes,
         plural(view.questions.len(), "question", "questions"),
         view.seed
     );
+    super::paragraph(&mut out, &head, look.width);
+    out.push('\n');
     let rows: Vec<Vec<String>> = view
         .questions
         .iter()

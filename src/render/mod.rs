@@ -97,6 +97,21 @@ pub(crate) fn paragraph(out: &mut String, text: &str, width: usize) {
     }
 }
 
+/// Appends `head` then `text`, filled to `width`, later lines indented by `indent` spaces: a
+/// labelled line whose text may be long (a doctor check's detail).
+pub(crate) fn hanging(out: &mut String, head: &str, text: &str, indent: usize, width: usize) {
+    let pad = " ".repeat(indent);
+    let options = textwrap::Options::new(width.max(indent + 20))
+        .initial_indent(head)
+        .subsequent_indent(&pad)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .break_words(false);
+    for line in textwrap::wrap(text, options) {
+        out.push_str(&line);
+        out.push('\n');
+    }
+}
+
 /// Appends "  HEAD: item, item, ..." wrapped to `width`, later lines indented under the head's
 /// start, so a list of long card ids stays readable at 40 columns.
 fn labelled_list(out: &mut String, head: &str, items: &[String], width: usize) {
@@ -460,37 +475,38 @@ pub fn capitalized(text: &str) -> String {
         .unwrap_or_default()
 }
 
-pub fn status(view: &StatusView, _: Look) -> String {
-    let mut out = String::new();
+pub fn status(view: &StatusView, look: Look) -> String {
+    let mut lines = Vec::new();
     if view.due == 0 {
-        let _ = writeln!(
-            out,
+        lines.push(format!(
             "Nothing due today ({}); {}.",
             view.day,
             streak_phrase(view.streak, view.last_streak)
-        );
+        ));
         if let Some(day) = &view.next_due {
-            let _ = writeln!(out, "The next card is due on {day}.");
+            lines.push(format!("The next card is due on {day}."));
         }
     } else {
-        let _ = writeln!(
-            out,
+        lines.push(format!(
             "{} due today ({}): {} to review, {} new; {}.",
             plural(view.due, "card", "cards"),
             view.day,
             view.review,
             view.new,
             streak_phrase(view.streak, view.last_streak)
-        );
-        out.push_str("Run `hone review` to start.\n");
+        ));
+        lines.push("Run `hone review` to start.".to_owned());
     }
     if let Some(day) = &view.interview {
-        let _ = writeln!(
-            out,
+        lines.push(format!(
             "Preparing for the interview on {day}: `hone plan` shows the workload."
-        );
+        ));
     }
-    out.push_str("`hone --help` lists every command.\n");
+    lines.push("`hone --help` lists every command.".to_owned());
+    let mut out = String::new();
+    for line in &lines {
+        paragraph(&mut out, line, look.width);
+    }
     out
 }
 
