@@ -322,16 +322,18 @@ pub fn days_text(days: f64) -> String {
 
 pub fn show(view: &ShowView, look: Look) -> String {
     let card = &view.card;
-    let mut out = format!(
+    let mut head = format!(
         "{} ({}{})",
         card.id,
         card.kind,
         if card.retired { ", retired" } else { "" }
     );
     if !card.tags.is_empty() {
-        let _ = write!(out, "  tags: {}", card.tags.join(", "));
+        let _ = write!(head, "  tags: {}", card.tags.join(", "));
     }
-    out.push_str("\n\n");
+    let mut out = String::new();
+    paragraph(&mut out, &head, look.width);
+    out.push('\n');
     out.push_str(&markdown::render(&card.front, look.width, look.color));
     let rule = "─".repeat(look.width.clamp(20, 40));
     let _ = writeln!(out, "{rule}");
@@ -351,11 +353,12 @@ pub fn show(view: &ShowView, look: Look) -> String {
         }
         out.push('\n');
     }
+    let mut state = String::new();
     match &view.state {
-        None => out.push_str("New: never reviewed."),
+        None => state.push_str("New: never reviewed."),
         Some(s) => {
             let _ = write!(
-                out,
+                state,
                 "Due {}: interval {}, {}, ease {:.2}, {}, {}.",
                 s.due,
                 plural(s.interval_days as usize, "day", "days"),
@@ -368,7 +371,7 @@ pub fn show(view: &ShowView, look: Look) -> String {
                 (s.stability, s.difficulty, s.retrievability)
             {
                 let _ = write!(
-                    out,
+                    state,
                     "\nMemory: recall today {:.0}%, stability {}, difficulty {:.1} of 10.",
                     r * 100.0,
                     days_text(f64::from(stability)),
@@ -377,11 +380,12 @@ pub fn show(view: &ShowView, look: Look) -> String {
             }
         }
     }
-    out.push_str(if view.suspended {
-        " Suspended.\n"
-    } else {
-        "\n"
-    });
+    if view.suspended {
+        state.push_str(" Suspended.");
+    }
+    for line in state.lines() {
+        paragraph(&mut out, line, look.width);
+    }
     if !view.history.is_empty() {
         out.push('\n');
         // The points each answer covered, once any answer's were checked.

@@ -36,30 +36,42 @@ pub fn stats(view: &StatsView, look: Look) -> String {
     if let Some(deck) = &view.deck {
         let _ = writeln!(out, "Deck {deck}, {}", view.day);
     }
-    let _ = writeln!(
-        out,
-        "Cards      {} in all · {} suspended · {}",
-        c.total,
-        c.suspended,
-        plural(c.leeches, "leech", "leeches")
+    // Each line under its label, wrapped under the text at a narrow width.
+    let mut line = |label: &str, text: String| {
+        super::hanging(&mut out, &format!("{label:<11}"), &text, 11, look.width);
+    };
+    line(
+        "Cards",
+        format!(
+            "{} in all · {} suspended · {}",
+            c.total,
+            c.suspended,
+            plural(c.leeches, "leech", "leeches")
+        ),
     );
-    let _ = writeln!(
-        out,
-        "           {} new · {} learning · {} young · {} mature",
-        c.new, c.learning, c.young, c.mature
+    line(
+        "",
+        format!(
+            "{} new · {} learning · {} young · {} mature",
+            c.new, c.learning, c.young, c.mature
+        ),
     );
     let r = &view.reviews;
-    let _ = writeln!(
-        out,
-        "Reviews    {} today · {} in 7 days · {} in 30 days · {} in all",
-        r.today, r.last_7_days, r.last_30_days, r.all_time
+    line(
+        "Reviews",
+        format!(
+            "{} today · {} in 7 days · {} in 30 days · {} in all",
+            r.today, r.last_7_days, r.last_30_days, r.all_time
+        ),
     );
     let p = &view.practice;
     if p.all_time > 0 {
-        let _ = writeln!(
-            out,
-            "Practice   {} today · {} in 30 days (repeats and cramming)",
-            p.today, p.last_30_days
+        line(
+            "Practice",
+            format!(
+                "{} today · {} in 30 days (repeats and cramming)",
+                p.today, p.last_30_days
+            ),
         );
     }
     let retention = &view.retention.overall;
@@ -74,36 +86,69 @@ pub fn stats(view: &StatsView, look: Look) -> String {
         });
     let week_rate = (week.0 > 0).then(|| f64::from(week.1) / f64::from(week.0));
     if retention.reviews == 0 {
-        out.push_str("Retention  shown once a card seen before comes up again\n");
+        line(
+            "Retention",
+            "shown once a card seen before comes up again".to_owned(),
+        );
     } else {
-        let _ = writeln!(
-            out,
-            "Retention  {} of {} of cards seen before · last 7 review days: {}",
-            percent(retention.rate),
-            plural(retention.reviews as usize, "review", "reviews"),
-            percent(week_rate)
+        line(
+            "Retention",
+            format!(
+                "{} of {} of cards seen before · last 7 review days: {}",
+                percent(retention.rate),
+                plural(retention.reviews as usize, "review", "reviews"),
+                percent(week_rate)
+            ),
         );
     }
-    let _ = writeln!(
-        out,
-        "Streak     {} (longest {})",
-        plural(view.streak.current as usize, "day", "days"),
-        view.streak.longest
+    line(
+        "Streak",
+        format!(
+            "{} (longest {})",
+            plural(view.streak.current as usize, "day", "days"),
+            view.streak.longest
+        ),
     );
     let t = &view.time_spent_seconds;
-    let _ = writeln!(
-        out,
-        "Time       {} today · {} in 7 days · {} in all",
-        duration(t.today),
-        duration(t.last_7_days),
-        duration(t.all_time)
+    line(
+        "Time",
+        format!(
+            "{} today · {} in 7 days · {} in all",
+            duration(t.today),
+            duration(t.last_7_days),
+            duration(t.all_time)
+        ),
     );
-    out.push_str("\nAnswers in the last year\n");
-    out.push_str(&calendar(&view.calendar, look.color));
-    out.push_str(
-        "\nWorkload in the next 30 days (reviews and new cards, if every answer is good)\n",
+    // The charts show as much as fits: a column per week after the weekday names, two
+    // columns per day after the scale.
+    // The weekday names take 4 columns; a month's name may run 2 past the last week.
+    let weeks = look.width.saturating_sub(6).max(4);
+    if calendar_weeks(&view.calendar) <= weeks {
+        out.push_str("\nAnswers in the last year\n");
+        out.push_str(&calendar(&view.calendar, look));
+    } else {
+        // The latest weeks, a partial first one included.
+        let days = &view.calendar[view.calendar.len().saturating_sub(weeks * 7 - 6)..];
+        let _ = writeln!(out, "\nAnswers in the last {} weeks", weeks - 1);
+        out.push_str(&calendar(days, look));
+    }
+    let workload = workload(&view.forecast);
+    let scale = workload
+        .iter()
+        .map(|d| d.count)
+        .max()
+        .unwrap_or(0)
+        .to_string()
+        .len();
+    let fit = (look.width.saturating_sub(scale + 2) / 2).clamp(7, workload.len().max(7));
+    let shown = &workload[..fit.min(workload.len())];
+    out.push('\n');
+    let heading = format!(
+        "Workload in the next {} (reviews and new cards, if every answer is good)",
+        plural(shown.len(), "day", "days")
     );
-    out.push_str(&forecast(&workload(&view.forecast)));
+    super::paragraph(&mut out, &heading, look.width);
+    out.push_str(&forecast(shown));
     out
 }
 
@@ -117,8 +162,18 @@ pub fn workload(days: &[ForecastDayView]) -> Vec<DayCountView> {
         .collect()
 }
 
+/// The columns `calendar` draws for `days`: a week each, Monday to Sunday.
+fn calendar_weeks(days: &[DayCountView]) -> usize {
+    use chrono::{Datelike, NaiveDate};
+    let offset = days
+        .first()
+        .and_then(|d| NaiveDate::parse_from_str(&d.day, "%Y-%m-%d").ok())
+        .map_or(0, |d| d.weekday().num_days_from_monday() as usize);
+    (offset + days.len()).div_ceil(7)
+}
+
 /// A GitHub-style calendar: a column per week, a row per weekday, darker for busier days.
-pub fn calendar(days: &[DayCountView], color: bool) -> String {
+pub fn calendar(days: &[DayCountView], look: Look) -> String {
     use chrono::{Datelike, NaiveDate};
     let parsed: Vec<(NaiveDate, u32)> = days
         .iter()
@@ -163,7 +218,7 @@ pub fn calendar(days: &[DayCountView], color: bool) -> String {
         let mut row = format!("{name:<4}");
         for (week, cell) in grid[weekday].iter().enumerate() {
             let level = levels[weekday][week];
-            if color && level > 0 {
+            if look.color && level > 0 {
                 row.push_str(&shades[level - 1].apply_to(cell).to_string());
             } else {
                 row.push(*cell);
@@ -178,11 +233,12 @@ pub fn calendar(days: &[DayCountView], color: bool) -> String {
         .map(char::to_string)
         .collect::<Vec<_>>()
         .join(" ");
-    if busiest == 0 {
-        let _ = writeln!(out, "    less · {shades} more (no answers yet)");
+    let legend = if busiest == 0 {
+        format!("less · {shades} more (no answers yet)")
     } else {
-        let _ = writeln!(out, "    less · {shades} more (busiest day: {busiest})");
-    }
+        format!("less · {shades} more (busiest day: {busiest})")
+    };
+    super::hanging(&mut out, "    ", &legend, 4, look.width);
     out
 }
 
@@ -517,7 +573,11 @@ mod tests {
         let mut counts = vec![0; 365];
         counts[364] = 4;
         counts[363] = 1;
-        let text = calendar(&days(&counts, "2025-03-11"), false);
+        let look = Look {
+            width: 80,
+            color: false,
+        };
+        let text = calendar(&days(&counts, "2025-03-11"), look);
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 9, "months, 7 weekdays, legend:\n{text}");
         assert!(lines.iter().all(|l| l.chars().count() <= 80), "{text}");

@@ -200,5 +200,28 @@ pub fn why(view: &WhyView, look: Look) -> String {
             }
         }
     }
+    fit_lines(&out, look.width)
+}
+
+/// Each line of `text` filled to `width`, its continuation lines indented under its text: under
+/// the text after "N. " for a step's first line, two columns in from an indented line.
+fn fit_lines(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let body = line.trim_start();
+        let lead = line.len() - body.len();
+        let numbered = body
+            .split_once(". ")
+            .filter(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        let indent = match numbered {
+            Some((n, _)) if lead == 0 => n.len() + 2,
+            _ => lead + 2,
+        };
+        if body.is_empty() {
+            out.push('\n');
+        } else {
+            super::hanging(&mut out, &line[..lead], body, indent, width);
+        }
+    }
     out
 }

@@ -1,0 +1,68 @@
+//! What people read in a narrow terminal (40 columns, through a real pseudo-terminal): every
+//! line of the texts that have no table fits, sentences wrapped between words and charts cut
+//! to what fits, instead of the terminal breaking words wherever the edge falls.
+
+mod common;
+
+use std::process::Command;
+use std::time::Duration;
+
+use common::{BIN, Hone, NOW};
+use expectrl::{Expect, Session};
+
+const COLUMNS: usize = 40;
+
+/// What `hone ARGS` prints on a terminal `COLUMNS` wide, without styles.
+fn on_narrow_terminal(hone: &Hone, args: &str) -> String {
+    // `read` waits until the pty library has set its own default size; only then is ours set.
+    let script = format!("read go; stty cols {COLUMNS} rows 60; \"$0\" {args}; echo END");
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(script)
+        .arg(BIN)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("TERM", "xterm")
+        .env("HONE_DATA_DIR", hone.data_dir())
+        .env("HONE_CONFIG", hone.config_file())
+        .env("HONE_NOW", NOW);
+    let mut session = Session::spawn(cmd).expect("spawn a pty");
+    session.set_expect_timeout(Some(Duration::from_secs(15)));
+    session.send_line("go").expect("start the script");
+    let found = session.expect("END").expect("the command ends");
+    console::strip_ansi_codes(&String::from_utf8_lossy(found.before())).into_owned()
+}
+
+#[test]
+fn texts_without_tables_fit_forty_columns() {
+    let hone = Hone::new();
+    for (day, card, grade) in [
+        ("2026-02-20", "api/rest", "5"),
+        ("2026-02-21", "api/graphql", "2"),
+        ("2026-02-25", "api/rest", "3"),
+        ("2026-03-01", "sql/joins", "4"),
+    ] {
+        hone.ok_at(&format!("{day}T09:00:00+01:00"), &["answer", card, grade]);
+    }
+    hone.ok(&["answer", "api/rest", "--covered", "1"]);
+    for args in [
+        "",
+        "stats",
+        "doctor",
+        "points",
+        "why api/rest",
+        "show api/rest",
+    ] {
+        let text = on_narrow_terminal(&hone, args);
+        // A card's history is a table, which is as wide as its columns.
+        let text = text.split("REVIEWED AT").next().unwrap_or_default();
+        assert!(text.lines().count() > 2, "hone {args}: {text}");
+        for line in text.lines() {
+            let line = line.trim_end_matches('\r');
+            assert!(
+                line.chars().count() <= COLUMNS,
+                "hone {args}: {line:?} is wider than {COLUMNS} columns:\n{text}"
+            );
+        }
+    }
+}
