@@ -41,10 +41,9 @@ fn prioritize(ctx: &mut Ctx, deck: &DeckId, priority: Option<i32>) -> anyhow::Re
     if set == 0 {
         writeln!(ctx.out, "Deck '{deck}' has the default priority again.")?;
     } else {
-        writeln!(
-            ctx.out,
+        ctx.say(&format!(
             "Deck '{deck}' has priority {set}: its new cards come before those of decks below it."
-        )?;
+        ))?;
     }
     Ok(())
 }
@@ -112,15 +111,13 @@ fn remove(ctx: &mut Ctx, args: DeckRemoveArgs) -> anyhow::Result<()> {
     };
     ctx.store.remove_imported_deck(ctx.now, id)?;
     match forgotten {
-        Some(forgotten) => writeln!(
-            ctx.out,
+        Some(forgotten) => ctx.say(&format!(
             "Removed deck '{id}' and took back {} of its review history; its cards start over as new if it is imported again.",
             crate::render::plural(forgotten, "entry", "entries")
-        )?,
-        None => writeln!(
-            ctx.out,
+        ))?,
+        None => ctx.say(&format!(
             "Removed deck '{id}'; its review history is kept, and importing the deck again brings it back."
-        )?,
+        ))?,
     }
     Ok(())
 }

@@ -221,7 +221,7 @@ pub fn restore(ctx: &mut Ctx, args: RestoreArgs) -> anyhow::Result<()> {
         repaired: report.repaired,
         safety: report.safety,
     };
-    ctx.emit(args.json, &view, |v, _| {
+    ctx.emit_prose(args.json, &view, |v, _| {
         let mut out = format!(
             "Went back to backup {}: took back {} this machine recorded since ({}), put back {} its logs had lost, and skipped {}. Other machines' logs are as they were.\n",
             v.backup,

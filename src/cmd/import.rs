@@ -263,7 +263,7 @@ pub fn check(ctx: &mut Ctx, args: CheckArgs) -> anyhow::Result<()> {
         cards: deck.cards.len(),
         problems: Vec::new(),
     };
-    ctx.emit(args.json, &view, |v, _| {
+    ctx.emit_prose(args.json, &view, |v, _| {
         format!(
             "{}: no problems; {} for deck '{}' ({} format).\n",
             v.file,
@@ -314,7 +314,7 @@ pub fn run(ctx: &mut Ctx, args: ImportArgs) -> anyhow::Result<()> {
         dry_run: args.dry_run,
         today: ctx.today().to_string(),
     };
-    ctx.emit(args.json, &view, |v, _| {
+    ctx.emit_prose(args.json, &view, |v, _| {
         let verb = if v.dry_run {
             "Would import"
         } else {
@@ -347,7 +347,7 @@ pub fn run(ctx: &mut Ctx, args: ImportArgs) -> anyhow::Result<()> {
                     format!("on {day}")
                 };
                 text.push_str(&format!(
-                    "Its new cards start coming up {when} (`hone deck first {}` puts them before every other deck's).\n",
+                    "Its new cards start coming up {when}; `hone deck first {}` puts them before every other deck's.\n",
                     v.deck
                 ));
             }

@@ -230,6 +230,38 @@ impl Ctx<'_> {
         }
     }
 
+    /// Prints a view as JSON (one line) or as sentences: text with each line filled to the
+    /// terminal's width, for the messages that tell what a command did.
+    pub fn emit_prose<V: Serialize>(
+        &mut self,
+        json: bool,
+        view: &V,
+        text: fn(&V, Look) -> String,
+    ) -> anyhow::Result<()> {
+        if json {
+            return self.emit(json, view, text);
+        }
+        self.flush_warnings();
+        let look = self.look();
+        self.say(&text(view, look))
+    }
+
+    /// Writes `text`, each line filled to the width of the terminal it goes to; into a pipe
+    /// or a file, a message stays one line per sentence, for grep and logs.
+    pub fn say(&mut self, text: &str) -> anyhow::Result<()> {
+        let Some(width) = self.env.terminal_width else {
+            self.out.write_all(text.as_bytes())?;
+            return Ok(());
+        };
+        let width = width.min(MAX_TEXT_WIDTH);
+        let mut out = String::new();
+        for line in text.lines() {
+            crate::render::paragraph(&mut out, line, width);
+        }
+        self.out.write_all(out.as_bytes())?;
+        Ok(())
+    }
+
     /// Prints a view as JSON (one line) or as text.
     pub fn emit<V: Serialize>(
         &mut self,

@@ -126,8 +126,7 @@ pub fn run(ctx: &mut Ctx, args: ReviewArgs) -> anyhow::Result<()> {
         let text = format!(
             "{message}\nDrill anyway with `hone review --cram`, or add cards with `hone import`."
         );
-        ctx.out
-            .write_all(filled(&text, ctx.look().width).as_bytes())?;
+        ctx.say(&text)?;
         return Ok(());
     }
     // Refuse now, not after the first answer, if answers cannot be saved.
@@ -187,17 +186,6 @@ pub fn run(ctx: &mut Ctx, args: ReviewArgs) -> anyhow::Result<()> {
             plural(new_left, "new card", "new cards"),
         );
     }
-    ctx.out
-        .write_all(filled(&out, ctx.look().width).as_bytes())?;
-    Ok(())
-}
-
-/// Each line of `text` filled to `width` columns: the summary is read on the terminal the
-/// session ran in, however narrow.
-fn filled(text: &str, width: usize) -> String {
-    let mut out = String::new();
-    for line in text.lines() {
-        crate::render::paragraph(&mut out, line, width);
-    }
-    out
+    // Read on the terminal the session ran in, however narrow.
+    ctx.say(&out)
 }

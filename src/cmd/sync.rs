@@ -119,7 +119,7 @@ pub fn sync(ctx: &mut Ctx, args: JsonArgs) -> anyhow::Result<()> {
         received,
         devices,
     };
-    ctx.emit(args.json, &view, |v, _| {
+    ctx.emit_prose(args.json, &view, |v, _| {
         let sent = if v.committed {
             "sent this machine's new entries"
         } else {
@@ -205,7 +205,7 @@ pub fn merge(ctx: &mut Ctx, args: MergeArgs) -> anyhow::Result<()> {
         already: report.already,
         logs: report.logs,
     };
-    ctx.emit(args.json, &view, |v, _| {
+    ctx.emit_prose(args.json, &view, |v, _| {
         if v.added == 0 {
             return format!(
                 "Nothing to merge from {}: its {} log entries are all here already.\n",
