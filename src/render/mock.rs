@@ -175,12 +175,12 @@ pub fn scorecard(view: &ScorecardView, look: Look) -> String {
         out.push_str("Every key point covered.\n");
     } else {
         let drill = format!("Drill next: {}.", view.drill.join(", "));
-        for line in textwrap::wrap(&drill, look.width) {
-            let _ = writeln!(out, "{line}");
-        }
+        super::paragraph(&mut out, &drill, look.width);
     }
-    out.push_str(
-        "`hone show CARD-ID` shows each model answer, `hone mock --history` every mock.\n",
+    super::paragraph(
+        &mut out,
+        "`hone show CARD-ID` shows each model answer, `hone mock --history` every mock.",
+        look.width,
     );
     out
 }

@@ -88,7 +88,17 @@ pub fn page(card: &Card, width: usize, color: bool) -> Page {
         lines.extend(said(notice, width, color));
     }
     let status = visible(card.status);
-    let items: Vec<&str> = status.split(SEPARATOR).collect();
+    // An item wider than the terminal (a long card id, many tags) is cut where it can be: after
+    // a comma or a hyphen, else anywhere, rather than wherever the terminal's edge falls.
+    let items: Vec<String> = status
+        .split(SEPARATOR)
+        .flat_map(|item| {
+            textwrap::wrap(item, width.max(1))
+                .into_iter()
+                .map(|piece| piece.into_owned())
+        })
+        .collect();
+    let items: Vec<&str> = items.iter().map(String::as_str).collect();
     lines.extend(flow("", &items, width).iter().map(|l| dim(l, color)));
     lines.push(String::new());
     let bold = Style::new().force_styling(true).bold();
