@@ -9,10 +9,9 @@
 mod common;
 
 use std::process::Command;
-use std::time::Duration;
 
-use common::{BIN, Hone, NOW};
-use expectrl::{Expect, Regex, Session};
+use common::Hone;
+use expectrl::{Expect, Regex};
 use serde_json::{Value, json};
 
 type Pty = expectrl::session::OsSession;
@@ -24,20 +23,7 @@ fn spawn(hone: &Hone, args: &str) -> Pty {
     let script = format!(
         "trap : INT; read go; stty cols 80 rows 30; before=$(stty -g); \"$0\" --color never mock {args}; echo \"exit=$?\"; [ \"$before\" = \"$(stty -g)\" ] && echo modes=same; stty -a; echo END",
     );
-    let mut cmd = Command::new("sh");
-    cmd.arg("-c")
-        .arg(script)
-        .arg(BIN)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("TERM", "xterm")
-        .env("HONE_DATA_DIR", hone.data_dir())
-        .env("HONE_CONFIG", hone.config_file())
-        .env("HONE_NOW", NOW);
-    let mut session = Session::spawn(cmd).expect("spawn a pty");
-    session.set_expect_timeout(Some(Duration::from_secs(15)));
-    session.send_line("go").expect("start the script");
-    session
+    common::pty(hone, &script, &[])
 }
 
 /// Waits for the end of the script and returns the exit code and `stty -a`'s output.

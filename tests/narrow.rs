@@ -4,11 +4,8 @@
 
 mod common;
 
-use std::process::Command;
-use std::time::Duration;
-
-use common::{BIN, Hone, NOW};
-use expectrl::{Expect, Session};
+use common::Hone;
+use expectrl::Expect;
 
 const COLUMNS: usize = 40;
 
@@ -16,19 +13,7 @@ const COLUMNS: usize = 40;
 fn on_narrow_terminal(hone: &Hone, args: &str) -> String {
     // `read` waits until the pty library has set its own default size; only then is ours set.
     let script = format!("read go; stty cols {COLUMNS} rows 60; \"$0\" {args}; echo END");
-    let mut cmd = Command::new("sh");
-    cmd.arg("-c")
-        .arg(script)
-        .arg(BIN)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("TERM", "xterm")
-        .env("HONE_DATA_DIR", hone.data_dir())
-        .env("HONE_CONFIG", hone.config_file())
-        .env("HONE_NOW", NOW);
-    let mut session = Session::spawn(cmd).expect("spawn a pty");
-    session.set_expect_timeout(Some(Duration::from_secs(15)));
-    session.send_line("go").expect("start the script");
+    let mut session = common::pty(hone, &script, &[]);
     let found = session.expect("END").expect("the command ends");
     console::strip_ansi_codes(&String::from_utf8_lossy(found.before())).into_owned()
 }

@@ -61,21 +61,7 @@ fn spawn_sized(
     let script = format!(
         "trap : INT; read go; stty cols {cols} rows {rows}; \"$0\" review {args}; echo \"exit=$?\"; stty -a; echo END",
     );
-    let mut cmd = Command::new("sh");
-    cmd.arg("-c")
-        .arg(script)
-        .arg(BIN)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("TERM", "xterm")
-        .env("HONE_DATA_DIR", hone.data_dir())
-        .env("HONE_CONFIG", hone.config_file())
-        .env("HONE_NOW", NOW)
-        .envs(env.iter().copied());
-    let mut session = Session::spawn(cmd).expect("spawn a pty");
-    session.set_expect_timeout(Some(Duration::from_secs(15)));
-    session.send_line("go").expect("start the script");
-    session
+    common::pty(hone, &script, env)
 }
 
 fn new_per_day(hone: &Hone, n: u32) {

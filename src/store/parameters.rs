@@ -71,16 +71,19 @@ fn read_parameters(path: &Path, bytes: &[u8]) -> (Vec<Fitted>, Vec<StoreError>) 
             continue;
         }
         let corrupt = |reason: String| StoreError::corrupt(path, Some(number), reason);
+        let not_an_entry = |e: &serde_json::Error| {
+            StoreError::bad_json::<ParametersRecord>(
+                path,
+                number,
+                "not a parameters entry",
+                line,
+                e,
+            )
+        };
         let version = match serde_json::from_slice::<Version>(line) {
             Ok(version) => version,
             Err(e) => {
-                problems.push(StoreError::bad_json::<ParametersRecord>(
-                    path,
-                    number,
-                    "not a parameters entry",
-                    line,
-                    &e,
-                ));
+                problems.push(not_an_entry(&e));
                 continue;
             }
         };
@@ -91,13 +94,7 @@ fn read_parameters(path: &Path, bytes: &[u8]) -> (Vec<Fitted>, Vec<StoreError>) 
         let record: ParametersRecord = match serde_json::from_slice(line) {
             Ok(record) => record,
             Err(e) => {
-                problems.push(StoreError::bad_json::<ParametersRecord>(
-                    path,
-                    number,
-                    "not a parameters entry",
-                    line,
-                    &e,
-                ));
+                problems.push(not_an_entry(&e));
                 continue;
             }
         };

@@ -146,3 +146,25 @@ pub fn doctor_detail<'a>(report: &'a Value, name: &str) -> Option<&'a str> {
         .find(|c| c["name"] == name)?["detail"]
         .as_str()
 }
+
+/// `sh -c SCRIPT` on a pseudo-terminal, `$0` the hone binary, in the harness's environment
+/// (plus `env`). The script should start with `read go`: the pty library sets its own size
+/// after the child starts, so the script waits for this go before setting the size it wants.
+pub fn pty(hone: &Hone, script: &str, env: &[(&str, &str)]) -> expectrl::session::OsSession {
+    use expectrl::{Expect as _, Session};
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(script)
+        .arg(BIN)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("TERM", "xterm")
+        .env("HONE_DATA_DIR", hone.data_dir())
+        .env("HONE_CONFIG", hone.config_file())
+        .env("HONE_NOW", NOW)
+        .envs(env.iter().copied());
+    let mut session = Session::spawn(cmd).expect("spawn a pty");
+    session.set_expect_timeout(Some(std::time::Duration::from_secs(15)));
+    session.send_line("go").expect("start the script");
+    session
+}
