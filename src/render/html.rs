@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::progress::duration;
+use super::stats::duration;
 use crate::views::StatsView;
 use crate::views::mock::{MockHistoryView, MockSummaryView};
 use crate::views::progress::{DayCountView, ForecastDayView};

@@ -2,6 +2,7 @@
 //! a terminal. JSON output is the views themselves; nothing here is part of the scripting
 //! contract. Card text always goes through `safe::visible` or `markdown::render`.
 
+mod fill;
 mod highlight;
 pub mod html;
 pub mod markdown;
@@ -11,18 +12,23 @@ pub mod mock_screen;
 mod progress;
 pub mod review;
 pub mod safe;
+mod show;
+mod stats;
 mod why;
 
-pub use progress::{plan, points, readiness, stats};
+pub use progress::{plan, points, readiness};
+pub use show::show;
+pub use stats::stats;
 pub use why::why;
+
+use fill::{first_line, labelled_list};
+pub(crate) use fill::{hanging, paragraph};
 
 use std::fmt::Write as _;
 
-use crate::views::{
-    AnswerView, CardsView, ChangeView, DecksView, DueView, NextView, ShowView, StatusView,
-};
+use crate::views::{AnswerView, CardsView, ChangeView, DecksView, DueView, NextView, StatusView};
 use safe::visible;
-use unicode_width::{UnicodeWidthChar as _, UnicodeWidthStr as _};
+use unicode_width::UnicodeWidthStr as _;
 
 /// How text output may look: its width and whether it may carry colour.
 #[derive(Debug, Clone, Copy)]
@@ -66,66 +72,6 @@ pub(crate) fn table(header: &[&str], rows: &[Vec<String>]) -> String {
         out.push('\n');
     }
     out
-}
-
-/// The first line of a card's text, made safe and cut to `max` characters.
-fn first_line(text: &str, max: usize) -> String {
-    let line = visible(text.lines().next().unwrap_or_default()).into_owned();
-    if line.width() <= max {
-        return line;
-    }
-    let mut cut = String::new();
-    let mut used = 0;
-    for c in line.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w + 1 > max {
-            break;
-        }
-        used += w;
-        cut.push(c);
-    }
-    format!("{}…", cut.trim_end())
-}
-
-/// Appends `text` as a paragraph filled to `width` columns (at least 20), ending in a newline.
-pub(crate) fn paragraph(out: &mut String, text: &str, width: usize) {
-    let options =
-        textwrap::Options::new(width.max(20)).word_splitter(textwrap::WordSplitter::NoHyphenation);
-    for line in textwrap::wrap(text, options) {
-        out.push_str(&line);
-        out.push('\n');
-    }
-}
-
-/// Appends `head` then `text`, filled to `width`, later lines indented by `indent` spaces: a
-/// labelled line whose text may be long (a doctor check's detail).
-pub(crate) fn hanging(out: &mut String, head: &str, text: &str, indent: usize, width: usize) {
-    let pad = " ".repeat(indent);
-    let options = textwrap::Options::new(width.max(indent + 20))
-        .initial_indent(head)
-        .subsequent_indent(&pad)
-        .word_splitter(textwrap::WordSplitter::NoHyphenation)
-        .break_words(false);
-    for line in textwrap::wrap(text, options) {
-        out.push_str(&line);
-        out.push('\n');
-    }
-}
-
-/// Appends "  HEAD: item, item, ..." wrapped to `width`, later lines indented under the head's
-/// start, so a list of long card ids stays readable at 40 columns.
-fn labelled_list(out: &mut String, head: &str, items: &[String], width: usize) {
-    let text = format!("{head}: {}", items.join(", "));
-    // Card ids are cut only between them, never at a hyphen inside one.
-    let options = textwrap::Options::new(width.max(20))
-        .initial_indent("  ")
-        .subsequent_indent("    ")
-        .word_splitter(textwrap::WordSplitter::NoHyphenation)
-        .break_words(false);
-    for line in textwrap::wrap(&text, options) {
-        out.push_str(&line);
-        out.push('\n');
-    }
 }
 
 /// `part` of `whole` as a whole percentage, rounded to the nearest (2 of 3 is 67), 0 of nothing.
@@ -311,146 +257,6 @@ pub fn optimize(view: &crate::views::OptimizeView, look: Look) -> String {
     out
 }
 
-/// A number of days as a person reads it: one decimal under ten days, whole days above.
-pub fn days_text(days: f64) -> String {
-    if days < 10.0 {
-        format!("{days:.1} days")
-    } else {
-        format!("{days:.0} days")
-    }
-}
-
-pub fn show(view: &ShowView, look: Look) -> String {
-    let card = &view.card;
-    let mut head = format!(
-        "{} ({}{})",
-        card.id,
-        card.kind,
-        if card.retired { ", retired" } else { "" }
-    );
-    if !card.tags.is_empty() {
-        let _ = write!(head, "  tags: {}", card.tags.join(", "));
-    }
-    let mut out = String::new();
-    paragraph(&mut out, &head, look.width);
-    out.push('\n');
-    out.push_str(&markdown::render(&card.front, look.width, look.color));
-    let rule = "─".repeat(look.width.clamp(20, 40));
-    let _ = writeln!(out, "{rule}");
-    out.push_str(&markdown::render(&card.back, look.width, look.color));
-    out.push('\n');
-    if !card.points.is_empty() {
-        out.push_str("Key points:\n");
-        for (i, point) in card.points.iter().enumerate() {
-            let head = format!("  {}. ", i + 1);
-            let hang = " ".repeat(head.len());
-            let options = textwrap::Options::new(look.width)
-                .initial_indent(&head)
-                .subsequent_indent(&hang);
-            for line in textwrap::wrap(&visible(point), options) {
-                let _ = writeln!(out, "{line}");
-            }
-        }
-        out.push('\n');
-    }
-    let mut state = String::new();
-    match &view.state {
-        None => state.push_str("New: never reviewed."),
-        Some(s) => {
-            let _ = write!(
-                state,
-                "Due {}: interval {}, {}, ease {:.2}, {}, {}.",
-                s.due,
-                plural(s.interval_days as usize, "day", "days"),
-                plural(s.repetitions as usize, "repetition", "repetitions"),
-                s.ease,
-                plural(s.reviews as usize, "review", "reviews"),
-                plural(s.lapses as usize, "lapse", "lapses"),
-            );
-            if let (Some(stability), Some(difficulty), Some(r)) =
-                (s.stability, s.difficulty, s.retrievability)
-            {
-                let _ = write!(
-                    state,
-                    "\nMemory: recall today {:.0}%, stability {}, difficulty {:.1} of 10.",
-                    r * 100.0,
-                    days_text(f64::from(stability)),
-                    difficulty
-                );
-            }
-        }
-    }
-    if view.suspended {
-        state.push_str(" Suspended.");
-    }
-    for line in state.lines() {
-        paragraph(&mut out, line, look.width);
-    }
-    if !view.history.is_empty() {
-        out.push('\n');
-        // The points each answer covered, once any answer's were checked.
-        let any_covered = view.history.iter().any(|h| h.covered.is_some());
-        let rows: Vec<Vec<String>> = view
-            .history
-            .iter()
-            .map(|h| {
-                let (interval, due) = match &h.after {
-                    Some(a) => (format!("{}d", a.interval_days), a.due.clone()),
-                    None => ("-".to_owned(), "-".to_owned()),
-                };
-                // A mock's answer is practice, said as what it was.
-                let kind = if h.mock.is_some() { "mock" } else { h.kind };
-                let kind = if h.undone {
-                    format!("{kind} (undone)")
-                } else {
-                    kind.to_owned()
-                };
-                let covered = match (&h.covered, h.points) {
-                    (Some(covered), Some(points)) => format!("{}/{points}", covered.len()),
-                    _ => "-".to_owned(),
-                };
-                let mut row = vec![h.reviewed_at.clone(), kind, h.grade.to_string()];
-                if any_covered {
-                    row.push(covered);
-                }
-                row.extend([interval, due]);
-                row
-            })
-            .collect();
-        let mut header = vec!["REVIEWED AT", "KIND", "GRADE"];
-        if any_covered {
-            header.push("POINTS");
-        }
-        header.extend(["INTERVAL", "DUE"]);
-        out.push_str(&table(&header, &rows));
-        typed_answers(&mut out, view, look.width);
-    }
-    out
-}
-
-/// The answers typed before revealing, each under the moment of its review.
-fn typed_answers(out: &mut String, view: &ShowView, width: usize) {
-    let typed: Vec<_> = view
-        .history
-        .iter()
-        .filter_map(|h| Some((h, h.response.as_deref()?)))
-        .collect();
-    if typed.is_empty() {
-        return;
-    }
-    out.push_str("\nTyped answers:\n");
-    for (h, response) in typed {
-        let undone = if h.undone { " (undone)" } else { "" };
-        let _ = writeln!(out, "{}{undone}", h.reviewed_at);
-        let options = textwrap::Options::new(width.max(20))
-            .initial_indent("  ")
-            .subsequent_indent("  ");
-        for line in textwrap::wrap(&safe::visible(response), options) {
-            let _ = writeln!(out, "{line}");
-        }
-    }
-}
-
 /// How a streak reads mid-sentence: "a 14-day streak", "an 8-day streak", or, after one
 /// ended, "your 14-day streak ended; start another today".
 pub fn streak_phrase(current: u32, last: u32) -> String {
@@ -546,68 +352,6 @@ mod tests {
             table(&["H1", "H2"], &rows),
             "H1   H2\na    long cell\nbbb  x\n"
         );
-    }
-
-    #[test]
-    fn show_lists_the_typed_answers_under_their_reviews() {
-        use crate::views::{CardView, HistoryEntryView, ShowView};
-        let entry = |at: &str, grade, undone, response: Option<&str>| HistoryEntryView {
-            review_id: format!("r{grade}"),
-            kind: "review",
-            reviewed_at: at.to_owned(),
-            day: "2026-03-02".to_owned(),
-            grade,
-            undone,
-            elapsed_ms: Some(9000),
-            response: response.map(str::to_owned),
-            covered: None,
-            points: None,
-            after: None,
-            mock: None,
-        };
-        let view = ShowView {
-            card: CardView {
-                id: "api/rest".to_owned(),
-                deck: "api".to_owned(),
-                kind: "definition",
-                front: "What is REST?".to_owned(),
-                back: "An architectural style for resources over HTTP.".to_owned(),
-                tags: vec!["http".to_owned()],
-                points: vec![
-                    "resources named by URLs".to_owned(),
-                    "stateless requests".to_owned(),
-                ],
-                retired: false,
-            },
-            state: None,
-            suspended: false,
-            history: vec![
-                entry(
-                    "2026-03-02T09:00:00+01:00",
-                    2,
-                    true,
-                    Some("resources over HTTP"),
-                ),
-                entry(
-                    "2026-03-02T09:01:00+01:00",
-                    5,
-                    false,
-                    Some("resources over HTTP, \u{1b}[2J stateless"),
-                ),
-                HistoryEntryView {
-                    covered: Some(vec![2]),
-                    points: Some(2),
-                    ..entry("2026-03-03T09:00:00+01:00", 4, false, None)
-                },
-            ],
-        };
-        insta::assert_snapshot!(show(
-            &view,
-            Look {
-                width: 40,
-                color: false
-            }
-        ));
     }
 
     #[test]
