@@ -7,11 +7,12 @@
 //! starts from (stamped at the origin, before any change), and the first change this machine
 //! writes moves them into its log, stamped the same way, so every machine that still has them
 //! agrees with every machine that has moved them. Queues need only ids, kinds, tags and points,
-//! so card text is skipped unless asked for (`Load::Full`).
+//! so card text is skipped unless asked for (`Load::Full`). Changes are written by
+//! `curriculum_write`.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs::{self, OpenOptions};
-use std::io::{self, Read, Seek, SeekFrom, Write as _};
+use std::fs::{self};
+use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
 
 use chrono::{DateTime, FixedOffset};
@@ -19,21 +20,18 @@ use serde::de::IgnoredAny;
 
 use super::Load;
 pub use super::curriculum_line::CURRICULUM_SCHEMA;
-use super::curriculum_line::{CardLine, ChangeLine};
+use super::curriculum_line::ChangeLine;
 use super::damage::Damage;
 use super::files::newer;
-use super::fsutil::{create_dir_all, io_error, sync_dir};
+use super::fsutil::io_error;
 use super::legacy::legacy_decks;
 use super::lines::for_each_line;
 use super::lock::Mode;
-use super::log::{regular_jsonl_files, set_aside_torn_tail};
+use super::log::regular_jsonl_files;
 use super::records::LineVersion;
 use super::{Store, StoreError, shown};
-use crate::curriculum::{
-    self, Change, Content, Curriculum, ImportCounts, Located, Step, TextAt, What,
-};
+use crate::curriculum::{self, Change, Content, Curriculum, Located, TextAt, What};
 use crate::model::{CardId, Deck, DeckId, Stamp, StudyDay};
-use crate::plan::Plan;
 use crate::replay::LogEntries;
 
 /// One curriculum log read whole: its changes, each with where its line starts.
@@ -271,7 +269,7 @@ impl Store {
     }
 
     /// The files from before the curriculum logs, as the changes they stand for.
-    fn legacy_curriculum(&self) -> Result<Vec<Change>, StoreError> {
+    pub(super) fn legacy_curriculum(&self) -> Result<Vec<Change>, StoreError> {
         let decks = legacy_decks(&self.paths.decks, Load::Full)?;
         let disabled = self.legacy_disabled_decks()?;
         let plan = self.legacy_plan()?;
@@ -333,268 +331,6 @@ impl Store {
         }
         Ok(texts)
     }
-
-    /// Records changes to the curriculum: `decide` sees the curriculum as it is now (read
-    /// whole, under the exclusive lock, so no other process changes it in between) and returns
-    /// what to change; the changes are fsynced when this returns `Ok`.
-    pub fn change_curriculum<T>(
-        &mut self,
-        at: DateTime<FixedOffset>,
-        decide: impl FnOnce(&Curriculum, &mut Self) -> Result<(Vec<What>, T), anyhow::Error>,
-    ) -> Result<T, anyhow::Error> {
-        let _lock = self.exclusive()?;
-        // Nothing is written where the review logs do not verify.
-        self.refresh()?;
-        self.move_legacy_curriculum()?;
-        let curriculum = self.fold_curriculum(Load::Full)?;
-        let (whats, value) = decide(&curriculum, self)?;
-        self.append_changes(curriculum.latest, at, whats)?;
-        Ok(value)
-    }
-
-    /// The interview plan, if one is set.
-    pub fn plan(&mut self) -> Result<Option<Plan>, StoreError> {
-        Ok(self.curriculum(Load::Index)?.plan)
-    }
-
-    /// Sets (`Some`) or clears (`None`) the interview plan.
-    pub fn set_plan(
-        &mut self,
-        at: DateTime<FixedOffset>,
-        plan: Option<Plan>,
-    ) -> Result<(), anyhow::Error> {
-        let interview = plan.map(|p| p.interview);
-        self.change_curriculum(at, |current, _| {
-            let unchanged = current.plan.map(|p| p.interview) == interview;
-            Ok((
-                if unchanged {
-                    vec![]
-                } else {
-                    vec![What::Plan { interview }]
-                },
-                (),
-            ))
-        })
-    }
-
-    /// Leaves `deck` out of reviews (`enabled` false) or brings it back.
-    pub fn set_deck_enabled(
-        &mut self,
-        at: DateTime<FixedOffset>,
-        deck: &DeckId,
-        enabled: bool,
-    ) -> Result<(), anyhow::Error> {
-        self.change_curriculum(at, |current, _| {
-            let unchanged = current.disabled.contains(deck) != enabled;
-            let what = What::Enable {
-                deck: deck.clone(),
-                enabled,
-            };
-            Ok((if unchanged { vec![] } else { vec![what] }, ()))
-        })
-    }
-
-    /// Sets a deck's priority for new cards (0: the default).
-    pub fn set_deck_priority(
-        &mut self,
-        at: DateTime<FixedOffset>,
-        deck: &DeckId,
-        priority: impl FnOnce(&Curriculum) -> i32,
-    ) -> Result<i32, anyhow::Error> {
-        self.change_curriculum(at, |current, _| {
-            let priority = priority(current);
-            let now = current.priority.get(deck).copied().unwrap_or(0);
-            let what = What::Priority {
-                deck: deck.clone(),
-                priority,
-            };
-            Ok((if now == priority { vec![] } else { vec![what] }, priority))
-        })
-    }
-
-    /// Removes an imported deck from every list and queue; its cards and their history stay.
-    /// Returns whether there was such a deck.
-    pub fn remove_imported_deck(
-        &mut self,
-        at: DateTime<FixedOffset>,
-        deck: &DeckId,
-    ) -> Result<bool, anyhow::Error> {
-        self.change_curriculum(at, |current, _| {
-            let there = current.decks.get(deck).is_some_and(|d| !d.removed);
-            let remove = What::Remove { deck: deck.clone() };
-            Ok((if there { vec![remove] } else { vec![] }, there))
-        })
-    }
-
-    /// Imports `deck` over the one with its id (backed up first), or with `dry_run` only says
-    /// what that would do. One exclusive lock from reading the old deck to writing the new.
-    pub fn import_deck(
-        &mut self,
-        at: DateTime<FixedOffset>,
-        deck: &Deck,
-        dry_run: bool,
-    ) -> Result<ImportCounts, anyhow::Error> {
-        if dry_run {
-            let current = self.curriculum(Load::Full)?;
-            return Ok(curriculum::plan_import(current.decks.get(&deck.id), deck).1);
-        }
-        let _lock = self.exclusive()?;
-        // Nothing is written where the logs do not verify. One reading of them, whole and with
-        // their text, verifies them for the backup and is what the file is compared with.
-        self.refresh()?;
-        let current = self.fold_curriculum(Load::Full)?;
-        self.backup_verified("import", at)?;
-        // Moving the files of an older hone into the log changes where those changes are
-        // written, not what they fold to.
-        self.move_legacy_curriculum()?;
-        let (steps, counts) = curriculum::plan_import(current.decks.get(&deck.id), deck);
-        let latest = current.latest;
-        drop(current);
-        self.append_import(latest, at, steps, deck)?;
-        Ok(counts)
-    }
-
-    /// Moves the files from before the curriculum logs into this machine's log, stamped at the
-    /// origin, then removes them. Only into a log not started yet, so the origin stays first.
-    /// A crash between the two steps leaves the files and identical changes: the same fold.
-    pub(super) fn move_legacy_curriculum(&mut self) -> Result<(), StoreError> {
-        let own = self.own_curriculum_path()?;
-        let changes = self.legacy_curriculum()?;
-        if changes.is_empty() {
-            return Ok(());
-        }
-        if own.exists() {
-            // Files from before the logs that came back (a sync tool, a restore by hand) into a
-            // data dir that has moved on: the logs stay the truth.
-            self.warnings.push(format!(
-                "ignored the deck files of an older hone in {} (this data dir keeps decks in {}); import them again if they are wanted",
-                shown(&self.paths.decks),
-                shown(&self.paths.curriculum)
-            ));
-            return Ok(());
-        }
-        let text = encode_changes(&own, &changes)?;
-        append_synced(&own, &self.paths.curriculum, text.as_bytes(), None)?;
-        for path in self.legacy_curriculum_files()? {
-            match fs::remove_file(&path) {
-                Ok(()) => {}
-                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                Err(e) => return Err(io_error(&path, "remove")(e)),
-            }
-        }
-        sync_dir(&self.paths.root)?;
-        if self.paths.decks.is_dir() {
-            sync_dir(&self.paths.decks)?;
-        }
-        Ok(())
-    }
-
-    /// The files from before the curriculum logs that exist.
-    pub(super) fn legacy_curriculum_files(&self) -> Result<Vec<std::path::PathBuf>, StoreError> {
-        let mut files = super::legacy::legacy_deck_files(&self.paths.decks)?;
-        for name in ["plan.json", "deck-settings.json"] {
-            let path = self.paths.root.join(name);
-            if path.exists() {
-                files.push(path);
-            }
-        }
-        Ok(files)
-    }
-
-    fn own_curriculum_path(&mut self) -> Result<std::path::PathBuf, StoreError> {
-        let device = self.device()?;
-        Ok(self.paths.curriculum.join(format!("{device}.jsonl")))
-    }
-
-    /// Sets aside the incomplete last line a crash left in this machine's curriculum log at
-    /// `path`, if the last reading found one, before anything is appended after it.
-    fn set_aside_torn_curriculum(&mut self, path: &Path) -> Result<(), StoreError> {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if let Some(start) = self.torn_curriculum.remove(&name) {
-            set_aside_torn_tail(path, start, &self.paths.torn, &name)?;
-        }
-        Ok(())
-    }
-
-    /// Stamps an import's changes after `latest` and appends them to this machine's
-    /// curriculum log, encoding each line from the incoming deck as it is written: the lines
-    /// of a large import are never in memory together.
-    fn append_import(
-        &mut self,
-        latest: Option<Stamp>,
-        at: DateTime<FixedOffset>,
-        steps: Vec<Step>,
-        deck: &Deck,
-    ) -> Result<(), StoreError> {
-        if steps.is_empty() {
-            return Ok(());
-        }
-        let path = self.own_curriculum_path()?;
-        self.set_aside_torn_curriculum(&path)?;
-        let mut clock = latest.unwrap_or_default();
-        let at_json = serde_json::value::to_raw_value(&at).map_err(|e| StoreError::Io {
-            action: "encode",
-            path: path.clone(),
-            source: io::Error::other(e),
-        })?;
-        let rng = &mut self.rng;
-        append_synced_with(&path, &self.paths.curriculum, None, |file| {
-            let mut out = io::BufWriter::with_capacity(APPEND_BUFFER_BYTES, file);
-            for step in steps {
-                clock = clock.next(at.timestamp_millis());
-                let id = super::fresh_id(rng);
-                match step {
-                    Step::Card(index) => {
-                        let line = CardLine::new(&id, clock, &at_json, &deck.cards[index], index);
-                        serde_json::to_writer(&mut out, &line)?;
-                    }
-                    Step::Other(what) => {
-                        let change = Change {
-                            id,
-                            at,
-                            stamp: Some(clock),
-                            what: *what,
-                        };
-                        serde_json::to_writer(&mut out, &ChangeLine::from(&change))?;
-                    }
-                }
-                out.write_all(b"\n")?;
-            }
-            out.flush()
-        })
-    }
-
-    /// Stamps changes after `latest` and appends them to this machine's curriculum log.
-    fn append_changes(
-        &mut self,
-        latest: Option<Stamp>,
-        at: DateTime<FixedOffset>,
-        whats: Vec<What>,
-    ) -> Result<(), StoreError> {
-        if whats.is_empty() {
-            return Ok(());
-        }
-        let path = self.own_curriculum_path()?;
-        let mut clock = latest.unwrap_or_default();
-        let changes: Vec<Change> = whats
-            .into_iter()
-            .map(|what| {
-                clock = clock.next(at.timestamp_millis());
-                Change {
-                    id: self.new_review_id(),
-                    at,
-                    stamp: Some(clock),
-                    what,
-                }
-            })
-            .collect();
-        let text = encode_changes(&path, &changes)?;
-        self.set_aside_torn_curriculum(&path)?;
-        append_synced(&path, &self.paths.curriculum, text.as_bytes(), None)
-    }
 }
 
 /// This machine's curriculum log as a restore sees it.
@@ -642,12 +378,6 @@ pub(super) fn read_leniently(path: &Path) -> Result<OwnChanges, StoreError> {
     })
 }
 
-/// Changes as log lines, each ending in a newline.
-pub(super) fn encode_located(path: &Path, changes: &[Located]) -> Result<String, StoreError> {
-    let changes: Vec<Change> = changes.iter().map(|(c, _)| c.clone()).collect();
-    encode_changes(path, &changes)
-}
-
 impl Store {
     /// The changes a backup holds for this machine: its curriculum log (`name`), and what the
     /// files of an older hone in it stand for.
@@ -669,71 +399,6 @@ impl Store {
         );
         Ok(located)
     }
-}
-
-/// Changes as log lines, each ending in a newline.
-pub(super) fn encode_changes(path: &Path, changes: &[Change]) -> Result<String, StoreError> {
-    let mut text = String::new();
-    for change in changes {
-        let line =
-            serde_json::to_string(&ChangeLine::from(change)).map_err(|e| StoreError::Io {
-                action: "encode",
-                path: path.to_path_buf(),
-                source: io::Error::other(e),
-            })?;
-        text.push_str(&line);
-        text.push('\n');
-    }
-    Ok(text)
-}
-
-/// Appends `bytes` to the log at `path` (in `dir`, created if needed) and fsyncs it; on failure
-/// the log is cut back to where it was (`from`, or its length before), so no partial line stays.
-pub(super) fn append_synced(
-    path: &Path,
-    dir: &Path,
-    bytes: &[u8],
-    from: Option<u64>,
-) -> Result<(), StoreError> {
-    append_synced_with(path, dir, from, |mut file| file.write_all(bytes))
-}
-
-/// Bytes an import encodes before writing them.
-const APPEND_BUFFER_BYTES: usize = 1024 * 1024;
-
-/// [`append_synced`] of what `write` writes to the file. Only an fsync makes it an append: a
-/// failure, or a crash before the fsync returns, leaves nothing acknowledged, and a failure
-/// cuts the log back.
-fn append_synced_with(
-    path: &Path,
-    dir: &Path,
-    from: Option<u64>,
-    write: impl FnOnce(&fs::File) -> io::Result<()>,
-) -> Result<(), StoreError> {
-    if !dir.is_dir() {
-        create_dir_all(dir)?;
-    }
-    let existed = path.exists();
-    let file = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(io_error(path, "open"))?;
-    let before = match from {
-        Some(from) => from,
-        None => file.metadata().map_err(io_error(path, "read"))?.len(),
-    };
-    let written = write(&file)
-        .map_err(io_error(path, "append to"))
-        .and_then(|()| file.sync_data().map_err(io_error(path, "sync")));
-    if let Err(e) = written {
-        let _ = file.set_len(before).and_then(|()| file.sync_data());
-        return Err(e);
-    }
-    if !existed {
-        sync_dir(dir)?;
-    }
-    Ok(())
 }
 
 /// One line from the reader's position, without its newline.

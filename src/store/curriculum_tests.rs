@@ -1,3 +1,4 @@
+use super::super::curriculum_line::CardLine;
 use super::*;
 use crate::model::{Card, CardKind};
 

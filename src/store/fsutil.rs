@@ -2,7 +2,7 @@
 //! and a failed fsync is reported, never retried into a false success.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::Write;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use super::StoreError;
@@ -86,4 +86,50 @@ pub(crate) fn remove_stale_temps(target: &Path) {
 
 pub(crate) fn create_dir_all(dir: &Path) -> Result<(), StoreError> {
     fs::create_dir_all(dir).map_err(io_error(dir, "create directory"))
+}
+
+/// Appends `bytes` to the log at `path` (in `dir`, created if needed) and fsyncs it; on failure
+/// the log is cut back to where it was (`from`, or its length before), so no partial line stays.
+pub(super) fn append_synced(
+    path: &Path,
+    dir: &Path,
+    bytes: &[u8],
+    from: Option<u64>,
+) -> Result<(), StoreError> {
+    append_synced_with(path, dir, from, |mut file| file.write_all(bytes))
+}
+
+/// [`append_synced`] of what `write` writes to the file. Only an fsync makes it an append: a
+/// failure, or a crash before the fsync returns, leaves nothing acknowledged, and a failure
+/// cuts the log back.
+pub(super) fn append_synced_with(
+    path: &Path,
+    dir: &Path,
+    from: Option<u64>,
+    write: impl FnOnce(&fs::File) -> io::Result<()>,
+) -> Result<(), StoreError> {
+    if !dir.is_dir() {
+        create_dir_all(dir)?;
+    }
+    let existed = path.exists();
+    let file = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(io_error(path, "open"))?;
+    let before = match from {
+        Some(from) => from,
+        None => file.metadata().map_err(io_error(path, "read"))?.len(),
+    };
+    let written = write(&file)
+        .map_err(io_error(path, "append to"))
+        .and_then(|()| file.sync_data().map_err(io_error(path, "sync")));
+    if let Err(e) = written {
+        let _ = file.set_len(before).and_then(|()| file.sync_data());
+        return Err(e);
+    }
+    if !existed {
+        sync_dir(dir)?;
+    }
+    Ok(())
 }

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset};
 
-use super::curriculum::append_synced;
+use super::fsutil::append_synced;
 use super::fsutil::io_error;
 use super::log::{encode_lines, line_of_entry, parse_record, read_log, regular_jsonl_files};
 use super::{Store, StoreError, shown};
@@ -243,7 +243,7 @@ impl Store {
         }
         for (name, entries) in change_plan.appends {
             let path = curriculum_dir.join(&name);
-            let text = super::curriculum::encode_changes(&path, &entries)?;
+            let text = super::curriculum_write::encode_changes(&path, &entries)?;
             self.append_to(&path, &name, text.as_bytes())?;
             logs.insert(format!("curriculum/{name}"));
         }

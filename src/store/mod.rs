@@ -22,6 +22,7 @@ pub mod config;
 mod curriculum;
 mod curriculum_index;
 mod curriculum_line;
+mod curriculum_write;
 mod damage;
 mod doctor;
 mod files;

@@ -251,7 +251,7 @@ impl Store {
         } else {
             None
         };
-        super::curriculum::append_synced(&path, &dir, &line, from)?;
+        super::fsutil::append_synced(&path, &dir, &line, from)?;
         self.model = None;
         self.cache = None;
         Ok(())
@@ -339,7 +339,7 @@ impl Store {
                 // A torn last line was never acknowledged: cut it before appending after it.
                 let _ = file.set_len(from);
             }
-            super::curriculum::append_synced(&path, &dir, &tail, Some(from))?;
+            super::fsutil::append_synced(&path, &dir, &tail, Some(from))?;
             logs.push(format!(
                 "parameters/{}",
                 path.file_name()

@@ -12,9 +12,10 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset};
 
 use super::backup::Manifest;
-use super::curriculum::{append_synced, encode_located};
+use super::curriculum_write::encode_located;
 use super::damage::RepairLine;
 use super::files::parse_versioned_file;
+use super::fsutil::append_synced;
 use super::fsutil::io_error;
 use super::log::{encode_lines, parse_one, read_log};
 use super::records::StampRecord;

@@ -12,8 +12,8 @@ use std::fs;
 use std::io;
 use std::path::Path;
 
-use super::curriculum::{append_synced, read_changes};
-use super::fsutil::{io_error, write_atomic};
+use super::curriculum::read_changes;
+use super::fsutil::{append_synced, io_error, write_atomic};
 use super::log::{parse_log, read_log, read_whole_log_bytes, regular_jsonl_files};
 use super::{Store, StoreError};
 
