@@ -25,42 +25,40 @@ pub(super) fn first_line(text: &str, max: usize) -> String {
     format!("{}…", cut.trim_end())
 }
 
-/// Appends `text` as a paragraph filled to `width` columns (at least 20), ending in a newline.
+/// Appends `text` as a paragraph filled to `width` columns (at least 20), ending in a newline;
+/// a word wider than that is cut where the width ends, as the terminal would cut it.
 pub fn paragraph(out: &mut String, text: &str, width: usize) {
-    let options =
-        textwrap::Options::new(width.max(20)).word_splitter(textwrap::WordSplitter::NoHyphenation);
-    for line in textwrap::wrap(text, options) {
-        out.push_str(&line);
-        out.push('\n');
-    }
+    fill(out, "", text, 0, width, true);
 }
 
 /// Appends `head` then `text`, filled to `width`, later lines indented by `indent` spaces: a
 /// labelled line whose text may be long (a doctor check's detail).
 pub fn hanging(out: &mut String, head: &str, text: &str, indent: usize, width: usize) {
-    let pad = " ".repeat(indent);
-    let options = textwrap::Options::new(width.max(indent + 20))
-        .initial_indent(head)
-        .subsequent_indent(&pad)
-        .word_splitter(textwrap::WordSplitter::NoHyphenation)
-        .break_words(false);
-    for line in textwrap::wrap(text, options) {
-        out.push_str(&line);
-        out.push('\n');
-    }
+    fill(out, head, text, indent, width, false);
 }
 
 /// Appends "  HEAD: item, item, ..." wrapped to `width`, later lines indented under the head's
 /// start, so a list of long card ids stays readable at 40 columns.
 pub(super) fn labelled_list(out: &mut String, head: &str, items: &[String], width: usize) {
-    let text = format!("{head}: {}", items.join(", "));
-    // Card ids are cut only between them, never at a hyphen inside one.
-    let options = textwrap::Options::new(width.max(20))
-        .initial_indent("  ")
-        .subsequent_indent("    ")
+    hanging(
+        out,
+        "  ",
+        &format!("{head}: {}", items.join(", ")),
+        4,
+        width,
+    );
+}
+
+/// The one filling rule: lines break between words, never at a hyphen inside one (card ids are
+/// full of them), in at least 20 columns after the indent.
+fn fill(out: &mut String, head: &str, text: &str, indent: usize, width: usize, cut_words: bool) {
+    let pad = " ".repeat(indent);
+    let options = textwrap::Options::new(width.max(indent + 20))
+        .initial_indent(head)
+        .subsequent_indent(&pad)
         .word_splitter(textwrap::WordSplitter::NoHyphenation)
-        .break_words(false);
-    for line in textwrap::wrap(&text, options) {
+        .break_words(cut_words);
+    for line in textwrap::wrap(text, options) {
         out.push_str(&line);
         out.push('\n');
     }

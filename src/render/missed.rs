@@ -38,14 +38,7 @@ pub fn missed_by_card(points: &[Missed], indent: usize, width: usize) -> String 
             " ".repeat(count_width - count.width()),
             p.position
         );
-        let hang = " ".repeat(head.width());
-        let options = textwrap::Options::new(width.max(head.width() + 20))
-            .initial_indent(&head)
-            .subsequent_indent(&hang)
-            .break_words(false);
-        for line in textwrap::wrap(&visible(p.point), options) {
-            let _ = writeln!(out, "{line}");
-        }
+        super::hanging(&mut out, &head, &visible(p.point), head.width(), width);
     }
     out
 }

@@ -54,9 +54,7 @@ pub fn plan(view: &MockPlanView, look: Look) -> String {
         view.seed
     );
     out.push('\n');
-    for line in textwrap::wrap(&note, look.width) {
-        let _ = writeln!(out, "{line}");
-    }
+    super::paragraph(&mut out, &note, look.width);
     out
 }
 
@@ -111,9 +109,7 @@ pub fn scorecard(view: &ScorecardView, look: Look) -> String {
             "; it ended early and is kept as incomplete"
         }
     );
-    for line in textwrap::wrap(&head, look.width) {
-        let _ = writeln!(out, "{line}");
-    }
+    super::paragraph(&mut out, &head, look.width);
     out.push('\n');
     let rows: Vec<Vec<String>> = view
         .answers

@@ -36,8 +36,9 @@ pub fn points(view: &PointsView, look: Look) -> String {
         })
         .collect();
     let header = "Key points missed (in how many of the answers that checked them), most first:";
-    let mut out = textwrap::fill(header, look.width.max(20));
-    out.push_str("\n\n");
+    let mut out = String::new();
+    paragraph(&mut out, header, look.width);
+    out.push('\n');
     out.push_str(&missed_by_card(&missed, 0, look.width));
     if view.total > view.points.len() {
         let _ = writeln!(

@@ -39,13 +39,7 @@ pub fn show(view: &ShowView, look: Look) -> String {
         out.push_str("Key points:\n");
         for (i, point) in card.points.iter().enumerate() {
             let head = format!("  {}. ", i + 1);
-            let hang = " ".repeat(head.len());
-            let options = textwrap::Options::new(look.width)
-                .initial_indent(&head)
-                .subsequent_indent(&hang);
-            for line in textwrap::wrap(&visible(point), options) {
-                let _ = writeln!(out, "{line}");
-            }
+            super::hanging(&mut out, &head, &visible(point), head.len(), look.width);
         }
         out.push('\n');
     }
@@ -138,12 +132,7 @@ fn typed_answers(out: &mut String, view: &ShowView, width: usize) {
     for (h, response) in typed {
         let undone = if h.undone { " (undone)" } else { "" };
         let _ = writeln!(out, "{}{undone}", h.reviewed_at);
-        let options = textwrap::Options::new(width.max(20))
-            .initial_indent("  ")
-            .subsequent_indent("  ");
-        for line in textwrap::wrap(&visible(response), options) {
-            let _ = writeln!(out, "{line}");
-        }
+        super::hanging(out, "  ", &visible(response), 2, width);
     }
 }
 
