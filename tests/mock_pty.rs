@@ -11,6 +11,7 @@ mod common;
 use std::process::Command;
 
 use common::Hone;
+use common::pty_finish as finish;
 use expectrl::{Expect, Regex};
 use serde_json::{Value, json};
 
@@ -26,28 +27,13 @@ fn spawn(hone: &Hone, args: &str) -> Pty {
     common::pty(hone, &script, &[])
 }
 
-/// Waits for the end of the script and returns the exit code and `stty -a`'s output.
-fn finish(session: &mut Pty) -> (i32, String) {
-    let found = session.expect(Regex("exit=([0-9]+)")).expect("hone exits");
-    let code: i32 = String::from_utf8_lossy(found.get(1).unwrap())
-        .parse()
-        .unwrap();
-    let modes = session.expect("END").expect("stty runs");
-    (code, String::from_utf8_lossy(modes.before()).into_owned())
-}
-
-/// Raw mode turns these off; a restored terminal has them on, and every mode as before.
+/// Every mode as before, raw mode's flags back on.
 fn assert_terminal_restored(modes: &str) {
     assert!(
         modes.contains("modes=same"),
         "terminal modes changed: {modes}"
     );
-    for flag in ["icanon", "isig", "icrnl"] {
-        assert!(
-            modes.split_whitespace().any(|w| w == flag),
-            "terminal left without {flag}: {modes}"
-        );
-    }
+    common::assert_cooked(modes);
 }
 
 /// The cards a mock with these options asks, from its dry run.

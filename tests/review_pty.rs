@@ -10,6 +10,8 @@ mod common;
 use std::process::Command;
 use std::time::Duration;
 
+use common::assert_cooked as assert_terminal_restored;
+use common::pty_finish as finish;
 use common::{BIN, Hone};
 use expectrl::{Expect, Regex, Session};
 use serde_json::Value;
@@ -68,16 +70,6 @@ fn new_per_day(hone: &Hone, n: u32) {
     hone.ok(&["config", "new_per_day", &n.to_string()]);
 }
 
-/// Waits for the end of the script and returns the exit code and `stty -a`'s output.
-fn finish(session: &mut expectrl::session::OsSession) -> (i32, String) {
-    let found = session.expect(Regex("exit=([0-9]+)")).expect("hone exits");
-    let code: i32 = String::from_utf8_lossy(found.get(1).unwrap())
-        .parse()
-        .unwrap();
-    let modes = session.expect("END").expect("stty runs");
-    (code, String::from_utf8_lossy(modes.before()).into_owned())
-}
-
 /// What the answer's screen shows last, at any width.
 const GRADE_LEGEND: &str = "Right: 3 hard";
 
@@ -114,16 +106,6 @@ fn after_one_answer(hone: &Hone, cards: u32) -> expectrl::session::OsSession {
     reveal_and_grade(&mut s, "5");
     s.expect(format!("Card 2 of {cards}").as_str()).unwrap();
     s
-}
-
-/// Raw mode turns these off; a restored terminal has them on.
-fn assert_terminal_restored(modes: &str) {
-    for flag in ["icanon", "isig", "icrnl"] {
-        assert!(
-            modes.split_whitespace().any(|w| w == flag),
-            "terminal left without {flag}: {modes}"
-        );
-    }
 }
 
 /// Waits until hone has the terminal in raw mode, i.e. is waiting for a single key.

@@ -168,3 +168,25 @@ pub fn pty(hone: &Hone, script: &str, env: &[(&str, &str)]) -> expectrl::session
     session.send_line("go").expect("start the script");
     session
 }
+
+/// Waits for the end of a `pty` script that ends `echo "exit=$?"; stty -a; echo END`, and
+/// returns hone's exit code and `stty -a`'s output.
+pub fn pty_finish(session: &mut expectrl::session::OsSession) -> (i32, String) {
+    use expectrl::{Expect as _, Regex};
+    let found = session.expect(Regex("exit=([0-9]+)")).expect("hone exits");
+    let code: i32 = String::from_utf8_lossy(found.get(1).expect("a code"))
+        .parse()
+        .expect("a number");
+    let modes = session.expect("END").expect("stty runs");
+    (code, String::from_utf8_lossy(modes.before()).into_owned())
+}
+
+/// Raw mode turns these off; a terminal given back as hone found it has them on.
+pub fn assert_cooked(modes: &str) {
+    for flag in ["icanon", "isig", "icrnl"] {
+        assert!(
+            modes.split_whitespace().any(|w| w == flag),
+            "terminal left without {flag}: {modes}"
+        );
+    }
+}
