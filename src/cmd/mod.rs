@@ -249,11 +249,11 @@ impl Ctx<'_> {
     /// Writes `text`, each line filled to the width of the terminal it goes to; into a pipe
     /// or a file, a message stays one line per sentence, for grep and logs.
     pub fn say(&mut self, text: &str) -> anyhow::Result<()> {
-        let Some(width) = self.env.terminal_width else {
+        if self.env.terminal_width.is_none() {
             self.out.write_all(text.as_bytes())?;
             return Ok(());
-        };
-        let width = width.min(MAX_TEXT_WIDTH);
+        }
+        let width = self.look().width;
         let mut out = String::new();
         for line in text.lines() {
             crate::render::paragraph(&mut out, line, width);
